@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdaxmap: provision device-DAX with huge alignments and account for the
+ * memory its struct pages (the vmemmap) cost.
+ *
+ * Conventions: opaque handles; actions return 0 or -errno; predicates return
+ * bool; getters that can fail return int and write their ret_ out-parameter
+ * only on success; lookups return NULL when there is nothing. The library
+ * never prints: it logs through the context's log function.
+ */
+#ifndef DAXMAP_H
+#define DAXMAP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ context */
+
+struct daxmap_ctx;
+
+int daxmap_new(struct daxmap_ctx **ret_ctx);
+struct daxmap_ctx *daxmap_ref(struct daxmap_ctx *ctx);
+struct daxmap_ctx *daxmap_unref(struct daxmap_ctx *ctx);
+
+typedef void (*daxmap_log_fn)(struct daxmap_ctx *ctx, int priority,
+			      const char *file, int line, const char *fn,
+			      const char *format, va_list args);
+
+/* Priorities are syslog's (LOG_ERR .. LOG_DEBUG). DAXMAP_LOG overrides. */
+void daxmap_set_log_fn(struct daxmap_ctx *ctx, daxmap_log_fn log_fn);
+void daxmap_set_log_priority(struct daxmap_ctx *ctx, int priority);
+int daxmap_get_log_priority(struct daxmap_ctx *ctx);
+void daxmap_set_userdata(struct daxmap_ctx *ctx, void *userdata);
+void *daxmap_get_userdata(struct daxmap_ctx *ctx);
+
+/*
+ * Every /sys and /proc path the library reads itself is taken below this
+ * root ("/" by default; DAXMAP_ROOT overrides), so that tests can point the
+ * pure readers at a fixture tree. libndctl and libdaxctl always read the
+ * real /sys: topology scans refuse to run under another root.
+ */
+int daxmap_set_root(struct daxmap_ctx *ctx, const char *root);
+const char *daxmap_get_root(struct daxmap_ctx *ctx);
+
+const char *daxmap_version(void);
+
+/* ------------------------------------------------------------ enumerations */
+
+enum daxmap_map {
+	DAXMAP_MAP_UNKNOWN = 0,
+	DAXMAP_MAP_MEM,		/* memmap in system RAM */
+	DAXMAP_MAP_DEV,		/* memmap on the device (altmap) */
+};
+
+enum daxmap_tristate {
+	DAXMAP_UNKNOWN = 0,
+	DAXMAP_NO,
+	DAXMAP_YES,
+};
+
+/* How the kernel's /proc/vmstat nr_memmap_pages counts a compound devmap. */
+enum daxmap_counter {
+	DAXMAP_COUNTER_NONE = 0,	/* no such counter (before 6.11) */
+	DAXMAP_COUNTER_NOMINAL,		/* every struct page, dedup ignored */
+	DAXMAP_COUNTER_DEDUP_DATA,	/* dedup data pages, no page tables */
+	DAXMAP_COUNTER_UNKNOWN,		/* present, rule not known for release */
+};
+
+/* Where a figure comes from. */
+enum daxmap_source {
+	DAXMAP_SOURCE_MODEL = 0,	/* computed from the kernel's rules */
+	DAXMAP_SOURCE_KERNEL,		/* read from a kernel counter */
+	DAXMAP_SOURCE_MEASURED,		/* observed free-RAM delta */
+};
+
+const char *daxmap_map_name(enum daxmap_map map);
+int daxmap_map_from_name(const char *name, enum daxmap_map *ret_map);
+const char *daxmap_tristate_name(enum daxmap_tristate t);
+const char *daxmap_counter_name(enum daxmap_counter c);
+const char *daxmap_source_name(enum daxmap_source s);
+
+/* ------------------------------------------------------- kernel capabilities */
+
+struct daxmap_kernel;
+
+/* Probes the running kernel (below the context's root). */
+int daxmap_kernel_probe(struct daxmap_ctx *ctx, struct daxmap_kernel **ret);
+struct daxmap_kernel *daxmap_kernel_ref(struct daxmap_kernel *k);
+struct daxmap_kernel *daxmap_kernel_unref(struct daxmap_kernel *k);
+
+const char *daxmap_kernel_get_release(struct daxmap_kernel *k);
+/* Upstream version, e.g. 0x060c75 for 6.12.117; 0 when it cannot be read. */
+unsigned int daxmap_kernel_get_version_code(struct daxmap_kernel *k);
+const char *daxmap_kernel_get_machine(struct daxmap_kernel *k);
+unsigned long daxmap_kernel_get_page_size(struct daxmap_kernel *k);
+enum daxmap_tristate daxmap_kernel_get_sparsemem_vmemmap(struct daxmap_kernel *k);
+enum daxmap_tristate daxmap_kernel_get_vmemmap_dedup(struct daxmap_kernel *k);
+/* A sentence saying why dedup is yes, no or unknown. */
+const char *daxmap_kernel_get_vmemmap_dedup_reason(struct daxmap_kernel *k);
+/* The kernel config file that was read, or NULL when none was readable. */
+const char *daxmap_kernel_get_config_path(struct daxmap_kernel *k);
+bool daxmap_kernel_has_memmap_counter(struct daxmap_kernel *k);
+enum daxmap_counter daxmap_kernel_get_memmap_counting(struct daxmap_kernel *k);
+/* Current nr_memmap_pages; -ENOENT when the kernel has no such counter. */
+int daxmap_kernel_read_memmap_pages(struct daxmap_kernel *k,
+				    uint64_t *ret_pages);
+
+/* -------------------------------------------------------- the overhead model */
+
+/*
+ * The rules the model applies. Fill with daxmap_model_init() (x86_64, 4 KiB
+ * pages, upstream dedup) or daxmap_kernel_get_model() (the running kernel).
+ */
+struct daxmap_model {
+	uint64_t page_size;		/* base page, bytes */
+	uint64_t struct_page_size;	/* sizeof(struct page) */
+	uint64_t ptes_per_page;		/* entries in one page-table page */
+	bool dedup;			/* compound devmap vmemmap dedup */
+	uint64_t dedup_kept_pages;	/* vmemmap pages kept per compound page */
+};
+
+void daxmap_model_init(struct daxmap_model *m);
+void daxmap_kernel_get_model(struct daxmap_kernel *k, struct daxmap_model *m);
+
+/* What the memmap of one device costs. All figures in bytes. */
+struct daxmap_memmap {
+	enum daxmap_map location;	/* where actual_bytes lives */
+	uint64_t baseline_bytes;	/* memmap without dedup */
+	uint64_t actual_bytes;		/* everything it really costs */
+	uint64_t saved_bytes;		/* baseline - actual */
+	uint64_t pagetable_bytes;	/* part of actual: vmemmap PTE pages */
+	uint64_t ram_bytes;		/* part of actual in system RAM */
+	uint64_t device_bytes;		/* part of actual on the device */
+	enum daxmap_source source;
+};
+
+/*
+ * Models the memmap of a namespace of @size bytes at @align with its memmap
+ * at @map. -EINVAL for a zero size, an align that is not a power of two or
+ * not a multiple of the page size, or a size that is not a multiple of the
+ * align.
+ */
+int daxmap_model_memmap(const struct daxmap_model *m, uint64_t size,
+			uint64_t align, enum daxmap_map map,
+			struct daxmap_memmap *ret);
+
+/*
+ * Page-table bytes one process pays to map @mapped bytes of a device whose
+ * align is @align: PTE pages at the base page size, PMD pages at 2 MiB, PUD
+ * pages at 1 GiB.
+ */
+uint64_t daxmap_model_mapping_pagetables(const struct daxmap_model *m,
+					 uint64_t mapped, uint64_t align);
+
+/* ----------------------------------------------------------------- topology */
+
+struct daxmap_topology;
+struct daxmap_region;
+struct daxmap_namespace;
+struct daxmap_device;
+struct daxmap_mapper;
+
+/*
+ * Takes a snapshot of regions, namespaces and dax devices through libndctl
+ * and libdaxctl, with each device's memmap modelled for @k and the processes
+ * that map it. A host without pmem gives an empty topology, not an error.
+ */
+int daxmap_topology_scan(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			 struct daxmap_topology **ret);
+struct daxmap_topology *daxmap_topology_ref(struct daxmap_topology *t);
+struct daxmap_topology *daxmap_topology_unref(struct daxmap_topology *t);
+
+struct daxmap_region *daxmap_region_get_first(struct daxmap_topology *t);
+struct daxmap_region *daxmap_region_get_next(struct daxmap_region *r);
+#define daxmap_region_foreach(t, r)					\
+	for (r = daxmap_region_get_first(t); r; r = daxmap_region_get_next(r))
+
+const char *daxmap_region_get_devname(struct daxmap_region *r);
+const char *daxmap_region_get_bus(struct daxmap_region *r);
+const char *daxmap_region_get_type(struct daxmap_region *r);
+uint64_t daxmap_region_get_size(struct daxmap_region *r);
+uint64_t daxmap_region_get_available_size(struct daxmap_region *r);
+uint64_t daxmap_region_get_max_available_extent(struct daxmap_region *r);
+int daxmap_region_get_numa_node(struct daxmap_region *r);
+uint64_t daxmap_region_get_align(struct daxmap_region *r);
+int daxmap_region_get_num_alignments(struct daxmap_region *r);
+uint64_t daxmap_region_get_supported_alignment(struct daxmap_region *r, int i);
+bool daxmap_region_supports_alignment(struct daxmap_region *r, uint64_t align);
+
+struct daxmap_namespace *daxmap_namespace_get_first(struct daxmap_topology *t);
+struct daxmap_namespace *daxmap_namespace_get_next(struct daxmap_namespace *n);
+#define daxmap_namespace_foreach(t, n)					\
+	for (n = daxmap_namespace_get_first(t); n;			\
+	     n = daxmap_namespace_get_next(n))
+
+const char *daxmap_namespace_get_devname(struct daxmap_namespace *n);
+const char *daxmap_namespace_get_region(struct daxmap_namespace *n);
+const char *daxmap_namespace_get_mode(struct daxmap_namespace *n);
+/* The usable size (after the dax/pfn/btt metadata), as ndctl reports it. */
+uint64_t daxmap_namespace_get_size(struct daxmap_namespace *n);
+/* The namespace's whole capacity, metadata included. */
+uint64_t daxmap_namespace_get_raw_size(struct daxmap_namespace *n);
+/* NULL when the namespace has no uuid (a label-less namespace). */
+const char *daxmap_namespace_get_uuid(struct daxmap_namespace *n);
+const char *daxmap_namespace_get_name(struct daxmap_namespace *n);
+enum daxmap_map daxmap_namespace_get_map(struct daxmap_namespace *n);
+uint64_t daxmap_namespace_get_align(struct daxmap_namespace *n);
+unsigned int daxmap_namespace_get_sector_size(struct daxmap_namespace *n);
+bool daxmap_namespace_is_enabled(struct daxmap_namespace *n);
+/* The block device (/dev/pmemX) or NULL. */
+const char *daxmap_namespace_get_blockdev(struct daxmap_namespace *n);
+
+struct daxmap_device *daxmap_device_get_first(struct daxmap_topology *t);
+struct daxmap_device *daxmap_device_get_next(struct daxmap_device *d);
+#define daxmap_device_foreach(t, d)					\
+	for (d = daxmap_device_get_first(t); d; d = daxmap_device_get_next(d))
+
+const char *daxmap_device_get_devname(struct daxmap_device *d);
+const char *daxmap_device_get_chardev(struct daxmap_device *d);
+uint64_t daxmap_device_get_size(struct daxmap_device *d);
+uint64_t daxmap_device_get_align(struct daxmap_device *d);
+/* "devdax" or "system-ram". */
+const char *daxmap_device_get_mode(struct daxmap_device *d);
+enum daxmap_map daxmap_device_get_map(struct daxmap_device *d);
+int daxmap_device_get_numa_node(struct daxmap_device *d);
+int daxmap_device_get_target_node(struct daxmap_device *d);
+bool daxmap_device_is_enabled(struct daxmap_device *d);
+/* The namespace behind the device, NULL for one not backed by a namespace. */
+const char *daxmap_device_get_namespace(struct daxmap_device *d);
+/* The best figure there is (measured, else kernel, else model). */
+const struct daxmap_memmap *daxmap_device_get_memmap(struct daxmap_device *d);
+/* The figure from @source, NULL when there is none. */
+const struct daxmap_memmap *
+daxmap_device_get_memmap_source(struct daxmap_device *d,
+				enum daxmap_source source);
+
+struct daxmap_mapper *daxmap_mapper_get_first(struct daxmap_device *d);
+struct daxmap_mapper *daxmap_mapper_get_next(struct daxmap_mapper *m);
+#define daxmap_mapper_foreach(d, m)					\
+	for (m = daxmap_mapper_get_first(d); m; m = daxmap_mapper_get_next(m))
+
+int daxmap_mapper_get_pid(struct daxmap_mapper *m);
+const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
+uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
+uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
+
+/* --------------------------------------------------------------------- JSON */
+
+enum daxmap_json_flags {
+	DAXMAP_JSON_HUMAN = 1 << 0,	/* add *_human strings beside sizes */
+	DAXMAP_JSON_PRETTY = 1 << 1,	/* indent for people */
+};
+
+/*
+ * Renders schema 1: {"schema": 1, "kernel": {...}, "regions": [...],
+ * "namespaces": [...], "devices": [...], "totals": {...}}. Every list is an
+ * array, possibly empty; sizes are integers in bytes. @t may be NULL for an
+ * empty topology. The string is the caller's to free().
+ */
+int daxmap_status_to_json(struct daxmap_kernel *k, struct daxmap_topology *t,
+			  unsigned int flags, char **ret_json);
+
+/* Renders the kernel capability report alone. */
+int daxmap_kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
+			  char **ret_json);
+
+/*
+ * Renders a plan: what a namespace of @size at @align and @map would cost
+ * under @m, and the same size at every other align and map for comparison.
+ */
+int daxmap_plan_to_json(const struct daxmap_model *m, uint64_t size,
+			uint64_t align, enum daxmap_map map, unsigned int flags,
+			char **ret_json);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DAXMAP_H */

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * JSON schema 1: the product both front ends expose. One *_to_json() per
+ * object; the shape never depends on flags or on a terminal: every key is
+ * always present (null when it does not apply), every list is an array,
+ * sizes are integers in bytes, and DAXMAP_JSON_HUMAN only adds *_human
+ * strings beside them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "private.h"
+
+#define DAXMAP_SCHEMA 1
+
+typedef struct json_object json;
+
+static inline void json_putp(json **j)
+{
+	json_object_put(*j);
+}
+#define _cleanup_json_ _cleanup_(json_putp)
+
+/* Binary units with three significant digits, as people read sizes. */
+static void format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (v >= 1024 && u < (int)ARRAY_SIZE(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s",
+		 v, units[u]);
+}
+
+/*
+ * Every add goes through these helpers, which track allocation failure in
+ * *ok so that callers check once at the end rather than after every key.
+ */
+static void add(json *obj, const char *key, json *val, bool *ok)
+{
+	/* json-c takes a NULL value as JSON null. */
+	if (json_object_object_add(obj, key, val) < 0) {
+		json_object_put(val);
+		*ok = false;
+	}
+}
+
+static void add_str(json *obj, const char *key, const char *s, bool *ok)
+{
+	json *v = NULL;
+
+	if (s) {
+		v = json_object_new_string(s);
+		if (!v)
+			*ok = false;
+	}
+	add(obj, key, v, ok);
+}
+
+static void add_int(json *obj, const char *key, int64_t n, bool *ok)
+{
+	json *v = json_object_new_int64(n);
+
+	if (!v)
+		*ok = false;
+	add(obj, key, v, ok);
+}
+
+/* An int that is absent when negative (no NUMA node, for instance). */
+static void add_int_or_null(json *obj, const char *key, int n, bool *ok)
+{
+	if (n < 0)
+		add(obj, key, NULL, ok);
+	else
+		add_int(obj, key, n, ok);
+}
+
+static void add_bool(json *obj, const char *key, bool b, bool *ok)
+{
+	json *v = json_object_new_boolean(b);
+
+	if (!v)
+		*ok = false;
+	add(obj, key, v, ok);
+}
+
+static void add_size(json *obj, const char *key, uint64_t bytes,
+		     unsigned int flags, bool *ok)
+{
+	json *v = json_object_new_uint64(bytes);
+
+	if (!v)
+		*ok = false;
+	add(obj, key, v, ok);
+	if (flags & DAXMAP_JSON_HUMAN) {
+		char human_key[64], buf[32];
+
+		snprintf(human_key, sizeof(human_key), "%s_human", key);
+		format_size(bytes, buf, sizeof(buf));
+		add_str(obj, human_key, buf, ok);
+	}
+}
+
+/* A size that does not apply (align of a raw namespace) is null. */
+static void add_size_or_null(json *obj, const char *key, uint64_t bytes,
+			     unsigned int flags, bool *ok)
+{
+	if (bytes)
+		add_size(obj, key, bytes, flags, ok);
+	else
+		add(obj, key, NULL, ok);
+}
+
+static json *new_object(bool *ok)
+{
+	json *o = json_object_new_object();
+
+	if (!o)
+		*ok = false;
+	return o;
+}
+
+static json *new_array(bool *ok)
+{
+	json *a = json_object_new_array();
+
+	if (!a)
+		*ok = false;
+	return a;
+}
+
+static void append(json *array, json *val, bool *ok)
+{
+	if (!array || !val || json_object_array_add(array, val) < 0) {
+		json_object_put(val);
+		*ok = false;
+	}
+}
+
+static int to_string(json *root, unsigned int flags, char **ret_json)
+{
+	int jflags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	const char *s;
+	char *copy;
+
+	jflags |= flags & DAXMAP_JSON_PRETTY ?
+		  JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+		  JSON_C_TO_STRING_PLAIN;
+	s = json_object_to_json_string_ext(root, jflags);
+	if (!s)
+		return -ENOMEM;
+	copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	*ret_json = copy;
+	return 0;
+}
+
+static json *memmap_to_json(const struct daxmap_memmap *c, unsigned int flags,
+			    bool *ok)
+{
+	json *o;
+
+	if (!c)
+		return NULL;
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "location", c->location == DAXMAP_MAP_DEV ? "device" : "ram",
+		ok);
+	add_size(o, "baseline_bytes", c->baseline_bytes, flags, ok);
+	add_size(o, "actual_bytes", c->actual_bytes, flags, ok);
+	add_size(o, "saved_bytes", c->saved_bytes, flags, ok);
+	add_size(o, "pagetable_bytes", c->pagetable_bytes, flags, ok);
+	add_size(o, "ram_bytes", c->ram_bytes, flags, ok);
+	add_size(o, "device_bytes", c->device_bytes, flags, ok);
+	add_str(o, "source", daxmap_source_name(c->source), ok);
+	return o;
+}
+
+static json *kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
+			    bool *ok)
+{
+	unsigned int code = daxmap_kernel_get_version_code(k);
+	json *o, *counter;
+	uint64_t pages;
+	char version[32];
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "release", daxmap_kernel_get_release(k), ok);
+	snprintf(version, sizeof(version), "%u.%u.%u", code >> 16,
+		 (code >> 8) & 0xff, code & 0xff);
+	add_str(o, "version", code ? version : NULL, ok);
+	add_str(o, "machine", daxmap_kernel_get_machine(k), ok);
+	add_size(o, "page_size", daxmap_kernel_get_page_size(k), flags, ok);
+	add_str(o, "sparsemem_vmemmap",
+		daxmap_tristate_name(daxmap_kernel_get_sparsemem_vmemmap(k)),
+		ok);
+	add_str(o, "vmemmap_dedup",
+		daxmap_tristate_name(daxmap_kernel_get_vmemmap_dedup(k)), ok);
+	add_str(o, "vmemmap_dedup_reason",
+		daxmap_kernel_get_vmemmap_dedup_reason(k), ok);
+	add_str(o, "config", daxmap_kernel_get_config_path(k), ok);
+
+	counter = new_object(ok);
+	add(o, "memmap_counter", counter, ok);
+	if (counter) {
+		bool present = daxmap_kernel_has_memmap_counter(k);
+
+		add_bool(counter, "present", present, ok);
+		add_str(counter, "counting",
+			daxmap_counter_name(daxmap_kernel_get_memmap_counting(k)),
+			ok);
+		if (present && daxmap_kernel_read_memmap_pages(k, &pages) == 0) {
+			add_int(counter, "pages", (int64_t)pages, ok);
+			add_size(counter, "bytes",
+				 pages * daxmap_kernel_get_page_size(k), flags,
+				 ok);
+		} else {
+			add(counter, "pages", NULL, ok);
+			add(counter, "bytes", NULL, ok);
+		}
+	}
+	return o;
+}
+
+static json *region_to_json(struct daxmap_region *r, unsigned int flags,
+			    bool *ok)
+{
+	json *o, *aligns;
+	int i;
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "dev", daxmap_region_get_devname(r), ok);
+	add_str(o, "bus", daxmap_region_get_bus(r), ok);
+	add_str(o, "type", daxmap_region_get_type(r), ok);
+	add_size(o, "size", daxmap_region_get_size(r), flags, ok);
+	add_size(o, "available_size", daxmap_region_get_available_size(r),
+		 flags, ok);
+	add_size(o, "max_available_extent",
+		 daxmap_region_get_max_available_extent(r), flags, ok);
+	add_int_or_null(o, "numa_node", daxmap_region_get_numa_node(r), ok);
+	add_size_or_null(o, "align", daxmap_region_get_align(r), flags, ok);
+
+	aligns = new_array(ok);
+	add(o, "supported_alignments", aligns, ok);
+	for (i = 0; aligns && i < daxmap_region_get_num_alignments(r); i++) {
+		json *v = json_object_new_uint64(
+			daxmap_region_get_supported_alignment(r, i));
+
+		append(aligns, v, ok);
+	}
+	return o;
+}
+
+static json *namespace_to_json(struct daxmap_namespace *n, unsigned int flags,
+			       bool *ok)
+{
+	enum daxmap_map map = daxmap_namespace_get_map(n);
+	json *o;
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "dev", daxmap_namespace_get_devname(n), ok);
+	add_str(o, "region", daxmap_namespace_get_region(n), ok);
+	add_str(o, "mode", daxmap_namespace_get_mode(n), ok);
+	add_size(o, "size", daxmap_namespace_get_size(n), flags, ok);
+	add_size(o, "raw_size", daxmap_namespace_get_raw_size(n), flags, ok);
+	add_str(o, "uuid", daxmap_namespace_get_uuid(n), ok);
+	add_str(o, "name", daxmap_namespace_get_name(n), ok);
+	add_str(o, "map", map == DAXMAP_MAP_UNKNOWN ? NULL :
+			  daxmap_map_name(map), ok);
+	add_size_or_null(o, "align", daxmap_namespace_get_align(n), flags, ok);
+	add_int(o, "sector_size", daxmap_namespace_get_sector_size(n), ok);
+	add_bool(o, "enabled", daxmap_namespace_is_enabled(n), ok);
+	add_str(o, "blockdev", daxmap_namespace_get_blockdev(n), ok);
+	return o;
+}
+
+static json *device_to_json(struct daxmap_device *d, unsigned int flags,
+			    bool *ok)
+{
+	static const enum daxmap_source sources[] = {
+		DAXMAP_SOURCE_MODEL,
+		DAXMAP_SOURCE_MEASURED,
+		DAXMAP_SOURCE_KERNEL,
+	};
+	struct daxmap_mapper *m;
+	json *o, *all, *mappers;
+	size_t i;
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "dev", daxmap_device_get_devname(d), ok);
+	add_str(o, "chardev", daxmap_device_get_chardev(d), ok);
+	add_size(o, "size", daxmap_device_get_size(d), flags, ok);
+	add_size_or_null(o, "align", daxmap_device_get_align(d), flags, ok);
+	add_str(o, "mode", daxmap_device_get_mode(d), ok);
+	add_str(o, "map", daxmap_map_name(daxmap_device_get_map(d)), ok);
+	add_int_or_null(o, "numa_node", daxmap_device_get_numa_node(d), ok);
+	add_int_or_null(o, "target_node", daxmap_device_get_target_node(d), ok);
+	add_bool(o, "enabled", daxmap_device_is_enabled(d), ok);
+	add_str(o, "namespace", daxmap_device_get_namespace(d), ok);
+	add(o, "memmap", memmap_to_json(daxmap_device_get_memmap(d), flags, ok),
+	    ok);
+
+	all = new_object(ok);
+	add(o, "memmap_sources", all, ok);
+	for (i = 0; all && i < ARRAY_SIZE(sources); i++)
+		add(all, daxmap_source_name(sources[i]),
+		    memmap_to_json(daxmap_device_get_memmap_source(d,
+								  sources[i]),
+				   flags, ok),
+		    ok);
+
+	mappers = new_array(ok);
+	add(o, "mappers", mappers, ok);
+	daxmap_mapper_foreach(d, m) {
+		json *mo = new_object(ok);
+
+		if (!mo)
+			break;
+		add_int(mo, "pid", daxmap_mapper_get_pid(m), ok);
+		add_str(mo, "comm", daxmap_mapper_get_comm(m), ok);
+		add_size(mo, "mapped_bytes", daxmap_mapper_get_mapped_bytes(m),
+			 flags, ok);
+		add_size(mo, "pagetable_bytes",
+			 daxmap_mapper_get_pagetable_bytes(m), flags, ok);
+		append(mappers, mo, ok);
+	}
+	return o;
+}
+
+/*
+ * Totals over what is enabled: a disabled device has no memmap to pay for,
+ * and a device in system-ram mode is memory, not devdax capacity.
+ */
+static json *totals_to_json(struct daxmap_topology *t, unsigned int flags,
+			    bool *ok)
+{
+	struct daxmap_memmap sum = { 0 };
+	uint64_t devdax = 0, system_ram = 0, mapper_pt = 0;
+	int nregions = 0, nnamespaces = 0, ndevices = 0;
+	struct daxmap_namespace *n;
+	struct daxmap_region *r;
+	struct daxmap_device *d;
+	json *o, *mm;
+
+	daxmap_region_foreach(t, r)
+		nregions++;
+	daxmap_namespace_foreach(t, n)
+		nnamespaces++;
+	daxmap_device_foreach(t, d) {
+		const struct daxmap_memmap *c = daxmap_device_get_memmap(d);
+		struct daxmap_mapper *m;
+
+		ndevices++;
+		if (!daxmap_device_is_enabled(d))
+			continue;
+		if (strcmp(daxmap_device_get_mode(d), "system-ram") == 0)
+			system_ram += daxmap_device_get_size(d);
+		else
+			devdax += daxmap_device_get_size(d);
+		if (c) {
+			sum.baseline_bytes += c->baseline_bytes;
+			sum.actual_bytes += c->actual_bytes;
+			sum.saved_bytes += c->saved_bytes;
+			sum.pagetable_bytes += c->pagetable_bytes;
+			sum.ram_bytes += c->ram_bytes;
+			sum.device_bytes += c->device_bytes;
+		}
+		daxmap_mapper_foreach(d, m)
+			mapper_pt += daxmap_mapper_get_pagetable_bytes(m);
+	}
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_int(o, "regions", nregions, ok);
+	add_int(o, "namespaces", nnamespaces, ok);
+	add_int(o, "devices", ndevices, ok);
+	add_size(o, "devdax_bytes", devdax, flags, ok);
+	add_size(o, "system_ram_bytes", system_ram, flags, ok);
+	mm = new_object(ok);
+	add(o, "memmap", mm, ok);
+	if (mm) {
+		add_size(mm, "baseline_bytes", sum.baseline_bytes, flags, ok);
+		add_size(mm, "actual_bytes", sum.actual_bytes, flags, ok);
+		add_size(mm, "saved_bytes", sum.saved_bytes, flags, ok);
+		add_size(mm, "pagetable_bytes", sum.pagetable_bytes, flags, ok);
+		add_size(mm, "ram_bytes", sum.ram_bytes, flags, ok);
+		add_size(mm, "device_bytes", sum.device_bytes, flags, ok);
+	}
+	add_size(o, "mappers_pagetable_bytes", mapper_pt, flags, ok);
+	return o;
+}
+
+DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
+					struct daxmap_topology *t,
+					unsigned int flags, char **ret_json)
+{
+	_cleanup_json_ json *root = NULL;
+	struct daxmap_namespace *n;
+	struct daxmap_region *r;
+	struct daxmap_device *d;
+	json *regions, *namespaces, *devices;
+	bool ok = true;
+
+	if (!k)
+		return -EINVAL;
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+	add(root, "kernel", kernel_to_json(k, flags, &ok), &ok);
+
+	regions = new_array(&ok);
+	add(root, "regions", regions, &ok);
+	daxmap_region_foreach(t, r)
+		append(regions, region_to_json(r, flags, &ok), &ok);
+
+	namespaces = new_array(&ok);
+	add(root, "namespaces", namespaces, &ok);
+	daxmap_namespace_foreach(t, n)
+		append(namespaces, namespace_to_json(n, flags, &ok), &ok);
+
+	devices = new_array(&ok);
+	add(root, "devices", devices, &ok);
+	daxmap_device_foreach(t, d)
+		append(devices, device_to_json(d, flags, &ok), &ok);
+
+	add(root, "totals", totals_to_json(t, flags, &ok), &ok);
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}
+
+DAXMAP_EXPORT int daxmap_kernel_to_json(struct daxmap_kernel *k,
+					unsigned int flags, char **ret_json)
+{
+	_cleanup_json_ json *root = NULL;
+	bool ok = true;
+
+	if (!k)
+		return -EINVAL;
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+	add(root, "kernel", kernel_to_json(k, flags, &ok), &ok);
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}
+
+static json *plan_entry_to_json(const struct daxmap_model *m, uint64_t size,
+				uint64_t align, enum daxmap_map map,
+				unsigned int flags, bool *ok)
+{
+	struct daxmap_memmap c;
+	json *o;
+
+	if (daxmap_model_memmap(m, size, align, map, &c) < 0)
+		return NULL;
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_size(o, "size", size, flags, ok);
+	add_size(o, "align", align, flags, ok);
+	add_str(o, "map", daxmap_map_name(map), ok);
+	add(o, "memmap", memmap_to_json(&c, flags, ok), ok);
+	return o;
+}
+
+DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
+				      uint64_t size, uint64_t align,
+				      enum daxmap_map map, unsigned int flags,
+				      char **ret_json)
+{
+	static const uint64_t aligns[] = { SZ_4K, SZ_2M, SZ_1G };
+	static const enum daxmap_map maps[] = { DAXMAP_MAP_MEM,
+						DAXMAP_MAP_DEV };
+	_cleanup_json_ json *root = NULL;
+	json *model, *request, *alternatives;
+	struct daxmap_memmap probe;
+	bool ok = true;
+	size_t i, j;
+	int r;
+
+	/* Refuse what cannot be modelled before building anything. */
+	r = daxmap_model_memmap(m, size, align, map, &probe);
+	if (r < 0)
+		return r;
+
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+
+	model = new_object(&ok);
+	add(root, "model", model, &ok);
+	if (model) {
+		add_size(model, "page_size", m->page_size, flags, &ok);
+		add_int(model, "struct_page_size", (int64_t)m->struct_page_size,
+			&ok);
+		add_bool(model, "dedup", m->dedup, &ok);
+		add_int(model, "dedup_kept_pages", (int64_t)m->dedup_kept_pages,
+			&ok);
+	}
+
+	request = plan_entry_to_json(m, size, align, map, flags, &ok);
+	add(root, "request", request, &ok);
+
+	/* Only the combinations the size allows: a list, possibly short. */
+	alternatives = new_array(&ok);
+	add(root, "alternatives", alternatives, &ok);
+	for (i = 0; alternatives && i < ARRAY_SIZE(aligns); i++) {
+		if (size % aligns[i] || aligns[i] % m->page_size)
+			continue;
+		for (j = 0; j < ARRAY_SIZE(maps); j++)
+			append(alternatives,
+			       plan_entry_to_json(m, size, aligns[i], maps[j],
+						  flags, &ok),
+			       &ok);
+	}
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}

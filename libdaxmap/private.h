@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libdaxmap internals shared between its files, and with the unit tests
+ * (which link the static archive so they can reach the pure readers).
+ */
+#ifndef DAXMAP_PRIVATE_H
+#define DAXMAP_PRIVATE_H
+
+#include <stddef.h>
+#include <syslog.h>
+
+#include "daxmap.h"
+#include "cleanup.h"
+
+#define DAXMAP_EXPORT __attribute__((visibility("default")))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SZ_4K (UINT64_C(4) << 10)
+#define SZ_2M (UINT64_C(2) << 20)
+#define SZ_1G (UINT64_C(1) << 30)
+
+struct daxmap_ctx {
+	int refcount;
+	daxmap_log_fn log_fn;
+	int log_priority;
+	void *userdata;
+	char *root;		/* no trailing slash; "" means the real root */
+};
+
+void daxmap_log(struct daxmap_ctx *ctx, int priority, const char *file,
+		int line, const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+
+#define daxmap_log_cond(ctx, prio, ...)                                        \
+	do {                                                                   \
+		if ((ctx) && daxmap_get_log_priority(ctx) >= (prio))           \
+			daxmap_log(ctx, prio, __FILE__, __LINE__, __func__,    \
+				   __VA_ARGS__);                               \
+	} while (0)
+
+#define dbg(ctx, ...) daxmap_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define info(ctx, ...) daxmap_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define notice(ctx, ...) daxmap_log_cond(ctx, LOG_NOTICE, __VA_ARGS__)
+#define warn(ctx, ...) daxmap_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
+#define err(ctx, ...) daxmap_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+
+/* True when the context reads the real /sys and /proc. */
+bool daxmap_ctx_is_real_root(struct daxmap_ctx *ctx);
+
+/*
+ * Root-relative file access (fileio.c). @path is absolute ("/proc/vmstat");
+ * the context's root is put in front of it.
+ */
+int daxmap_path(struct daxmap_ctx *ctx, const char *path, char **ret_path);
+FILE *daxmap_fopen(struct daxmap_ctx *ctx, const char *path);
+/* Reads a whole small file, trailing newline removed; -errno on failure. */
+int daxmap_read_file(struct daxmap_ctx *ctx, const char *path, char **ret);
+/* Finds "KEY VALUE" or "KEY: VALUE" lines (vmstat, meminfo, zoneinfo). */
+int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
+			  const char *key, uint64_t *ret);
+
+/* overhead.c */
+uint64_t daxmap_div_round_up(uint64_t n, uint64_t d);
+
+/* mappers.c: the processes that map @chardev, appended to @d's list. */
+struct daxmap_mapper {
+	struct daxmap_mapper *next;
+	int pid;
+	char *comm;
+	uint64_t mapped_bytes;
+	uint64_t pagetable_bytes;
+};
+
+int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
+			uint64_t align, const struct daxmap_model *m,
+			struct daxmap_mapper **ret_list);
+void daxmap_mappers_free(struct daxmap_mapper *list);
+
+/* kernel.c: release parsing, exposed for unit tests. */
+unsigned int daxmap_parse_version_code(const char *release,
+				       const char *proc_version);
+enum daxmap_counter daxmap_counter_rule(unsigned int version_code,
+					bool counter_present);
+
+#define DAXMAP_VERSION_CODE(a, b, c) (((a) << 16) + ((b) << 8) + (c))
+
+#endif /* DAXMAP_PRIVATE_H */

@@ -1,0 +1,779 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A snapshot of the persistent-memory topology: regions, namespaces and dax
+ * devices, read once through libndctl and libdaxctl and copied into our own
+ * objects. libndctl/libdaxctl never refresh a context, so each scan opens
+ * fresh ones and closes them before returning.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include <daxctl/libdaxctl.h>
+#include <ndctl/libndctl.h>
+
+#include "private.h"
+
+#define MAX_ALIGNMENTS 8
+
+struct daxmap_region {
+	struct daxmap_region *next;
+	char *devname;
+	char *bus;
+	char *type;
+	uint64_t size;
+	uint64_t available_size;
+	uint64_t max_available_extent;
+	int numa_node;
+	uint64_t align;
+	int num_alignments;
+	uint64_t alignments[MAX_ALIGNMENTS];
+};
+
+struct daxmap_namespace {
+	struct daxmap_namespace *next;
+	char *devname;
+	char *region;
+	const char *mode;
+	uint64_t size;
+	uint64_t raw_size;
+	char *uuid;
+	char *name;
+	enum daxmap_map map;
+	uint64_t align;
+	unsigned int sector_size;
+	bool enabled;
+	char *blockdev;
+};
+
+struct daxmap_device {
+	struct daxmap_device *next;
+	char *devname;
+	char *chardev;
+	uint64_t size;
+	uint64_t align;
+	const char *mode;
+	enum daxmap_map map;
+	int numa_node;
+	int target_node;
+	bool enabled;
+	char *namespace;
+	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
+	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
+	struct daxmap_mapper *mappers;
+};
+
+struct daxmap_topology {
+	int refcount;
+	struct daxmap_region *regions;
+	struct daxmap_namespace *namespaces;
+	struct daxmap_device *devices;
+};
+
+/* Appends to a singly linked list through its tail pointer. */
+#define list_append(tailp, item)                                               \
+	do {                                                                   \
+		*(tailp) = (item);                                             \
+		(tailp) = &(item)->next;                                       \
+	} while (0)
+
+struct scan {
+	struct daxmap_ctx *ctx;
+	struct daxmap_model model;
+	struct daxmap_topology *t;
+	struct daxmap_region **region_tail;
+	struct daxmap_namespace **namespace_tail;
+	struct daxmap_device **device_tail;
+};
+
+static char *strdup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static void region_free(struct daxmap_region *r)
+{
+	free(r->devname);
+	free(r->bus);
+	free(r->type);
+	free(r);
+}
+
+static void namespace_free(struct daxmap_namespace *n)
+{
+	free(n->devname);
+	free(n->region);
+	free(n->uuid);
+	free(n->name);
+	free(n->blockdev);
+	free(n);
+}
+
+static void device_free(struct daxmap_device *d)
+{
+	free(d->devname);
+	free(d->chardev);
+	free(d->namespace);
+	daxmap_mappers_free(d->mappers);
+	free(d);
+}
+
+static void topology_free(struct daxmap_topology *t)
+{
+	while (t->regions) {
+		struct daxmap_region *next = t->regions->next;
+
+		region_free(t->regions);
+		t->regions = next;
+	}
+	while (t->namespaces) {
+		struct daxmap_namespace *next = t->namespaces->next;
+
+		namespace_free(t->namespaces);
+		t->namespaces = next;
+	}
+	while (t->devices) {
+		struct daxmap_device *next = t->devices->next;
+
+		device_free(t->devices);
+		t->devices = next;
+	}
+	free(t);
+}
+
+static int scan_region(struct scan *s, struct ndctl_bus *bus,
+		       struct ndctl_region *region)
+{
+	struct daxmap_region *r;
+	struct ndctl_dax *seed;
+	int i, n;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	list_append(s->region_tail, r);
+
+	r->devname = strdup(ndctl_region_get_devname(region));
+	r->bus = strdup_or_null(ndctl_bus_get_provider(bus));
+	r->type = strdup_or_null(ndctl_region_get_type_name(region));
+	if (!r->devname)
+		return -ENOMEM;
+	r->size = ndctl_region_get_size(region);
+	r->available_size = ndctl_region_get_available_size(region);
+	r->max_available_extent = ndctl_region_get_max_available_extent(region);
+	r->numa_node = ndctl_region_get_numa_node(region);
+	r->align = ndctl_region_get_align(region);
+	if (r->align == ULONG_MAX)
+		r->align = 0;
+
+	/*
+	 * The alignments a device-DAX namespace may take are published on
+	 * the region's dax seed (the pfn seed has the same list).
+	 */
+	seed = ndctl_region_get_dax_seed(region);
+	n = seed ? ndctl_dax_get_num_alignments(seed) : 0;
+	for (i = 0; i < n && r->num_alignments < MAX_ALIGNMENTS; i++)
+		r->alignments[r->num_alignments++] =
+			ndctl_dax_get_supported_alignment(seed, i);
+	return 0;
+}
+
+static const char *mode_name(enum ndctl_namespace_mode mode)
+{
+	switch (mode) {
+	case NDCTL_NS_MODE_FSDAX:
+		return "fsdax";
+	case NDCTL_NS_MODE_SECTOR:
+		return "sector";
+	case NDCTL_NS_MODE_RAW:
+		return "raw";
+	case NDCTL_NS_MODE_DEVDAX:
+		return "devdax";
+	default:
+		return "unknown";
+	}
+}
+
+static enum daxmap_map map_from_location(enum ndctl_pfn_loc loc)
+{
+	switch (loc) {
+	case NDCTL_PFN_LOC_RAM:
+		return DAXMAP_MAP_MEM;
+	case NDCTL_PFN_LOC_PMEM:
+		return DAXMAP_MAP_DEV;
+	default:
+		return DAXMAP_MAP_UNKNOWN;
+	}
+}
+
+static int set_blockdev(struct daxmap_namespace *n, const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	if (asprintf(&n->blockdev, "/dev/%s", name) < 0) {
+		n->blockdev = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int scan_namespace(struct scan *s, struct ndctl_region *region,
+			  struct ndctl_namespace *ndns)
+{
+	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ndns);
+	struct ndctl_dax *dax = ndctl_namespace_get_dax(ndns);
+	struct ndctl_btt *btt = ndctl_namespace_get_btt(ndns);
+	struct daxmap_namespace *n;
+	uuid_t uu;
+	int r = 0;
+
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	list_append(s->namespace_tail, n);
+
+	n->devname = strdup(ndctl_namespace_get_devname(ndns));
+	n->region = strdup(ndctl_region_get_devname(region));
+	if (!n->devname || !n->region)
+		return -ENOMEM;
+	n->mode = mode_name(ndctl_namespace_get_mode(ndns));
+	n->raw_size = ndctl_namespace_get_size(ndns);
+	n->size = n->raw_size;
+	n->sector_size = ndctl_namespace_get_sector_size(ndns);
+	n->enabled = ndctl_namespace_is_active(ndns);
+	n->name = strdup_or_null(ndctl_namespace_get_alt_name(ndns));
+
+	/*
+	 * Like ndctl, report the size the personality (dax, pfn, btt) makes
+	 * usable, which is what a user can map or store.
+	 */
+	if (dax) {
+		n->size = ndctl_dax_get_size(dax);
+		n->align = ndctl_dax_get_align(dax);
+		n->map = map_from_location(ndctl_dax_get_location(dax));
+		ndctl_dax_get_uuid(dax, uu);
+	} else if (pfn) {
+		n->size = ndctl_pfn_get_size(pfn);
+		n->align = ndctl_pfn_get_align(pfn);
+		n->map = map_from_location(ndctl_pfn_get_location(pfn));
+		r = set_blockdev(n, ndctl_pfn_get_block_device(pfn));
+		ndctl_namespace_get_uuid(ndns, uu);
+	} else if (btt) {
+		n->size = ndctl_btt_get_size(btt);
+		n->sector_size = ndctl_btt_get_sector_size(btt);
+		r = set_blockdev(n, ndctl_btt_get_block_device(btt));
+		ndctl_namespace_get_uuid(ndns, uu);
+	} else {
+		r = set_blockdev(n, ndctl_namespace_get_block_device(ndns));
+		ndctl_namespace_get_uuid(ndns, uu);
+	}
+	if (r < 0)
+		return r;
+
+	/* A label-less namespace has no uuid: say none, not zeros. */
+	if (!uuid_is_null(uu)) {
+		n->uuid = malloc(UUID_STR_LEN);
+		if (!n->uuid)
+			return -ENOMEM;
+		uuid_unparse(uu, n->uuid);
+	}
+	return 0;
+}
+
+static bool device_known(struct daxmap_topology *t, const char *devname)
+{
+	struct daxmap_device *d;
+
+	for (d = t->devices; d; d = d->next)
+		if (strcmp(d->devname, devname) == 0)
+			return true;
+	return false;
+}
+
+static int read_numa_node(struct daxmap_ctx *ctx, const char *devname)
+{
+	_cleanup_free_ char *path = NULL, *value = NULL;
+
+	if (asprintf(&path, "/sys/bus/dax/devices/%s/numa_node", devname) < 0)
+		return -1;
+	if (daxmap_read_file(ctx, path, &value) < 0)
+		return -1;
+	return atoi(value);
+}
+
+static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
+		       struct daxctl_dev *dev, const char *namespace,
+		       enum daxmap_map map)
+{
+	struct daxmap_device *d;
+	uint64_t align;
+	int r;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	list_append(s->device_tail, d);
+
+	d->devname = strdup(daxctl_dev_get_devname(dev));
+	if (!d->devname || asprintf(&d->chardev, "/dev/%s", d->devname) < 0) {
+		d->chardev = NULL;
+		return -ENOMEM;
+	}
+	if (namespace) {
+		d->namespace = strdup(namespace);
+		if (!d->namespace)
+			return -ENOMEM;
+	}
+	d->size = daxctl_dev_get_size(dev);
+	d->align = daxctl_dev_get_align(dev);
+	d->mode = daxctl_dev_get_memory(dev) ? "system-ram" : "devdax";
+	d->map = map;
+	d->enabled = daxctl_dev_is_enabled(dev) > 0;
+	d->numa_node = read_numa_node(ctx, d->devname);
+	d->target_node = daxctl_dev_get_target_node(dev);
+
+	/* Kernels before 5.10 have no per-device align: it is the base page. */
+	align = d->align ? d->align : s->model.page_size;
+	r = daxmap_model_memmap(&s->model, d->size, align,
+				map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
+							DAXMAP_MAP_MEM,
+				&d->memmap[DAXMAP_SOURCE_MODEL]);
+	if (r == 0)
+		d->have_memmap[DAXMAP_SOURCE_MODEL] = true;
+	else
+		dbg(ctx, "%s: no model for size %" PRIu64 " align %" PRIu64
+		    "\n", d->devname, d->size, align);
+
+	r = daxmap_mappers_scan(ctx, d->chardev, align, &s->model,
+				&d->mappers);
+	if (r < 0)
+		dbg(ctx, "%s: cannot scan mappers: %s\n", d->devname,
+		    strerror(-r));
+	return 0;
+}
+
+static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
+			   const char *namespace, enum daxmap_map map)
+{
+	struct daxctl_dev *dev;
+	int r;
+
+	daxctl_dev_foreach(dregion, dev) {
+		/* The seed device (size 0) is a template, not a device. */
+		if (!daxctl_dev_get_size(dev) ||
+		    device_known(s->t, daxctl_dev_get_devname(dev)))
+			continue;
+		r = scan_device(s, s->ctx, dev, namespace, map);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int scan_nvdimm(struct scan *s)
+{
+	struct ndctl_ctx *nctx = NULL;
+	struct ndctl_region *region;
+	struct ndctl_bus *bus;
+	int r;
+
+	r = ndctl_new(&nctx);
+	if (r < 0) {
+		err(s->ctx, "cannot open libndctl: %s\n", strerror(-r));
+		return r;
+	}
+
+	ndctl_bus_foreach(nctx, bus) {
+		ndctl_region_foreach(bus, region) {
+			struct ndctl_namespace *ndns;
+
+			r = scan_region(s, bus, region);
+			if (r < 0)
+				goto out;
+			ndctl_namespace_foreach(region, ndns) {
+				struct ndctl_dax *dax;
+
+				/* An unconfigured seed: nothing to report. */
+				if (!ndctl_namespace_get_size(ndns))
+					continue;
+				r = scan_namespace(s, region, ndns);
+				if (r < 0)
+					goto out;
+				dax = ndctl_namespace_get_dax(ndns);
+				if (!dax)
+					continue;
+				r = scan_dax_region(
+					s, ndctl_dax_get_daxctl_region(dax),
+					ndctl_namespace_get_devname(ndns),
+					map_from_location(
+						ndctl_dax_get_location(dax)));
+				if (r < 0)
+					goto out;
+			}
+		}
+	}
+	r = 0;
+out:
+	ndctl_unref(nctx);
+	return r;
+}
+
+/* Dax devices no namespace stands behind: soft-reserved memory, CXL. */
+static int scan_other_dax(struct scan *s)
+{
+	struct daxctl_region *dregion;
+	struct daxctl_ctx *dctx;
+	int r;
+
+	r = daxctl_new(&dctx);
+	if (r < 0) {
+		err(s->ctx, "cannot open libdaxctl: %s\n", strerror(-r));
+		return r;
+	}
+	r = 0;
+	daxctl_region_foreach(dctx, dregion) {
+		/* Their memmap is always allocated from RAM. */
+		r = scan_dax_region(s, dregion, NULL, DAXMAP_MAP_MEM);
+		if (r < 0)
+			break;
+	}
+	daxctl_unref(dctx);
+	return r;
+}
+
+DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
+				       struct daxmap_kernel *k,
+				       struct daxmap_topology **ret)
+{
+	struct scan s = { .ctx = ctx };
+	int r;
+
+	if (!daxmap_ctx_is_real_root(ctx)) {
+		err(ctx, "libndctl reads the real /sys: no topology under %s\n",
+		    daxmap_get_root(ctx));
+		return -EOPNOTSUPP;
+	}
+
+	s.t = calloc(1, sizeof(*s.t));
+	if (!s.t)
+		return -ENOMEM;
+	s.t->refcount = 1;
+	s.region_tail = &s.t->regions;
+	s.namespace_tail = &s.t->namespaces;
+	s.device_tail = &s.t->devices;
+	if (k)
+		daxmap_kernel_get_model(k, &s.model);
+	else
+		daxmap_model_init(&s.model);
+
+	r = scan_nvdimm(&s);
+	if (r >= 0)
+		r = scan_other_dax(&s);
+	if (r < 0) {
+		topology_free(s.t);
+		return r;
+	}
+	*ret = s.t;
+	return 0;
+}
+
+DAXMAP_EXPORT struct daxmap_topology *
+daxmap_topology_ref(struct daxmap_topology *t)
+{
+	if (t)
+		t->refcount++;
+	return t;
+}
+
+DAXMAP_EXPORT struct daxmap_topology *
+daxmap_topology_unref(struct daxmap_topology *t)
+{
+	if (t && --t->refcount == 0)
+		topology_free(t);
+	return NULL;
+}
+
+/* ----------------------------------------------------------------- regions */
+
+DAXMAP_EXPORT struct daxmap_region *
+daxmap_region_get_first(struct daxmap_topology *t)
+{
+	return t ? t->regions : NULL;
+}
+
+DAXMAP_EXPORT struct daxmap_region *
+daxmap_region_get_next(struct daxmap_region *r)
+{
+	return r->next;
+}
+
+DAXMAP_EXPORT const char *daxmap_region_get_devname(struct daxmap_region *r)
+{
+	return r->devname;
+}
+
+DAXMAP_EXPORT const char *daxmap_region_get_bus(struct daxmap_region *r)
+{
+	return r->bus;
+}
+
+DAXMAP_EXPORT const char *daxmap_region_get_type(struct daxmap_region *r)
+{
+	return r->type;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_region_get_size(struct daxmap_region *r)
+{
+	return r->size;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_region_get_available_size(struct daxmap_region *r)
+{
+	return r->available_size;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_region_get_max_available_extent(struct daxmap_region *r)
+{
+	return r->max_available_extent;
+}
+
+DAXMAP_EXPORT int daxmap_region_get_numa_node(struct daxmap_region *r)
+{
+	return r->numa_node;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_region_get_align(struct daxmap_region *r)
+{
+	return r->align;
+}
+
+DAXMAP_EXPORT int daxmap_region_get_num_alignments(struct daxmap_region *r)
+{
+	return r->num_alignments;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_region_get_supported_alignment(struct daxmap_region *r, int i)
+{
+	return i >= 0 && i < r->num_alignments ? r->alignments[i] : 0;
+}
+
+DAXMAP_EXPORT bool daxmap_region_supports_alignment(struct daxmap_region *r,
+						    uint64_t align)
+{
+	int i;
+
+	for (i = 0; i < r->num_alignments; i++)
+		if (r->alignments[i] == align)
+			return true;
+	return false;
+}
+
+/* -------------------------------------------------------------- namespaces */
+
+DAXMAP_EXPORT struct daxmap_namespace *
+daxmap_namespace_get_first(struct daxmap_topology *t)
+{
+	return t ? t->namespaces : NULL;
+}
+
+DAXMAP_EXPORT struct daxmap_namespace *
+daxmap_namespace_get_next(struct daxmap_namespace *n)
+{
+	return n->next;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_namespace_get_devname(struct daxmap_namespace *n)
+{
+	return n->devname;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_namespace_get_region(struct daxmap_namespace *n)
+{
+	return n->region;
+}
+
+DAXMAP_EXPORT const char *daxmap_namespace_get_mode(struct daxmap_namespace *n)
+{
+	return n->mode;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_namespace_get_size(struct daxmap_namespace *n)
+{
+	return n->size;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_namespace_get_raw_size(struct daxmap_namespace *n)
+{
+	return n->raw_size;
+}
+
+DAXMAP_EXPORT const char *daxmap_namespace_get_uuid(struct daxmap_namespace *n)
+{
+	return n->uuid;
+}
+
+DAXMAP_EXPORT const char *daxmap_namespace_get_name(struct daxmap_namespace *n)
+{
+	return n->name;
+}
+
+DAXMAP_EXPORT enum daxmap_map
+daxmap_namespace_get_map(struct daxmap_namespace *n)
+{
+	return n->map;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_namespace_get_align(struct daxmap_namespace *n)
+{
+	return n->align;
+}
+
+DAXMAP_EXPORT unsigned int
+daxmap_namespace_get_sector_size(struct daxmap_namespace *n)
+{
+	return n->sector_size;
+}
+
+DAXMAP_EXPORT bool daxmap_namespace_is_enabled(struct daxmap_namespace *n)
+{
+	return n->enabled;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_namespace_get_blockdev(struct daxmap_namespace *n)
+{
+	return n->blockdev;
+}
+
+/* ----------------------------------------------------------------- devices */
+
+DAXMAP_EXPORT struct daxmap_device *
+daxmap_device_get_first(struct daxmap_topology *t)
+{
+	return t ? t->devices : NULL;
+}
+
+DAXMAP_EXPORT struct daxmap_device *
+daxmap_device_get_next(struct daxmap_device *d)
+{
+	return d->next;
+}
+
+DAXMAP_EXPORT const char *daxmap_device_get_devname(struct daxmap_device *d)
+{
+	return d->devname;
+}
+
+DAXMAP_EXPORT const char *daxmap_device_get_chardev(struct daxmap_device *d)
+{
+	return d->chardev;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_device_get_size(struct daxmap_device *d)
+{
+	return d->size;
+}
+
+DAXMAP_EXPORT uint64_t daxmap_device_get_align(struct daxmap_device *d)
+{
+	return d->align;
+}
+
+DAXMAP_EXPORT const char *daxmap_device_get_mode(struct daxmap_device *d)
+{
+	return d->mode;
+}
+
+DAXMAP_EXPORT enum daxmap_map daxmap_device_get_map(struct daxmap_device *d)
+{
+	return d->map;
+}
+
+DAXMAP_EXPORT int daxmap_device_get_numa_node(struct daxmap_device *d)
+{
+	return d->numa_node;
+}
+
+DAXMAP_EXPORT int daxmap_device_get_target_node(struct daxmap_device *d)
+{
+	return d->target_node;
+}
+
+DAXMAP_EXPORT bool daxmap_device_is_enabled(struct daxmap_device *d)
+{
+	return d->enabled;
+}
+
+DAXMAP_EXPORT const char *daxmap_device_get_namespace(struct daxmap_device *d)
+{
+	return d->namespace;
+}
+
+DAXMAP_EXPORT const struct daxmap_memmap *
+daxmap_device_get_memmap_source(struct daxmap_device *d,
+				enum daxmap_source source)
+{
+	if ((int)source < 0 || (int)source >= (int)ARRAY_SIZE(d->memmap) ||
+	    !d->have_memmap[source])
+		return NULL;
+	return &d->memmap[source];
+}
+
+DAXMAP_EXPORT const struct daxmap_memmap *
+daxmap_device_get_memmap(struct daxmap_device *d)
+{
+	static const enum daxmap_source best_first[] = {
+		DAXMAP_SOURCE_MEASURED,
+		DAXMAP_SOURCE_KERNEL,
+		DAXMAP_SOURCE_MODEL,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(best_first); i++)
+		if (d->have_memmap[best_first[i]])
+			return &d->memmap[best_first[i]];
+	return NULL;
+}
+
+DAXMAP_EXPORT struct daxmap_mapper *
+daxmap_mapper_get_first(struct daxmap_device *d)
+{
+	return d->mappers;
+}
+
+DAXMAP_EXPORT struct daxmap_mapper *
+daxmap_mapper_get_next(struct daxmap_mapper *m)
+{
+	return m->next;
+}
+
+DAXMAP_EXPORT int daxmap_mapper_get_pid(struct daxmap_mapper *m)
+{
+	return m->pid;
+}
+
+DAXMAP_EXPORT const char *daxmap_mapper_get_comm(struct daxmap_mapper *m)
+{
+	return m->comm;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m)
+{
+	return m->mapped_bytes;
+}
+
+DAXMAP_EXPORT uint64_t
+daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m)
+{
+	return m->pagetable_bytes;
+}

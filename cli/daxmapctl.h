@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the daxmapctl commands share: global options, error reporting and
+ * cleanup for library handles.
+ */
+#ifndef DAXMAPCTL_H
+#define DAXMAPCTL_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <daxmap.h>
+
+#define PROGRAM "daxmapctl"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes, documented in --help and daxmapctl(8). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* an operation failed */
+	EXIT_USAGE = 2,		/* bad command line; nothing was touched */
+};
+
+struct cli {
+	bool json;
+	bool human;
+	bool direct;
+	bool verbose;
+	bool help;
+	bool version;
+};
+
+/* Long-only options get values outside the char range. */
+enum {
+	OPT_DIRECT = 0x100,
+	OPT_ASSUME_DEDUP,
+};
+
+/*
+ * The global options, accepted before the command and, like ndctl, after
+ * it too; every command's option table starts with them.
+ */
+#define CLI_SHORTOPTS "juvhV"
+#define CLI_LONGOPTS                                                           \
+	{ "json", no_argument, NULL, 'j' },                                    \
+	{ "human", no_argument, NULL, 'u' },                                   \
+	{ "direct", no_argument, NULL, OPT_DIRECT },                           \
+	{ "verbose", no_argument, NULL, 'v' },                                 \
+	{ "help", no_argument, NULL, 'h' },                                    \
+	{ "version", no_argument, NULL, 'V' }
+
+/* cli_getopt() returns this after it reported a bad option. */
+#define CLI_OPT_ERROR (-2)
+
+/*
+ * getopt_long() that handles the global options itself and reports
+ * unknown options and missing values (one line on stderr). Returns the
+ * next command option, -1 at the end, or CLI_OPT_ERROR. Reset optind to 0
+ * before the first call for a new argv.
+ */
+int cli_getopt(struct cli *cli, const char *cmd, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts);
+
+/*
+ * Handles --help and --version after a command's options were read.
+ * Returns true when the command should stop there (with EXIT_OK).
+ */
+bool cli_handled_help(struct cli *cli, void (*usage)(FILE *f));
+
+/* Refuses positional arguments from argv[optind] on; EXIT_USAGE or 0. */
+int cli_no_arguments(const char *cmd, int argc, char **argv);
+
+/* "daxmapctl: ..." on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* "daxmapctl: <what>: <strerror(-r)>" on stderr; returns EXIT_FAILED. */
+int cli_error(int r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A library context with the CLI's log priority; 0, EXIT_FAILED, or
+ * EXIT_USAGE for a DAXMAP_ROOT that is not an absolute path.
+ */
+int cli_open(struct cli *cli, struct daxmap_ctx **ret_ctx);
+
+/* The JSON flags: always pretty, whatever stdout is; human on request. */
+unsigned int cli_json_flags(const struct cli *cli);
+
+/* Prints a JSON document from the library, newline-terminated. */
+void cli_print_json(const char *json);
+
+/* The commands: each gets argv from its own name on. */
+int cmd_status(struct cli *cli, int argc, char **argv);
+int cmd_list(struct cli *cli, int argc, char **argv);
+int cmd_plan(struct cli *cli, int argc, char **argv);
+int cmd_kernel(struct cli *cli, int argc, char **argv);
+
+void usage_status(FILE *f);
+void usage_list(FILE *f);
+void usage_plan(FILE *f);
+void usage_kernel(FILE *f);
+
+/* "  key                 value": the key/value lines of the text output. */
+void cli_kv(int indent, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "note: ...", wrapped to 80 columns. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* @s, or @dflt when the library had nothing. */
+static inline const char *str_or(const char *s, const char *dflt)
+{
+	return s && *s ? s : dflt;
+}
+
+/*
+ * The kernel report as text: every field when @full (the kernel command),
+ * a summary for status.
+ */
+void print_kernel(struct daxmap_kernel *k, bool full, int indent);
+
+static inline void daxmap_unrefp(struct daxmap_ctx **p)
+{
+	daxmap_unref(*p);
+}
+
+static inline void daxmap_kernel_unrefp(struct daxmap_kernel **p)
+{
+	daxmap_kernel_unref(*p);
+}
+
+static inline void daxmap_topology_unrefp(struct daxmap_topology **p)
+{
+	daxmap_topology_unref(*p);
+}
+
+#endif /* DAXMAPCTL_H */

@@ -15,6 +15,7 @@
 #include <cleanup.h>
 
 #include "daxmapctl.h"
+#include "size.h"
 
 struct command {
 	const char *name;
@@ -27,9 +28,11 @@ static const struct command commands[] = {
 	{ "list", cmd_list, usage_list },
 	{ "plan", cmd_plan, usage_plan },
 	{ "kernel", cmd_kernel, usage_kernel },
+	{ "create", cmd_create, usage_create },
+	{ "destroy", cmd_destroy, usage_destroy },
 };
 
-#define COMMAND_NAMES "status, list, plan, kernel, help"
+#define COMMAND_NAMES "status, list, plan, kernel, create, destroy, help"
 
 static void usage(FILE *f)
 {
@@ -48,6 +51,11 @@ static void usage(FILE *f)
 	      "                     compared at every align and map\n"
 	      "  kernel             what the running kernel does with the vmemmap and\n"
 	      "                     how its nr_memmap_pages counter counts\n"
+	      "  create namespace --size SIZE [--align ALIGN] [--mode MODE] [--map MAP]\n"
+	      "                   [--region REGION] [--name NAME]\n"
+	      "                     validate, then create a namespace (root)\n"
+	      "  destroy namespace NAMESPACE|NAME|DAXDEV [--force]\n"
+	      "                     destroy a namespace daxmap created (root)\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
 	      "Options (before or after the command):\n"
@@ -332,6 +340,23 @@ void cli_print_json(const char *json)
 	fputs(json, stdout);
 	if (!len || json[len - 1] != '\n')
 		fputc('\n', stdout);
+}
+
+int cli_parse_align(const char *s, uint64_t *ret)
+{
+	static const uint64_t aligns[] = { SZ_4K, SZ_2M, SZ_1G };
+	const char *why;
+	uint64_t v;
+	size_t i;
+
+	if (size_parse(s, &v, &why) == 0)
+		for (i = 0; i < ARRAY_SIZE(aligns); i++)
+			if (v == aligns[i]) {
+				*ret = v;
+				return 0;
+			}
+	return cli_usage_error("invalid align '%s': must be one of 4K, 2M, 1G",
+			       s);
 }
 
 static const struct command *find_command(const char *name)

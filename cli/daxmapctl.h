@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <daxmap.h>
@@ -36,6 +37,8 @@ struct cli {
 enum {
 	OPT_DIRECT = 0x100,
 	OPT_ASSUME_DEDUP,
+	OPT_NUMA_NODE,
+	OPT_DRY_RUN,
 };
 
 /*
@@ -92,16 +95,23 @@ unsigned int cli_json_flags(const struct cli *cli);
 /* Prints a JSON document from the library, newline-terminated. */
 void cli_print_json(const char *json);
 
+/* Parses 4K, 2M or 1G (or their byte values); EXIT_USAGE after saying so. */
+int cli_parse_align(const char *s, uint64_t *ret);
+
 /* The commands: each gets argv from its own name on. */
 int cmd_status(struct cli *cli, int argc, char **argv);
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_plan(struct cli *cli, int argc, char **argv);
 int cmd_kernel(struct cli *cli, int argc, char **argv);
+int cmd_create(struct cli *cli, int argc, char **argv);
+int cmd_destroy(struct cli *cli, int argc, char **argv);
 
 void usage_status(FILE *f);
 void usage_list(FILE *f);
 void usage_plan(FILE *f);
 void usage_kernel(FILE *f);
+void usage_create(FILE *f);
+void usage_destroy(FILE *f);
 
 /* "  key                 value": the key/value lines of the text output. */
 void cli_kv(int indent, const char *key, const char *fmt, ...)

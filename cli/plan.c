@@ -41,23 +41,6 @@ void usage_plan(FILE *f)
 static const uint64_t plan_aligns[] = { SZ_4K, SZ_2M, SZ_1G };
 static const enum daxmap_map plan_maps[] = { DAXMAP_MAP_MEM, DAXMAP_MAP_DEV };
 
-#define ALIGN_FORMS "must be one of 4K, 2M, 1G"
-
-static int parse_align(const char *s, uint64_t *ret)
-{
-	const char *why;
-	uint64_t v;
-	size_t i;
-
-	if (size_parse(s, &v, &why) == 0)
-		for (i = 0; i < ARRAY_SIZE(plan_aligns); i++)
-			if (v == plan_aligns[i]) {
-				*ret = v;
-				return 0;
-			}
-	return cli_usage_error("invalid align '%s': " ALIGN_FORMS, s);
-}
-
 /* Says that @size is not a multiple of @align, naming the sizes that are. */
 static int not_a_multiple(const char *arg, uint64_t size, uint64_t align)
 {
@@ -239,7 +222,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
 				       size_arg, why);
 	if (align_arg) {
-		r = parse_align(align_arg, &align);
+		r = cli_parse_align(align_arg, &align);
 		if (r)
 			return r;
 	}

@@ -213,6 +213,8 @@ enum daxmap_map daxmap_namespace_get_map(struct daxmap_namespace *n);
 uint64_t daxmap_namespace_get_align(struct daxmap_namespace *n);
 unsigned int daxmap_namespace_get_sector_size(struct daxmap_namespace *n);
 bool daxmap_namespace_is_enabled(struct daxmap_namespace *n);
+/* True when daxmap created it (it keeps a record of those). */
+bool daxmap_namespace_is_managed(struct daxmap_namespace *n);
 /* The block device (/dev/pmemX) or NULL. */
 const char *daxmap_namespace_get_blockdev(struct daxmap_namespace *n);
 
@@ -250,6 +252,90 @@ const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
 
+/* ------------------------------------------------------------- provisioning */
+
+/*
+ * Where daxmap keeps the record of the namespaces it created and of creates
+ * under way ("/var/lib/daxmap" by default; DAXMAP_STATE_DIR overrides).
+ */
+int daxmap_set_state_dir(struct daxmap_ctx *ctx, const char *dir);
+const char *daxmap_get_state_dir(struct daxmap_ctx *ctx);
+
+/* What to create. Zero/NULL fields take the defaults the plan states. */
+struct daxmap_create_request {
+	const char *region;	/* NULL: the region with the most free space */
+	int numa_node;		/* with region NULL: only this node; -1 any */
+	uint64_t size;		/* bytes of namespace capacity, or */
+	unsigned int percent;	/* a percentage of the region's free space */
+	uint64_t align;		/* 0: 2 MiB */
+	const char *mode;	/* "devdax" (default) or "fsdax" */
+	enum daxmap_map map;	/* UNKNOWN: mem where dedup applies, else dev */
+	const char *name;	/* the label's name, at most 63 bytes */
+};
+
+/* A validated request: every value decided, with the reasons. */
+struct daxmap_create_plan;
+
+/*
+ * Validates @req against @t (and @k's rules) without writing anything.
+ * Fails with -ENODEV (no such region, or none that fits), -EOPNOTSUPP (an
+ * align the region does not support, or a region without labels), -EINVAL
+ * (a size that is not a multiple of the granule, an unknown mode),
+ * -ENOSPC (more than the largest free extent), -ERANGE (too small to leave
+ * a device after the info block), -ENAMETOOLONG; @ret_message, when not
+ * NULL, receives a sentence that says what was wrong and what is valid.
+ */
+int daxmap_create_prepare(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			  struct daxmap_topology *t,
+			  const struct daxmap_create_request *req,
+			  struct daxmap_create_plan **ret, char **ret_message);
+struct daxmap_create_plan *
+daxmap_create_plan_free(struct daxmap_create_plan *p);
+
+const char *daxmap_create_plan_get_region(struct daxmap_create_plan *p);
+uint64_t daxmap_create_plan_get_size(struct daxmap_create_plan *p);
+/* The capacity the device will have once the info block is taken. */
+uint64_t daxmap_create_plan_get_device_size(struct daxmap_create_plan *p);
+uint64_t daxmap_create_plan_get_align(struct daxmap_create_plan *p);
+enum daxmap_map daxmap_create_plan_get_map(struct daxmap_create_plan *p);
+const char *daxmap_create_plan_get_mode(struct daxmap_create_plan *p);
+const char *daxmap_create_plan_get_name(struct daxmap_create_plan *p);
+const struct daxmap_memmap *
+daxmap_create_plan_get_memmap(struct daxmap_create_plan *p);
+/* Sentences saying which defaults were taken and why; NULL past the end. */
+const char *daxmap_create_plan_get_note(struct daxmap_create_plan *p, int i);
+
+/*
+ * Creates the namespace @p describes. A failure part way is rolled back;
+ * a crash part way leaves a record that daxmap_recover() acts on. When
+ * running as root, the RAM the memmap took is measured around the enable.
+ * @ret_namespace receives the namespace's name (namespaceX.Y).
+ */
+int daxmap_create_commit(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			 struct daxmap_create_plan *p, char **ret_namespace,
+			 char **ret_message);
+
+enum daxmap_destroy_flags {
+	/* Destroy a namespace daxmap did not create, or one held open. */
+	DAXMAP_DESTROY_FORCE = 1 << 0,
+};
+
+/*
+ * Destroys a namespace named by its device (namespaceX.Y), its label name,
+ * or its dax device (daxX.Y, /dev/daxX.Y). Refuses with -EBUSY while a
+ * process maps it (force or not) or holds it open (unless forced), and with
+ * -EPERM one daxmap did not create (unless forced).
+ */
+int daxmap_destroy_namespace(struct daxmap_ctx *ctx, const char *which,
+			     unsigned int flags, char **ret_namespace,
+			     char **ret_message);
+
+/*
+ * Finds creates that a crash interrupted and finishes or rolls back each.
+ * @ret_report receives one line per record acted on (NULL when none).
+ */
+int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report);
+
 /* --------------------------------------------------------------------- JSON */
 
 enum daxmap_json_flags {
@@ -277,6 +363,14 @@ int daxmap_kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
 int daxmap_plan_to_json(const struct daxmap_model *m, uint64_t size,
 			uint64_t align, enum daxmap_map map, unsigned int flags,
 			char **ret_json);
+
+/*
+ * Renders one namespace and its devices: {"schema": 1, "namespace": {...},
+ * "devices": [...]}, as status shows them. -ENOENT when @t has no
+ * namespace @devname.
+ */
+int daxmap_namespace_to_json(struct daxmap_topology *t, const char *devname,
+			     unsigned int flags, char **ret_json);
 
 #ifdef __cplusplus
 }

@@ -26,26 +26,6 @@ static inline void json_putp(json **j)
 }
 #define _cleanup_json_ _cleanup_(json_putp)
 
-/* Binary units with three significant digits, as people read sizes. */
-static void format_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-					     "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = -1;
-
-	if (bytes < 1024) {
-		snprintf(buf, len, "%" PRIu64 " B", bytes);
-		return;
-	}
-	while (v >= 1024 && u < (int)ARRAY_SIZE(units) - 1) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s",
-		 v, units[u]);
-}
-
 /*
  * Every add goes through these helpers, which track allocation failure in
  * *ok so that callers check once at the end rather than after every key.
@@ -110,7 +90,7 @@ static void add_size(json *obj, const char *key, uint64_t bytes,
 		char human_key[64], buf[32];
 
 		snprintf(human_key, sizeof(human_key), "%s_human", key);
-		format_size(bytes, buf, sizeof(buf));
+		daxmap_format_human(bytes, buf, sizeof(buf));
 		add_str(obj, human_key, buf, ok);
 	}
 }
@@ -292,6 +272,7 @@ static json *namespace_to_json(struct daxmap_namespace *n, unsigned int flags,
 	add_size_or_null(o, "align", daxmap_namespace_get_align(n), flags, ok);
 	add_int(o, "sector_size", daxmap_namespace_get_sector_size(n), ok);
 	add_bool(o, "enabled", daxmap_namespace_is_enabled(n), ok);
+	add_bool(o, "managed", daxmap_namespace_is_managed(n), ok);
 	add_str(o, "blockdev", daxmap_namespace_get_blockdev(n), ok);
 	return o;
 }
@@ -542,6 +523,40 @@ DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
 			       plan_entry_to_json(m, size, aligns[i], maps[j],
 						  flags, &ok),
 			       &ok);
+	}
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}
+
+DAXMAP_EXPORT int daxmap_namespace_to_json(struct daxmap_topology *t,
+					   const char *devname,
+					   unsigned int flags, char **ret_json)
+{
+	_cleanup_json_ json *root = NULL;
+	struct daxmap_namespace *n;
+	struct daxmap_device *d;
+	json *devices;
+	bool ok = true;
+
+	daxmap_namespace_foreach(t, n)
+		if (strcmp(daxmap_namespace_get_devname(n), devname) == 0)
+			break;
+	if (!n)
+		return -ENOENT;
+
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+	add(root, "namespace", namespace_to_json(n, flags, &ok), &ok);
+	devices = new_array(&ok);
+	add(root, "devices", devices, &ok);
+	daxmap_device_foreach(t, d) {
+		const char *ns = daxmap_device_get_namespace(d);
+
+		if (ns && strcmp(ns, devname) == 0)
+			append(devices, device_to_json(d, flags, &ok), &ok);
 	}
 	if (!ok)
 		return -ENOMEM;

@@ -65,6 +65,10 @@ DAXMAP_EXPORT int daxmap_new(struct daxmap_ctx **ret_ctx)
 
 	env = secure_getenv("DAXMAP_ROOT");
 	r = daxmap_set_root(ctx, env ? env : "/");
+	if (r >= 0) {
+		env = secure_getenv("DAXMAP_STATE_DIR");
+		r = daxmap_set_state_dir(ctx, env ? env : DAXMAP_STATE_DIR);
+	}
 	if (r < 0) {
 		daxmap_unref(ctx);
 		return r;
@@ -86,6 +90,7 @@ DAXMAP_EXPORT struct daxmap_ctx *daxmap_unref(struct daxmap_ctx *ctx)
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
 	free(ctx->root);
+	free(ctx->state_dir);
 	free(ctx);
 	return NULL;
 }
@@ -148,6 +153,26 @@ DAXMAP_EXPORT int daxmap_set_root(struct daxmap_ctx *ctx, const char *root)
 DAXMAP_EXPORT const char *daxmap_get_root(struct daxmap_ctx *ctx)
 {
 	return ctx->root[0] ? ctx->root : "/";
+}
+
+DAXMAP_EXPORT int daxmap_set_state_dir(struct daxmap_ctx *ctx,
+				       const char *dir)
+{
+	char *copy;
+
+	if (!dir || dir[0] != '/')
+		return -EINVAL;
+	copy = strdup(dir);
+	if (!copy)
+		return -ENOMEM;
+	free(ctx->state_dir);
+	ctx->state_dir = copy;
+	return 0;
+}
+
+DAXMAP_EXPORT const char *daxmap_get_state_dir(struct daxmap_ctx *ctx)
+{
+	return ctx->state_dir;
 }
 
 bool daxmap_ctx_is_real_root(struct daxmap_ctx *ctx)

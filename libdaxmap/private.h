@@ -16,6 +16,12 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * From <ndctl/ndctl.h>, which Debian ships unusable outside ndctl's tree
+ * (it includes ccan headers): the device type of a labelled namespace.
+ */
+#define ND_DEVICE_NAMESPACE_PMEM 5
+
 #define SZ_4K (UINT64_C(4) << 10)
 #define SZ_2M (UINT64_C(2) << 20)
 #define SZ_1G (UINT64_C(1) << 30)
@@ -26,6 +32,7 @@ struct daxmap_ctx {
 	int log_priority;
 	void *userdata;
 	char *root;		/* no trailing slash; "" means the real root */
+	char *state_dir;	/* records of what daxmap created */
 };
 
 void daxmap_log(struct daxmap_ctx *ctx, int priority, const char *file,
@@ -60,6 +67,10 @@ int daxmap_read_file(struct daxmap_ctx *ctx, const char *path, char **ret);
 int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
 			  const char *key, uint64_t *ret);
 
+/* format.c: "3.98 GiB", and the exact "1536M" that can be typed back. */
+void daxmap_format_human(uint64_t bytes, char *buf, size_t len);
+void daxmap_format_exact(uint64_t bytes, char *buf, size_t len);
+
 /* overhead.c */
 uint64_t daxmap_div_round_up(uint64_t n, uint64_t d);
 
@@ -76,6 +87,51 @@ int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
 			uint64_t align, const struct daxmap_model *m,
 			struct daxmap_mapper **ret_list);
 void daxmap_mappers_free(struct daxmap_mapper *list);
+
+/*
+ * state.c: what daxmap records about a namespace, in
+ * STATE/namespaces/UUID (created and complete) or STATE/pending/UUID (a
+ * create under way). Written atomically, one "key=value" per line.
+ */
+enum daxmap_record_kind {
+	DAXMAP_RECORD_MANAGED,
+	DAXMAP_RECORD_PENDING,
+};
+
+struct daxmap_record {
+	char uuid[37];
+	char *name;
+	char *region;
+	char *mode;
+	uint64_t size;
+	uint64_t align;
+	enum daxmap_map map;
+	/* Measured around the enable; has_* false when not measured. */
+	bool has_measured;
+	int64_t measured_ram_bytes;
+	bool has_kernel;
+	int64_t kernel_bytes;
+};
+
+int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+			const struct daxmap_record *rec);
+int daxmap_record_read(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+		       const char *uuid, struct daxmap_record *ret);
+int daxmap_record_remove(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+			 const char *uuid);
+/* The uuids recorded of @kind, a NULL-terminated array to free. */
+int daxmap_record_list(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+		       char ***ret_uuids);
+void daxmap_record_clear(struct daxmap_record *rec);
+void daxmap_strv_free(char **strv);
+
+/*
+ * measure.c: free RAM as the page allocator sees it, MemFree plus the
+ * pages parked on per-cpu lists, after dropping caches and folding the
+ * per-cpu counters. Writes to /proc/sys/vm: root only.
+ */
+int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
+			    uint64_t *ret_bytes);
 
 /* kernel.c: release parsing, exposed for unit tests. */
 unsigned int daxmap_parse_version_code(const char *release,

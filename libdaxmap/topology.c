@@ -46,6 +46,7 @@ struct daxmap_namespace {
 	uint64_t align;
 	unsigned int sector_size;
 	bool enabled;
+	bool managed;
 	char *blockdev;
 };
 
@@ -220,8 +221,22 @@ static int set_blockdev(struct daxmap_namespace *n, const char *name)
 	return 0;
 }
 
+/* daxmap's record of the namespace, if daxmap created it. */
+static bool read_record(struct daxmap_ctx *ctx, struct ndctl_namespace *ndns,
+			struct daxmap_record *ret)
+{
+	char uuid[UUID_STR_LEN];
+	uuid_t uu;
+
+	ndctl_namespace_get_uuid(ndns, uu);
+	if (uuid_is_null(uu))
+		return false;
+	uuid_unparse(uu, uuid);
+	return daxmap_record_read(ctx, DAXMAP_RECORD_MANAGED, uuid, ret) == 0;
+}
+
 static int scan_namespace(struct scan *s, struct ndctl_region *region,
-			  struct ndctl_namespace *ndns)
+			  struct ndctl_namespace *ndns, bool managed)
 {
 	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ndns);
 	struct ndctl_dax *dax = ndctl_namespace_get_dax(ndns);
@@ -244,6 +259,7 @@ static int scan_namespace(struct scan *s, struct ndctl_region *region,
 	n->size = n->raw_size;
 	n->sector_size = ndctl_namespace_get_sector_size(ndns);
 	n->enabled = ndctl_namespace_is_active(ndns);
+	n->managed = managed;
 	n->name = strdup_or_null(ndctl_namespace_get_alt_name(ndns));
 
 	/*
@@ -304,9 +320,32 @@ static int read_numa_node(struct daxmap_ctx *ctx, const char *devname)
 	return atoi(value);
 }
 
+/*
+ * A figure from outside the model: @ram_bytes of RAM as measured or as the
+ * kernel counts, around the model's figure for what the RAM cannot tell
+ * (the baseline, what lives on the device, the page-table part).
+ */
+static void set_observed(struct daxmap_device *d, enum daxmap_source source,
+			 int64_t ram_bytes)
+{
+	const struct daxmap_memmap *model = &d->memmap[DAXMAP_SOURCE_MODEL];
+	struct daxmap_memmap *c = &d->memmap[source];
+
+	*c = *model;
+	c->source = source;
+	c->ram_bytes = ram_bytes > 0 ? (uint64_t)ram_bytes : 0;
+	c->actual_bytes = c->ram_bytes + c->device_bytes;
+	c->saved_bytes = c->baseline_bytes > c->actual_bytes ?
+				 c->baseline_bytes - c->actual_bytes :
+				 0;
+	if (c->pagetable_bytes > c->actual_bytes)
+		c->pagetable_bytes = c->actual_bytes;
+	d->have_memmap[source] = true;
+}
+
 static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		       struct daxctl_dev *dev, const char *namespace,
-		       enum daxmap_map map)
+		       enum daxmap_map map, const struct daxmap_record *rec)
 {
 	struct daxmap_device *d;
 	uint64_t align;
@@ -341,9 +380,16 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 				map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
 							DAXMAP_MAP_MEM,
 				&d->memmap[DAXMAP_SOURCE_MODEL]);
-	if (r == 0)
+	if (r == 0) {
 		d->have_memmap[DAXMAP_SOURCE_MODEL] = true;
-	else
+		/* What daxmap observed when it enabled the device. */
+		if (rec && rec->has_measured)
+			set_observed(d, DAXMAP_SOURCE_MEASURED,
+				     rec->measured_ram_bytes);
+		if (rec && rec->has_kernel)
+			set_observed(d, DAXMAP_SOURCE_KERNEL,
+				     rec->kernel_bytes);
+	} else
 		dbg(ctx, "%s: no model for size %" PRIu64 " align %" PRIu64
 		    "\n", d->devname, d->size, align);
 
@@ -356,7 +402,8 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 }
 
 static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
-			   const char *namespace, enum daxmap_map map)
+			   const char *namespace, enum daxmap_map map,
+			   const struct daxmap_record *rec)
 {
 	struct daxctl_dev *dev;
 	int r;
@@ -366,7 +413,7 @@ static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
 		if (!daxctl_dev_get_size(dev) ||
 		    device_known(s->t, daxctl_dev_get_devname(dev)))
 			continue;
-		r = scan_device(s, s->ctx, dev, namespace, map);
+		r = scan_device(s, s->ctx, dev, namespace, map, rec);
 		if (r < 0)
 			return r;
 	}
@@ -394,22 +441,26 @@ static int scan_nvdimm(struct scan *s)
 			if (r < 0)
 				goto out;
 			ndctl_namespace_foreach(region, ndns) {
+				struct daxmap_record rec;
 				struct ndctl_dax *dax;
+				bool managed;
 
 				/* An unconfigured seed: nothing to report. */
 				if (!ndctl_namespace_get_size(ndns))
 					continue;
-				r = scan_namespace(s, region, ndns);
-				if (r < 0)
-					goto out;
+				managed = read_record(s->ctx, ndns, &rec);
+				r = scan_namespace(s, region, ndns, managed);
 				dax = ndctl_namespace_get_dax(ndns);
-				if (!dax)
-					continue;
-				r = scan_dax_region(
-					s, ndctl_dax_get_daxctl_region(dax),
-					ndctl_namespace_get_devname(ndns),
-					map_from_location(
-						ndctl_dax_get_location(dax)));
+				if (r >= 0 && dax)
+					r = scan_dax_region(
+						s,
+						ndctl_dax_get_daxctl_region(dax),
+						ndctl_namespace_get_devname(ndns),
+						map_from_location(
+							ndctl_dax_get_location(dax)),
+						managed ? &rec : NULL);
+				if (managed)
+					daxmap_record_clear(&rec);
 				if (r < 0)
 					goto out;
 			}
@@ -436,7 +487,7 @@ static int scan_other_dax(struct scan *s)
 	r = 0;
 	daxctl_region_foreach(dctx, dregion) {
 		/* Their memmap is always allocated from RAM. */
-		r = scan_dax_region(s, dregion, NULL, DAXMAP_MAP_MEM);
+		r = scan_dax_region(s, dregion, NULL, DAXMAP_MAP_MEM, NULL);
 		if (r < 0)
 			break;
 	}
@@ -646,6 +697,11 @@ daxmap_namespace_get_sector_size(struct daxmap_namespace *n)
 DAXMAP_EXPORT bool daxmap_namespace_is_enabled(struct daxmap_namespace *n)
 {
 	return n->enabled;
+}
+
+DAXMAP_EXPORT bool daxmap_namespace_is_managed(struct daxmap_namespace *n)
+{
+	return n->managed;
 }
 
 DAXMAP_EXPORT const char *

@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, help"
+COMMANDS="status, list, plan, kernel, create, destroy, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -224,7 +224,7 @@ expect_error "usage error logs nothing from the library" 2 \
 
 expect_ok "--help" --help
 missing=""
-for cmd in status list plan kernel help; do
+for cmd in status list plan kernel create destroy help; do
 	grep -qE "^  $cmd( |\$)" "$tmp/out" || missing="$missing $cmd"
 done
 if [ -z "$missing" ]; then
@@ -281,7 +281,40 @@ unset POSIXLY_CORRECT
 
 if ! "$PYTHON" -c 'import json' 2>/dev/null; then
 	skip "JSON checks: no $PYTHON"
-	echo "$checks checks, $failed failed"
+	# create and destroy: every usage error is caught before the library opens,
+# so these hold on a host without pmem and without root.
+expect_error "create: missing object" 2 \
+	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
+	create --size 1G
+expect_error "create: unknown object" 2 \
+	"daxmapctl: create: unknown object 'region': namespace" \
+	create region --size 1G
+expect_error "create: missing size" 2 \
+	"daxmapctl: create namespace: missing required option --size (e.g. --size 64G or --size 50%)" \
+	create namespace
+expect_error "create: align 3M" 2 \
+	"daxmapctl: invalid align '3M': must be one of 4K, 2M, 1G" \
+	create namespace --size 1G --align 3M
+expect_error "create: unknown mode" 2 \
+	"daxmapctl: invalid mode 'sector': must be devdax or fsdax" \
+	create namespace --size 1G --mode sector
+expect_error "create: bad map" 2 \
+	"daxmapctl: invalid map 'disk': must be mem or dev" \
+	create namespace --size 1G --map disk
+expect_error "create: percentage over 100" 2 \
+	"daxmapctl: invalid size '150%': a percentage is a whole number from 1% to 100%" \
+	create namespace --size 150%
+expect_error "create: region and numa node" 2 \
+	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
+	create namespace --size 1G --region region0 --numa-node 0
+expect_error "destroy: which one" 2 \
+	"daxmapctl: destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)" \
+	destroy namespace
+expect_error "destroy: unknown option" 2 \
+	"daxmapctl: destroy namespace: unknown option '--everything' (see 'daxmapctl destroy namespace --help')" \
+	destroy namespace namespace0.0 --everything
+
+echo "$checks checks, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
 fi
@@ -473,6 +506,39 @@ assert shape(j) == shape(s), 'shape differs on a terminal'" "$tmp/status.json"
 else
 	skip "terminal checks: no working script(1)"
 fi
+
+# create and destroy: every usage error is caught before the library opens,
+# so these hold on a host without pmem and without root.
+expect_error "create: missing object" 2 \
+	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
+	create --size 1G
+expect_error "create: unknown object" 2 \
+	"daxmapctl: create: unknown object 'region': namespace" \
+	create region --size 1G
+expect_error "create: missing size" 2 \
+	"daxmapctl: create namespace: missing required option --size (e.g. --size 64G or --size 50%)" \
+	create namespace
+expect_error "create: align 3M" 2 \
+	"daxmapctl: invalid align '3M': must be one of 4K, 2M, 1G" \
+	create namespace --size 1G --align 3M
+expect_error "create: unknown mode" 2 \
+	"daxmapctl: invalid mode 'sector': must be devdax or fsdax" \
+	create namespace --size 1G --mode sector
+expect_error "create: bad map" 2 \
+	"daxmapctl: invalid map 'disk': must be mem or dev" \
+	create namespace --size 1G --map disk
+expect_error "create: percentage over 100" 2 \
+	"daxmapctl: invalid size '150%': a percentage is a whole number from 1% to 100%" \
+	create namespace --size 150%
+expect_error "create: region and numa node" 2 \
+	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
+	create namespace --size 1G --region region0 --numa-node 0
+expect_error "destroy: which one" 2 \
+	"daxmapctl: destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)" \
+	destroy namespace
+expect_error "destroy: unknown option" 2 \
+	"daxmapctl: destroy namespace: unknown option '--everything' (see 'daxmapctl destroy namespace --help')" \
+	destroy namespace namespace0.0 --everything
 
 echo "$checks checks, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daxmapctl create namespace / destroy namespace: the library decides and
+ * validates everything first; this file reads the command line, says what
+ * was decided and why, and reports the result.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cleanup.h>
+
+#include "daxmapctl.h"
+#include "size.h"
+
+void usage_create(FILE *f)
+{
+	fputs("Usage: " PROGRAM " create namespace --size SIZE|PERCENT% [--align ALIGN]\n"
+	      "                 [--mode MODE] [--map MAP] [--region REGION | --numa-node N]\n"
+	      "                 [--name NAME] [--dry-run] [--json [--human]]\n"
+	      "\n"
+	      "Create a namespace. Everything is validated before anything is written:\n"
+	      "the align against the region's supported alignments, the size against the\n"
+	      "region's alignment and its largest free extent. A create that fails part\n"
+	      "way is rolled back; one a crash interrupted is finished or rolled back by\n"
+	      "the next daxmapctl run. The defaults taken are stated, with the reason.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -s, --size SIZE    namespace capacity: bytes or K, M, G, T (binary), a\n"
+	      "                     multiple of the region's alignment and the align; or\n"
+	      "                     a percentage of the region's largest free extent (50%)\n"
+	      "  -a, --align ALIGN  4K, 2M or 1G (default 2M)\n"
+	      "  -m, --mode MODE    devdax (default) or fsdax\n"
+	      "  -M, --map MAP      mem or dev (default: mem where the kernel deduplicates\n"
+	      "                     the memmap at that align, dev otherwise)\n"
+	      "  -r, --region REGION\n"
+	      "                     the region (default: the largest free extent)\n"
+	      "      --numa-node N  without --region: only regions on node N\n"
+	      "  -n, --name NAME    the label's name (at most 63 bytes)\n"
+	      "      --dry-run      validate and print the plan; create nothing\n"
+	      "  -j, --json         print the created namespace as JSON\n"
+	      "  -h, --help         show this help\n", f);
+}
+
+void usage_destroy(FILE *f)
+{
+	fputs("Usage: " PROGRAM " destroy namespace NAMESPACE|NAME|DAXDEV [--force]\n"
+	      "\n"
+	      "Destroy a namespace, named as namespaceX.Y, by its label name, or by its\n"
+	      "dax device (daxX.Y or /dev/daxX.Y). A namespace a process maps is never\n"
+	      "destroyed. One a process holds open, or one daxmap did not create, is\n"
+	      "destroyed only with --force.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -f, --force        destroy it although daxmap did not create it or a\n"
+	      "                     process holds it open (never while it is mapped)\n"
+	      "  -h, --help         show this help\n", f);
+}
+
+/* The object word after the verb: "create namespace". */
+static int expect_object(const char *verb, int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage_error("%s: missing object: '" PROGRAM
+				       " %s namespace ...' (see '" PROGRAM
+				       " %s --help')", verb, verb, verb);
+	if (strcmp(argv[1], "namespace") != 0)
+		return cli_usage_error("%s: unknown object '%s': namespace",
+				       verb, argv[1]);
+	return 0;
+}
+
+/* Prints what recovery did about creates a crash interrupted. */
+static void recover(struct daxmap_ctx *ctx)
+{
+	_cleanup_free_ char *report = NULL;
+	char *line, *save = NULL;
+	int r;
+
+	r = daxmap_recover(ctx, &report);
+	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, PROGRAM ": recovered: %s\n", line);
+	if (r < 0)
+		fprintf(stderr, PROGRAM ": recovery of interrupted creates failed: %s\n",
+			strerror(-r));
+}
+
+static int parse_size_or_percent(const char *arg,
+				 struct daxmap_create_request *req)
+{
+	const char *why;
+	char *end;
+	long pct;
+	int r;
+
+	if (arg[0] && arg[strlen(arg) - 1] == '%') {
+		pct = strtol(arg, &end, 10);
+		if (end == arg || *end != '%' || pct < 1 || pct > 100)
+			return cli_usage_error("invalid size '%s': a percentage is a whole number from 1%% to 100%%",
+					       arg);
+		req->percent = (unsigned int)pct;
+		return 0;
+	}
+	r = size_parse(arg, &req->size, &why);
+	if (r < 0)
+		return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS
+				       " or a percentage such as 50%%",
+				       arg, why);
+	return 0;
+}
+
+static void print_plan(struct daxmap_create_plan *p, bool dry_run)
+{
+	const struct daxmap_memmap *mm = daxmap_create_plan_get_memmap(p);
+	char b[3][SIZE_BUF];
+	const char *note;
+	int i;
+
+	printf("%s namespace on %s\n", dry_run ? "Would create a" : "Creating a",
+	       daxmap_create_plan_get_region(p));
+	cli_kv(2, "size", "%s (%s)",
+	       size_format(daxmap_create_plan_get_size(p), b[0]),
+	       size_format_exact(daxmap_create_plan_get_size(p), b[1]));
+	cli_kv(2, "device size", "%s expected",
+	       size_format(daxmap_create_plan_get_device_size(p), b[0]));
+	cli_kv(2, "mode", "%s", daxmap_create_plan_get_mode(p));
+	cli_kv(2, "align", "%s",
+	       size_format_exact(daxmap_create_plan_get_align(p), b[0]));
+	cli_kv(2, "map", "%s", daxmap_map_name(daxmap_create_plan_get_map(p)));
+	if (daxmap_create_plan_get_name(p))
+		cli_kv(2, "name", "%s", daxmap_create_plan_get_name(p));
+	cli_kv(2, "memmap", "%s in RAM, %s on the device, %s saved (model)",
+	       size_format(mm->ram_bytes, b[0]),
+	       size_format(mm->device_bytes, b[1]),
+	       size_format(mm->saved_bytes, b[2]));
+	for (i = 0; (note = daxmap_create_plan_get_note(p, i)); i++)
+		cli_note("%s", note);
+}
+
+static void print_created(struct daxmap_topology *t, const char *devname)
+{
+	struct daxmap_device *d;
+	char b[3][SIZE_BUF];
+
+	printf("created %s\n", devname);
+	daxmap_device_foreach(t, d) {
+		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
+		const char *ns = daxmap_device_get_namespace(d);
+
+		if (!ns || strcmp(ns, devname) != 0)
+			continue;
+		cli_kv(2, "device", "%s, %s at align %s",
+		       daxmap_device_get_chardev(d),
+		       size_format(daxmap_device_get_size(d), b[0]),
+		       size_format_exact(daxmap_device_get_align(d), b[1]));
+		if (mm)
+			cli_kv(2, "memmap", "%s in RAM, %s on the device, %s saved (%s)",
+			       size_format(mm->ram_bytes, b[0]),
+			       size_format(mm->device_bytes, b[1]),
+			       size_format(mm->saved_bytes, b[2]),
+			       daxmap_source_name(mm->source));
+	}
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "size", required_argument, NULL, 's' },
+		{ "align", required_argument, NULL, 'a' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "map", required_argument, NULL, 'M' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "numa-node", required_argument, NULL, OPT_NUMA_NODE },
+		{ "name", required_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{}
+	};
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_free_ char *message = NULL, *devname = NULL, *json = NULL;
+	struct daxmap_create_request req = { .numa_node = -1 };
+	struct daxmap_create_plan *plan = NULL;
+	const char *size_arg = NULL;
+	bool dry_run = false;
+	char *end;
+	int c, r;
+
+	if (cli->help && argc < 2) {
+		usage_create(stdout);
+		return EXIT_OK;
+	}
+	r = expect_object("create", argc, argv);
+	if (r)
+		return r;
+	argc--;
+	argv++;
+
+	optind = 0;
+	while ((c = cli_getopt(cli, "create namespace", argc, argv,
+			       "s:a:m:M:r:n:", longopts)) != -1) {
+		switch (c) {
+		case 's':
+			size_arg = optarg;
+			break;
+		case 'a':
+			r = cli_parse_align(optarg, &req.align);
+			if (r)
+				return r;
+			break;
+		case 'm':
+			if (strcmp(optarg, "devdax") && strcmp(optarg, "fsdax"))
+				return cli_usage_error("invalid mode '%s': must be devdax or fsdax",
+						       optarg);
+			req.mode = optarg;
+			break;
+		case 'M':
+			if (daxmap_map_from_name(optarg, &req.map) < 0)
+				return cli_usage_error("invalid map '%s': must be mem or dev",
+						       optarg);
+			break;
+		case 'r':
+			req.region = optarg;
+			break;
+		case OPT_NUMA_NODE:
+			req.numa_node = (int)strtol(optarg, &end, 10);
+			if (end == optarg || *end || req.numa_node < 0)
+				return cli_usage_error("invalid NUMA node '%s': a number from 0",
+						       optarg);
+			break;
+		case 'n':
+			req.name = optarg;
+			break;
+		case OPT_DRY_RUN:
+			dry_run = true;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (cli_handled_help(cli, usage_create))
+		return EXIT_OK;
+	r = cli_no_arguments("create namespace", argc, argv);
+	if (r)
+		return r;
+	if (!size_arg)
+		return cli_usage_error("create namespace: missing required option --size (e.g. --size 64G or --size 50%%)");
+	r = parse_size_or_percent(size_arg, &req);
+	if (r)
+		return r;
+	if (req.region && req.numa_node >= 0)
+		return cli_usage_error("create namespace: --region and --numa-node exclude each other");
+
+	r = cli_open(cli, &ctx);
+	if (r)
+		return r;
+	if (!dry_run)
+		recover(ctx);
+	r = daxmap_kernel_probe(ctx, &k);
+	if (r < 0)
+		return cli_error(r, "cannot probe the running kernel");
+	r = daxmap_topology_scan(ctx, k, &t);
+	if (r < 0)
+		return cli_error(r, "cannot read the persistent-memory topology");
+
+	r = daxmap_create_prepare(ctx, k, t, &req, &plan, &message);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": create namespace: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (!cli->json)
+		print_plan(plan, dry_run);
+	if (dry_run) {
+		daxmap_create_plan_free(plan);
+		return EXIT_OK;
+	}
+
+	r = daxmap_create_commit(ctx, k, plan, &devname, &message);
+	daxmap_create_plan_free(plan);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": create namespace: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+
+	/* Show what the kernel made of it, measured figures included. */
+	t = daxmap_topology_unref(t);
+	r = daxmap_topology_scan(ctx, k, &t);
+	if (r < 0)
+		return cli_error(r, "created %s, but cannot read it back",
+				 devname);
+	if (cli->json) {
+		r = daxmap_namespace_to_json(t, devname, cli_json_flags(cli),
+					     &json);
+		if (r < 0)
+			return cli_error(r, "created %s, but cannot render it",
+					 devname);
+		cli_print_json(json);
+	} else {
+		print_created(t, devname);
+	}
+	return EXIT_OK;
+}
+
+int cmd_destroy(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "force", no_argument, NULL, 'f' },
+		{}
+	};
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_free_ char *message = NULL, *devname = NULL;
+	unsigned int flags = 0;
+	const char *which;
+	int c, r;
+
+	if (cli->help && argc < 2) {
+		usage_destroy(stdout);
+		return EXIT_OK;
+	}
+	r = expect_object("destroy", argc, argv);
+	if (r)
+		return r;
+	argc--;
+	argv++;
+
+	optind = 0;
+	while ((c = cli_getopt(cli, "destroy namespace", argc, argv, "f",
+			       longopts)) != -1) {
+		if (c != 'f')
+			return EXIT_USAGE;
+		flags |= DAXMAP_DESTROY_FORCE;
+	}
+	if (cli_handled_help(cli, usage_destroy))
+		return EXIT_OK;
+	if (optind >= argc)
+		return cli_usage_error("destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)");
+	which = argv[optind++];
+	r = cli_no_arguments("destroy namespace", argc, argv);
+	if (r)
+		return r;
+
+	r = cli_open(cli, &ctx);
+	if (r)
+		return r;
+	recover(ctx);
+	r = daxmap_destroy_namespace(ctx, which, flags, &devname, &message);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	printf("destroyed %s\n", devname);
+	return EXIT_OK;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The records daxmap keeps below its state directory: one file per
+ * namespace it created (namespaces/UUID) and one per create under way
+ * (pending/UUID), so that a crash part way is found by the next run and a
+ * namespace daxmap did not create is never mistaken for one it did.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "private.h"
+
+static const char *kind_dir(enum daxmap_record_kind kind)
+{
+	return kind == DAXMAP_RECORD_PENDING ? "pending" : "namespaces";
+}
+
+void daxmap_strv_free(char **strv)
+{
+	char **s;
+
+	for (s = strv; s && *s; s++)
+		free(*s);
+	free(strv);
+}
+
+void daxmap_record_clear(struct daxmap_record *rec)
+{
+	free(rec->name);
+	free(rec->region);
+	free(rec->mode);
+	memset(rec, 0, sizeof(*rec));
+}
+
+/* A uuid as libuuid prints it: nothing else may name a record file. */
+static bool uuid_valid(const char *uuid)
+{
+	size_t i;
+
+	if (strlen(uuid) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? uuid[i] != '-' :
+			   !strchr("0123456789abcdef", uuid[i]))
+			return false;
+	}
+	return true;
+}
+
+static int mkdir_p(const char *path)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	char *p;
+
+	if (!copy)
+		return -ENOMEM;
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(copy, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int record_path(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+		       const char *uuid, char **ret)
+{
+	if (uuid && !uuid_valid(uuid))
+		return -EINVAL;
+	if (asprintf(ret, "%s/%s%s%s", ctx->state_dir, kind_dir(kind),
+		     uuid ? "/" : "", uuid ? uuid : "") < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+			const struct daxmap_record *rec)
+{
+	_cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	int r, fd;
+
+	r = record_path(ctx, kind, NULL, &dir);
+	if (r < 0)
+		return r;
+	r = record_path(ctx, kind, rec->uuid, &path);
+	if (r < 0)
+		return r;
+	r = mkdir_p(dir);
+	if (r < 0)
+		return r;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -ENOMEM;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	fprintf(f, "uuid=%s\n", rec->uuid);
+	fprintf(f, "name=%s\n", rec->name ? rec->name : "");
+	fprintf(f, "region=%s\n", rec->region ? rec->region : "");
+	fprintf(f, "mode=%s\n", rec->mode ? rec->mode : "");
+	fprintf(f, "size=%" PRIu64 "\n", rec->size);
+	fprintf(f, "align=%" PRIu64 "\n", rec->align);
+	fprintf(f, "map=%s\n", daxmap_map_name(rec->map));
+	if (rec->has_measured)
+		fprintf(f, "measured_ram_bytes=%" PRId64 "\n",
+			rec->measured_ram_bytes);
+	if (rec->has_kernel)
+		fprintf(f, "kernel_bytes=%" PRId64 "\n", rec->kernel_bytes);
+
+	/* The record must survive the crash it exists to recover from. */
+	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+static int set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = *value ? strdup(value) : NULL;
+	return *value && !*field ? -ENOMEM : 0;
+}
+
+int daxmap_record_read(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+		       const char *uuid, struct daxmap_record *ret)
+{
+	_cleanup_free_ char *path = NULL, *line = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	struct daxmap_record rec = { 0 };
+	size_t size = 0;
+	ssize_t n;
+	int r;
+
+	r = record_path(ctx, kind, uuid, &path);
+	if (r < 0)
+		return r;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	snprintf(rec.uuid, sizeof(rec.uuid), "%s", uuid);
+
+	while ((n = getline(&line, &size, f)) > 0) {
+		char *value = strchr(line, '=');
+
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (!value)
+			continue;
+		*value++ = '\0';
+		r = 0;
+		/* Unknown keys are skipped: a newer daxmap may add some. */
+		if (strcmp(line, "name") == 0)
+			r = set_string(&rec.name, value);
+		else if (strcmp(line, "region") == 0)
+			r = set_string(&rec.region, value);
+		else if (strcmp(line, "mode") == 0)
+			r = set_string(&rec.mode, value);
+		else if (strcmp(line, "size") == 0)
+			rec.size = strtoull(value, NULL, 10);
+		else if (strcmp(line, "align") == 0)
+			rec.align = strtoull(value, NULL, 10);
+		else if (strcmp(line, "map") == 0)
+			daxmap_map_from_name(value, &rec.map);
+		else if (strcmp(line, "measured_ram_bytes") == 0) {
+			rec.has_measured = true;
+			rec.measured_ram_bytes = strtoll(value, NULL, 10);
+		} else if (strcmp(line, "kernel_bytes") == 0) {
+			rec.has_kernel = true;
+			rec.kernel_bytes = strtoll(value, NULL, 10);
+		}
+		if (r < 0) {
+			daxmap_record_clear(&rec);
+			return r;
+		}
+	}
+	*ret = rec;
+	return 0;
+}
+
+int daxmap_record_remove(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+			 const char *uuid)
+{
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = record_path(ctx, kind, uuid, &path);
+	if (r < 0)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int daxmap_record_list(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
+		       char ***ret_uuids)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	_cleanup_free_ char *path = NULL;
+	char **list = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	int r;
+
+	r = record_path(ctx, kind, NULL, &path);
+	if (r < 0)
+		return r;
+	dir = opendir(path);
+	if (!dir) {
+		if (errno != ENOENT)
+			return -errno;
+	} else {
+		while ((de = readdir(dir))) {
+			char **grown;
+
+			if (!uuid_valid(de->d_name))
+				continue;
+			grown = realloc(list, (n + 2) * sizeof(*list));
+			if (!grown)
+				goto oom;
+			list = grown;
+			list[n] = strdup(de->d_name);
+			if (!list[n])
+				goto oom;
+			list[++n] = NULL;
+		}
+	}
+	if (!list) {
+		list = calloc(1, sizeof(*list));
+		if (!list)
+			return -ENOMEM;
+	}
+	*ret_uuids = list;
+	return 0;
+oom:
+	if (list)
+		list[n] = NULL;
+	daxmap_strv_free(list);
+	return -ENOMEM;
+}

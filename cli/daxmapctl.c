@@ -30,9 +30,11 @@ static const struct command commands[] = {
 	{ "kernel", cmd_kernel, usage_kernel },
 	{ "create", cmd_create, usage_create },
 	{ "destroy", cmd_destroy, usage_destroy },
+	{ "reconfigure", cmd_reconfigure, usage_reconfigure },
 };
 
-#define COMMAND_NAMES "status, list, plan, kernel, create, destroy, help"
+#define COMMAND_NAMES \
+	"status, list, plan, kernel, create, destroy, reconfigure, help"
 
 static void usage(FILE *f)
 {
@@ -56,6 +58,8 @@ static void usage(FILE *f)
 	      "                     validate, then create a namespace (root)\n"
 	      "  destroy namespace NAMESPACE|NAME|DAXDEV [--force]\n"
 	      "                     destroy a namespace daxmap created (root)\n"
+	      "  reconfigure device DAXDEV [--mode devdax|system-ram] [--align A] [--size S]\n"
+	      "                     switch a dax device to system RAM and back (root)\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
 	      "Options (before or after the command):\n"

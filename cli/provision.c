@@ -59,16 +59,35 @@ void usage_destroy(FILE *f)
 	      "  -h, --help         show this help\n", f);
 }
 
+void usage_reconfigure(FILE *f)
+{
+	fputs("Usage: " PROGRAM " reconfigure device DAXDEV [--mode MODE] [--align ALIGN]\n"
+	      "                 [--size SIZE]\n"
+	      "\n"
+	      "Reconfigure a dax device (daxX.Y or /dev/daxX.Y): hand it to the kernel\n"
+	      "as system RAM (the kmem driver, onlined movable) or take it back as\n"
+	      "devdax; change its align or size where its region allows (soft-reserved\n"
+	      "or CXL memory; an NVDIMM namespace fixes both). A device a process maps\n"
+	      "or holds open is left alone.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -m, --mode MODE    devdax or system-ram\n"
+	      "  -a, --align ALIGN  4K, 2M or 1G\n"
+	      "  -s, --size SIZE    the device's new size\n"
+	      "  -h, --help         show this help\n", f);
+}
+
 /* The object word after the verb: "create namespace". */
-static int expect_object(const char *verb, int argc, char **argv)
+static int expect_object(const char *verb, const char *object, int argc,
+			 char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-')
 		return cli_usage_error("%s: missing object: '" PROGRAM
-				       " %s namespace ...' (see '" PROGRAM
-				       " %s --help')", verb, verb, verb);
-	if (strcmp(argv[1], "namespace") != 0)
-		return cli_usage_error("%s: unknown object '%s': namespace",
-				       verb, argv[1]);
+				       " %s %s ...' (see '" PROGRAM
+				       " %s --help')", verb, verb, object, verb);
+	if (strcmp(argv[1], object) != 0)
+		return cli_usage_error("%s: unknown object '%s': %s", verb,
+				       argv[1], object);
 	return 0;
 }
 
@@ -194,7 +213,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		usage_create(stdout);
 		return EXIT_OK;
 	}
-	r = expect_object("create", argc, argv);
+	r = expect_object("create", "namespace", argc, argv);
 	if (r)
 		return r;
 	argc--;
@@ -324,7 +343,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		usage_destroy(stdout);
 		return EXIT_OK;
 	}
-	r = expect_object("destroy", argc, argv);
+	r = expect_object("destroy", "namespace", argc, argv);
 	if (r)
 		return r;
 	argc--;
@@ -357,5 +376,79 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	printf("destroyed %s\n", devname);
+	return EXIT_OK;
+}
+
+int cmd_reconfigure(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "mode", required_argument, NULL, 'm' },
+		{ "align", required_argument, NULL, 'a' },
+		{ "size", required_argument, NULL, 's' },
+		{}
+	};
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	struct daxmap_reconfigure_request req = {};
+	_cleanup_free_ char *message = NULL;
+	const char *which, *why;
+	int c, r;
+
+	if (cli->help && argc < 2) {
+		usage_reconfigure(stdout);
+		return EXIT_OK;
+	}
+	r = expect_object("reconfigure", "device", argc, argv);
+	if (r)
+		return r;
+	argc--;
+	argv++;
+
+	optind = 0;
+	while ((c = cli_getopt(cli, "reconfigure device", argc, argv, "m:a:s:",
+			       longopts)) != -1) {
+		switch (c) {
+		case 'm':
+			if (strcmp(optarg, "devdax") &&
+			    strcmp(optarg, "system-ram"))
+				return cli_usage_error("invalid mode '%s': must be devdax or system-ram",
+						       optarg);
+			req.mode = optarg;
+			break;
+		case 'a':
+			r = cli_parse_align(optarg, &req.align);
+			if (r)
+				return r;
+			break;
+		case 's':
+			if (size_parse(optarg, &req.size, &why) < 0)
+				return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
+						       optarg, why);
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (cli_handled_help(cli, usage_reconfigure))
+		return EXIT_OK;
+	if (optind >= argc)
+		return cli_usage_error("reconfigure device: which one? (daxX.Y)");
+	which = argv[optind++];
+	r = cli_no_arguments("reconfigure device", argc, argv);
+	if (r)
+		return r;
+	if (!req.mode && !req.align && !req.size)
+		return cli_usage_error("reconfigure device: nothing to change: give --mode, --align or --size");
+
+	r = cli_open(cli, &ctx);
+	if (r)
+		return r;
+	r = daxmap_reconfigure_device(ctx, which, &req, &message);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": reconfigure device: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	printf("reconfigured %s\n", which);
 	return EXIT_OK;
 }

@@ -330,6 +330,22 @@ int daxmap_destroy_namespace(struct daxmap_ctx *ctx, const char *which,
 			     unsigned int flags, char **ret_namespace,
 			     char **ret_message);
 
+/* What to change on a dax device; NULL/0 fields stay as they are. */
+struct daxmap_reconfigure_request {
+	const char *mode;	/* "devdax" or "system-ram" */
+	uint64_t align;		/* only where the region allows it */
+	uint64_t size;		/* likewise */
+};
+
+/*
+ * Reconfigures the dax device @which (daxX.Y or /dev/daxX.Y). Refuses with
+ * -EBUSY a device a process maps or holds open, with -EOPNOTSUPP an align
+ * or size change on a device an NVDIMM namespace fixes.
+ */
+int daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
+			      const struct daxmap_reconfigure_request *req,
+			      char **ret_message);
+
 /*
  * Finds creates that a crash interrupted and finishes or rolls back each.
  * @ret_report receives one line per record acted on (NULL when none).

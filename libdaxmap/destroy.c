@@ -4,7 +4,6 @@
  * process maps, never one a process holds open or that daxmap did not
  * create unless forced.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,22 +17,6 @@
 #include <ndctl/libndctl.h>
 
 #include "private.h"
-
-static int set_message(char **ret_message, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_message(char **ret_message, int r, const char *fmt, ...)
-{
-	va_list args;
-
-	if (ret_message) {
-		va_start(args, fmt);
-		if (vasprintf(ret_message, fmt, args) < 0)
-			*ret_message = NULL;
-		va_end(args);
-	}
-	return r;
-}
 
 /* The dax device of a devdax namespace ("dax0.1"), or NULL. */
 static const char *dax_devname(struct ndctl_namespace *ndns)
@@ -79,60 +62,6 @@ static struct ndctl_namespace *find_namespace(struct ndctl_ctx *nctx,
 	return NULL;
 }
 
-/* The first process with @path open, as "pid N (comm)"; 0 when none. */
-static int find_opener(struct daxmap_ctx *ctx, const char *path, char *buf,
-		       size_t len)
-{
-	_cleanup_closedir_ DIR *proc = NULL;
-	_cleanup_free_ char *procdir = NULL;
-	struct dirent *de;
-	int r;
-
-	r = daxmap_path(ctx, "/proc", &procdir);
-	if (r < 0)
-		return r;
-	proc = opendir(procdir);
-	if (!proc)
-		return -errno;
-	while ((de = readdir(proc))) {
-		_cleanup_closedir_ DIR *fds = NULL;
-		_cleanup_free_ char *fddir = NULL;
-		struct dirent *fd;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		if (asprintf(&fddir, "%s/%s/fd", procdir, de->d_name) < 0)
-			return -ENOMEM;
-		fds = opendir(fddir);
-		if (!fds)
-			continue;
-		while ((fd = readdir(fds))) {
-			char link[4096], target[4096];
-			ssize_t n;
-
-			snprintf(link, sizeof(link), "%s/%s", fddir,
-				 fd->d_name);
-			n = readlink(link, target, sizeof(target) - 1);
-			if (n <= 0)
-				continue;
-			target[n] = '\0';
-			if (strcmp(target, path) == 0) {
-				_cleanup_free_ char *comm_path = NULL,
-						    *comm = NULL;
-
-				if (asprintf(&comm_path, "/proc/%s/comm",
-					     de->d_name) < 0)
-					return -ENOMEM;
-				daxmap_read_file(ctx, comm_path, &comm);
-				snprintf(buf, len, "pid %s (%s)", de->d_name,
-					 comm ? comm : "?");
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
 /*
  * Zeroes the info block, as ndctl does, so that a namespace later made at
  * the same place does not find a stale personality there.
@@ -167,40 +96,6 @@ out:
 	ndctl_namespace_disable_invalidate(ndns);
 }
 
-static int check_users(struct daxmap_ctx *ctx, const char *devname,
-		       const char *chardev, unsigned int flags,
-		       char **ret_message)
-{
-	struct daxmap_mapper *mappers = NULL;
-	struct daxmap_model m;
-	char who[300];
-	int r;
-
-	daxmap_model_init(&m);
-	r = daxmap_mappers_scan(ctx, chardev, m.page_size, &m, &mappers);
-	if (r < 0)
-		return set_message(ret_message, r,
-				   "cannot tell whether %s is mapped: %s",
-				   chardev, strerror(-r));
-	if (mappers) {
-		r = set_message(ret_message, -EBUSY,
-				"%s is mapped by pid %d (%s): stop it first; --force does not override this",
-				devname, mappers->pid, mappers->comm);
-		daxmap_mappers_free(mappers);
-		return r;
-	}
-	r = find_opener(ctx, chardev, who, sizeof(who));
-	if (r < 0)
-		return set_message(ret_message, r,
-				   "cannot tell whether %s is open: %s",
-				   chardev, strerror(-r));
-	if (r > 0 && !(flags & DAXMAP_DESTROY_FORCE))
-		return set_message(ret_message, -EBUSY,
-				   "%s is held open by %s: close it, or --force",
-				   devname, who);
-	return 0;
-}
-
 DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 					   const char *which,
 					   unsigned int flags,
@@ -219,17 +114,17 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (ret_message)
 		*ret_message = NULL;
 	if (!daxmap_ctx_is_real_root(ctx))
-		return set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
 				   "cannot destroy under the fixture root %s",
 				   daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
-		return set_message(ret_message, r, "cannot open libndctl: %s",
+		return daxmap_set_message(ret_message, r, "cannot open libndctl: %s",
 				   strerror(-r));
 
 	ndns = find_namespace(nctx, which);
 	if (!ndns) {
-		r = set_message(ret_message, -ENODEV,
+		r = daxmap_set_message(ret_message, -ENODEV,
 				"no namespace, label name or dax device '%s'",
 				which);
 		goto out;
@@ -240,7 +135,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 		goto out;
 	}
 	if (ndctl_namespace_get_type(ndns) != ND_DEVICE_NAMESPACE_PMEM) {
-		r = set_message(ret_message, -EOPNOTSUPP,
+		r = daxmap_set_message(ret_message, -EOPNOTSUPP,
 				"%s is a label-less namespace: it spans its region and cannot be destroyed, only reconfigured with ndctl",
 				devname);
 		goto out;
@@ -251,7 +146,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (daxmap_record_read(ctx, DAXMAP_RECORD_MANAGED, uuid, &rec) == 0) {
 		daxmap_record_clear(&rec);
 	} else if (!(flags & DAXMAP_DESTROY_FORCE)) {
-		r = set_message(ret_message, -EPERM,
+		r = daxmap_set_message(ret_message, -EPERM,
 				"%s was not created by daxmap (no record in %s/namespaces): --force destroys it anyway",
 				devname, ctx->state_dir);
 		goto out;
@@ -267,14 +162,15 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 			r = -ENOMEM;
 			goto out;
 		}
-		r = check_users(ctx, devname, chardev, flags, ret_message);
+		r = daxmap_check_users(ctx, devname, chardev,
+				       flags & DAXMAP_DESTROY_FORCE, ret_message);
 		if (r < 0)
 			goto out;
 	}
 
 	r = ndctl_namespace_disable_safe(ndns);
 	if (r < 0) {
-		r = set_message(ret_message, r,
+		r = daxmap_set_message(ret_message, r,
 				"cannot disable %s: %s (is it mounted or in use?)",
 				devname, strerror(-r));
 		goto out;
@@ -283,7 +179,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	zero_info_block(ctx, ndns);
 	r = ndctl_namespace_delete(ndns);
 	if (r < 0) {
-		r = set_message(ret_message, r,
+		r = daxmap_set_message(ret_message, r,
 				"cannot give %s's capacity back: %s", devname,
 				strerror(-r));
 		goto out;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Sizes as text, for the library's messages and JSON's *_human strings.
+ * Sizes and messages as text, for the library's messages and JSON's
+ * *_human strings.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "private.h"
@@ -43,4 +45,17 @@ void daxmap_format_exact(uint64_t bytes, char *buf, size_t len)
 		}
 	}
 	snprintf(buf, len, "%" PRIu64, bytes);
+}
+
+int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)
+{
+	va_list args;
+
+	if (ret_message) {
+		va_start(args, fmt);
+		if (vasprintf(ret_message, fmt, args) < 0)
+			*ret_message = NULL;
+		va_end(args);
+	}
+	return r;
 }

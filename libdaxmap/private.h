@@ -70,6 +70,20 @@ int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
 /* format.c: "3.98 GiB", and the exact "1536M" that can be typed back. */
 void daxmap_format_human(uint64_t bytes, char *buf, size_t len);
 void daxmap_format_exact(uint64_t bytes, char *buf, size_t len);
+/*
+ * Puts a sentence for the user in *@ret_message (when not NULL) and
+ * returns @r, so that a failure reads: return daxmap_set_message(...).
+ */
+int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * users.c: -EBUSY, with a message naming the process, when one maps
+ * @chardev, or holds it open and !@allow_open; 0 when nobody uses it.
+ */
+int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
+		       const char *chardev, bool allow_open,
+		       char **ret_message);
 
 /* overhead.c */
 uint64_t daxmap_div_round_up(uint64_t n, uint64_t d);

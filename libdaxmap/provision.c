@@ -65,22 +65,6 @@ static const char *sz_exact(struct sizes *b, int i, uint64_t bytes)
 	return b->s[i];
 }
 
-static int set_message(char **ret_message, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_message(char **ret_message, int r, const char *fmt, ...)
-{
-	va_list args;
-
-	if (ret_message) {
-		va_start(args, fmt);
-		if (vasprintf(ret_message, fmt, args) < 0)
-			*ret_message = NULL;
-		va_end(args);
-	}
-	return r;
-}
-
 static int add_note(struct daxmap_create_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -180,10 +164,10 @@ static int choose_region(struct daxmap_topology *t,
 				return 0;
 			}
 		if (!used)
-			return set_message(ret_message, -ENODEV,
+			return daxmap_set_message(ret_message, -ENODEV,
 					   "no region '%s': this host has no persistent-memory regions",
 					   req->region);
-		return set_message(ret_message, -ENODEV,
+		return daxmap_set_message(ret_message, -ENODEV,
 				   "no region '%s': the regions are %s",
 				   req->region, names);
 	}
@@ -201,14 +185,14 @@ static int choose_region(struct daxmap_topology *t,
 	}
 	if (!best) {
 		if (!used)
-			return set_message(ret_message, -ENODEV,
+			return daxmap_set_message(ret_message, -ENODEV,
 					   "this host has no persistent-memory regions");
 		if (req->numa_node >= 0)
-			return set_message(ret_message, -ENODEV,
+			return daxmap_set_message(ret_message, -ENODEV,
 					   "no region on NUMA node %d supports align %s (regions: %s)",
 					   req->numa_node, sz_exact(&b, 0, align),
 					   names);
-		return set_message(ret_message, -ENODEV,
+		return daxmap_set_message(ret_message, -ENODEV,
 				   "no region supports align %s (regions: %s)",
 				   sz_exact(&b, 0, align), names);
 	}
@@ -230,17 +214,17 @@ static int decide_size(const struct daxmap_create_request *req,
 	struct sizes b;
 
 	if (req->size && req->percent)
-		return set_message(ret_message, -EINVAL,
+		return daxmap_set_message(ret_message, -EINVAL,
 				   "give a size or a percentage, not both");
 	if (req->percent) {
 		if (req->percent > 100)
-			return set_message(ret_message, -EINVAL,
+			return daxmap_set_message(ret_message, -EINVAL,
 					   "percentage %u%% is more than 100%%",
 					   req->percent);
 		/* Of the free extent, the most one namespace can take. */
 		p->size = extent / 100 * req->percent / granule * granule;
 		if (!p->size)
-			return set_message(ret_message, -ENOSPC,
+			return daxmap_set_message(ret_message, -ENOSPC,
 					   "%u%% of %s's largest free extent (%s) is less than one %s granule",
 					   req->percent, region,
 					   sz(&b, 0, extent),
@@ -250,18 +234,18 @@ static int decide_size(const struct daxmap_create_request *req,
 				sz(&b, 1, extent), sz_exact(&b, 2, granule));
 	}
 	if (!req->size)
-		return set_message(ret_message, -EINVAL,
+		return daxmap_set_message(ret_message, -EINVAL,
 				   "a size or a percentage is required");
 	if (req->size % granule) {
 		uint64_t below = req->size / granule * granule;
 
 		if (!below)
-			return set_message(ret_message, -EINVAL,
+			return daxmap_set_message(ret_message, -EINVAL,
 					   "size %s is not a multiple of %s (the region's alignment and the align): the smallest is %s",
 					   sz_exact(&b, 0, req->size),
 					   sz_exact(&b, 1, granule),
 					   sz_exact(&b, 2, granule));
-		return set_message(ret_message, -EINVAL,
+		return daxmap_set_message(ret_message, -EINVAL,
 				   "size %s is not a multiple of %s (the region's alignment and the align): use %s or %s",
 				   sz_exact(&b, 0, req->size), sz_exact(&b, 1, granule),
 				   sz_exact(&b, 2, below),
@@ -330,12 +314,12 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	else if (strcmp(req->mode, "fsdax") == 0)
 		p->mode = "fsdax";
 	else
-		return set_message(ret_message, -EINVAL,
+		return daxmap_set_message(ret_message, -EINVAL,
 				   "unknown mode '%s': devdax or fsdax",
 				   req->mode);
 
 	if (req->name && strlen(req->name) > NAME_MAX_LEN)
-		return set_message(ret_message, -ENAMETOOLONG,
+		return daxmap_set_message(ret_message, -ENAMETOOLONG,
 				   "name '%.20s...' is %zu bytes long: a namespace label holds at most %d",
 				   req->name, strlen(req->name), NAME_MAX_LEN);
 	if (req->name && req->name[0]) {
@@ -353,7 +337,7 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 			return r;
 	}
 	if (p->align & (p->align - 1) || p->align < m.page_size)
-		return set_message(ret_message, -EINVAL,
+		return daxmap_set_message(ret_message, -EINVAL,
 				   "align %s is not a power of two of at least the page size",
 				   sz_exact(&b, 0, p->align));
 
@@ -365,13 +349,13 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 		return -ENOMEM;
 	if (!daxmap_region_get_type(region) ||
 	    strcmp(daxmap_region_get_type(region), "pmem") != 0)
-		return set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
 				   "%s is a %s region: only pmem regions hold dax namespaces",
 				   p->region,
 				   daxmap_region_get_type(region) ?: "unknown");
 	if (!daxmap_region_supports_alignment(region, p->align)) {
 		list_alignments(region, aligns, sizeof(aligns));
-		return set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
 				   "align %s is not supported by %s: it supports %s",
 				   sz_exact(&b, 0, p->align), p->region,
 				   aligns[0] ? aligns : "none (no dax seed)");
@@ -385,7 +369,7 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	if (r < 0)
 		return r;
 	if (p->size > daxmap_region_get_max_available_extent(region))
-		return set_message(ret_message, -ENOSPC,
+		return daxmap_set_message(ret_message, -ENOSPC,
 				   "size %s is more than %s's largest free extent, %s (%s free in all)",
 				   sz_exact(&b, 0, p->size), p->region,
 				   sz(&b, 1, daxmap_region_get_max_available_extent(region)),
@@ -400,7 +384,7 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 			     req->map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
 							  DAXMAP_MAP_MEM);
 	if (offset >= p->size)
-		return set_message(ret_message, -ERANGE,
+		return daxmap_set_message(ret_message, -ERANGE,
 				   "size %s leaves no device: at align %s the info block%s takes the first %s; the size must be at least %s",
 				   sz_exact(&b, 0, p->size), sz_exact(&b, 1, p->align),
 				   req->map == DAXMAP_MAP_DEV ? " and the memmap" : "",
@@ -413,7 +397,7 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	if (p->map == DAXMAP_MAP_DEV && req->map != DAXMAP_MAP_DEV) {
 		offset = data_offset(p->size, p->align, DAXMAP_MAP_DEV);
 		if (offset >= p->size)
-			return set_message(ret_message, -ERANGE,
+			return daxmap_set_message(ret_message, -ERANGE,
 					   "size %s leaves no device with the memmap on it: the size must be at least %s",
 					   sz_exact(&b, 0, p->size),
 					   sz_exact(&b, 1, round_up(offset + granule, granule)));
@@ -657,29 +641,29 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (ret_message)
 		*ret_message = NULL;
 	if (!daxmap_ctx_is_real_root(ctx))
-		return set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
 				   "cannot create under the fixture root %s",
 				   daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
-		return set_message(ret_message, r, "cannot open libndctl: %s",
+		return daxmap_set_message(ret_message, r, "cannot open libndctl: %s",
 				   strerror(-r));
 
 	region = find_region(nctx, p->region);
 	if (!region) {
-		r = set_message(ret_message, -ENODEV,
+		r = daxmap_set_message(ret_message, -ENODEV,
 				"region %s has gone away", p->region);
 		goto out;
 	}
 	seed = ndctl_region_get_namespace_seed(region);
 	if (!seed || ndctl_namespace_get_type(seed) != ND_DEVICE_NAMESPACE_PMEM) {
-		r = set_message(ret_message, -EOPNOTSUPP,
+		r = daxmap_set_message(ret_message, -EOPNOTSUPP,
 				"%s has no namespace labels, so it cannot be divided into namespaces: 'ndctl disable-region %s; ndctl init-labels -f all; ndctl enable-region %s' writes them (and erases the region's namespaces)",
 				p->region, p->region, p->region);
 		goto out;
 	}
 	if (ndctl_namespace_get_size(seed)) {
-		r = set_message(ret_message, -EBUSY,
+		r = daxmap_set_message(ret_message, -EBUSY,
 				"%s's namespace seed %s is already being configured by someone else",
 				p->region, ndctl_namespace_get_devname(seed));
 		goto out;
@@ -691,7 +675,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	/* From here on a crash leaves this record for daxmap_recover(). */
 	r = daxmap_record_write(ctx, DAXMAP_RECORD_PENDING, &rec);
 	if (r < 0) {
-		r = set_message(ret_message, r,
+		r = daxmap_set_message(ret_message, r,
 				"cannot record the create in %s: %s",
 				ctx->state_dir, strerror(-r));
 		goto out;
@@ -729,7 +713,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	goto out;
 
 fail:
-	set_message(ret_message, r, "%s on %s failed: %s (%s); rolled back",
+	daxmap_set_message(ret_message, r, "%s on %s failed: %s (%s); rolled back",
 		    step, p->region, strerror(-r), errno_meaning(r));
 	if (rollback_namespace(ctx, seed) == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);

@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, create, destroy, help"
+COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -224,7 +224,7 @@ expect_error "usage error logs nothing from the library" 2 \
 
 expect_ok "--help" --help
 missing=""
-for cmd in status list plan kernel create destroy help; do
+for cmd in status list plan kernel create destroy reconfigure help; do
 	grep -qE "^  $cmd( |\$)" "$tmp/out" || missing="$missing $cmd"
 done
 if [ -z "$missing" ]; then
@@ -307,6 +307,12 @@ expect_error "create: percentage over 100" 2 \
 expect_error "create: region and numa node" 2 \
 	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
 	create namespace --size 1G --region region0 --numa-node 0
+expect_error "reconfigure: nothing to change" 2 \
+	"daxmapctl: reconfigure device: nothing to change: give --mode, --align or --size" \
+	reconfigure device dax0.0
+expect_error "reconfigure: bad mode" 2 \
+	"daxmapctl: invalid mode 'kmem': must be devdax or system-ram" \
+	reconfigure device dax0.0 --mode kmem
 expect_error "destroy: which one" 2 \
 	"daxmapctl: destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)" \
 	destroy namespace
@@ -533,6 +539,12 @@ expect_error "create: percentage over 100" 2 \
 expect_error "create: region and numa node" 2 \
 	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
 	create namespace --size 1G --region region0 --numa-node 0
+expect_error "reconfigure: nothing to change" 2 \
+	"daxmapctl: reconfigure device: nothing to change: give --mode, --align or --size" \
+	reconfigure device dax0.0
+expect_error "reconfigure: bad mode" 2 \
+	"daxmapctl: invalid mode 'kmem': must be devdax or system-ram" \
+	reconfigure device dax0.0 --mode kmem
 expect_error "destroy: which one" 2 \
 	"daxmapctl: destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)" \
 	destroy namespace

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Reconfiguring a dax device: devdax <-> system-ram, and the align or size
+ * of a device whose region lets them change (soft-reserved or CXL memory;
+ * an NVDIMM namespace fixes both when it is created).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "private.h"
+
+static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	if (strncmp(name, "/dev/", 5) == 0)
+		name += 5;
+	daxctl_region_foreach(dctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (strcmp(daxctl_dev_get_devname(dev), name) == 0)
+				return dev;
+	return NULL;
+}
+
+/* An NVDIMM's dax region sits below the nd bus; its devices are fixed. */
+static bool from_namespace(struct daxctl_dev *dev)
+{
+	const char *path = daxctl_region_get_path(daxctl_dev_get_region(dev));
+
+	return path && strstr(path, "/ndbus");
+}
+
+static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
+			 const char *name, char **ret_message)
+{
+	struct daxctl_memory *mem;
+	int r;
+
+	r = daxctl_dev_disable(dev);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot disable %s: %s", name,
+					  strerror(-r));
+	r = daxctl_dev_enable_ram(dev);
+	if (r < 0) {
+		/* Give the device back as it was rather than leave it off. */
+		daxctl_dev_enable_devdax(dev);
+		return daxmap_set_message(ret_message, r,
+					  "cannot hand %s to the kmem driver: %s (is the kmem module available?)",
+					  name, strerror(-r));
+	}
+	mem = daxctl_dev_get_memory(dev);
+	if (!mem)
+		return daxmap_set_message(ret_message, -ENXIO,
+					  "%s is in system-ram mode but shows no memory blocks",
+					  name);
+	/* Movable, as daxctl does: the memory can be offlined again. */
+	r = daxctl_memory_online(mem);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "%s: cannot online its memory: %s",
+					  name, strerror(-r));
+	info(ctx, "%s: %d memory blocks online\n", name, r);
+	return 0;
+}
+
+static int to_devdax(struct daxctl_dev *dev, const char *name,
+		     char **ret_message)
+{
+	struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
+	int r;
+
+	if (mem) {
+		r = daxctl_memory_offline(mem);
+		if (r < 0)
+			return daxmap_set_message(ret_message, -EBUSY,
+						  "cannot offline %s's memory: %s (pages in it are in use and could not be migrated)",
+						  name, strerror(-r));
+	}
+	r = daxctl_dev_disable(dev);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot disable %s: %s", name,
+					  strerror(-r));
+	r = daxctl_dev_enable_devdax(dev);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot enable %s as devdax: %s",
+					  name, strerror(-r));
+	return 0;
+}
+
+static int resize(struct daxctl_dev *dev, const char *name,
+		  const struct daxmap_reconfigure_request *req,
+		  char **ret_message)
+{
+	int r;
+
+	if (from_namespace(dev))
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+					  "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
+					  name, req->align ? "align" : "size",
+					  req->align ? "align" : "size");
+	r = daxctl_dev_disable(dev);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot disable %s: %s", name,
+					  strerror(-r));
+	if (req->align && (r = daxctl_dev_set_align(dev, req->align)) < 0) {
+		daxctl_dev_enable_devdax(dev);
+		return daxmap_set_message(ret_message, r,
+					  "the kernel refused align %lu on %s: %s",
+					  (unsigned long)req->align, name,
+					  strerror(-r));
+	}
+	if (req->size && (r = daxctl_dev_set_size(dev, req->size)) < 0) {
+		daxctl_dev_enable_devdax(dev);
+		return daxmap_set_message(ret_message, r,
+					  "the kernel refused size %llu on %s: %s (the region may lack free space)",
+					  (unsigned long long)req->size, name,
+					  strerror(-r));
+	}
+	r = daxctl_dev_enable_devdax(dev);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot enable %s again: %s", name,
+					  strerror(-r));
+	return 0;
+}
+
+DAXMAP_EXPORT int
+daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
+			  const struct daxmap_reconfigure_request *req,
+			  char **ret_message)
+{
+	_cleanup_free_ char *name = NULL, *chardev = NULL;
+	struct daxctl_ctx *dctx = NULL;
+	struct daxctl_dev *dev;
+	bool ram;
+	int r;
+
+	if (ret_message)
+		*ret_message = NULL;
+	if (req->mode && strcmp(req->mode, "devdax") != 0 &&
+	    strcmp(req->mode, "system-ram") != 0)
+		return daxmap_set_message(ret_message, -EINVAL,
+					  "unknown mode '%s': devdax or system-ram",
+					  req->mode);
+	if (!daxmap_ctx_is_real_root(ctx))
+		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+					  "cannot reconfigure under the fixture root %s",
+					  daxmap_get_root(ctx));
+	r = daxctl_new(&dctx);
+	if (r < 0)
+		return daxmap_set_message(ret_message, r,
+					  "cannot open libdaxctl: %s",
+					  strerror(-r));
+	dev = find_dev(dctx, which);
+	if (!dev || !daxctl_dev_get_size(dev)) {
+		r = daxmap_set_message(ret_message, -ENODEV,
+				       "no dax device '%s'", which);
+		goto out;
+	}
+	name = strdup(daxctl_dev_get_devname(dev));
+	if (!name || asprintf(&chardev, "/dev/%s", name) < 0) {
+		chardev = NULL;
+		r = -ENOMEM;
+		goto out;
+	}
+	ram = daxctl_dev_get_memory(dev) != NULL;
+
+	/* Taking a device from under a process loses what it is doing. */
+	if (!ram) {
+		r = daxmap_check_users(ctx, name, chardev, false, ret_message);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+	if ((req->align || req->size) &&
+	    (ram || (req->mode && strcmp(req->mode, "system-ram") == 0))) {
+		r = daxmap_set_message(ret_message, -EINVAL,
+				       "change the align or size of %s in devdax mode, then switch it to system-ram",
+				       name);
+		goto out;
+	}
+	if (req->align || req->size)
+		r = resize(dev, name, req, ret_message);
+	if (r == 0 && req->mode) {
+		bool want_ram = strcmp(req->mode, "system-ram") == 0;
+
+		if (want_ram && !ram)
+			r = to_system_ram(ctx, dev, name, ret_message);
+		else if (!want_ram && ram)
+			r = to_devdax(dev, name, ret_message);
+	}
+out:
+	daxctl_unref(dctx);
+	return r;
+}

@@ -34,6 +34,18 @@ static const char *dax_devname(struct ndctl_namespace *ndns)
 	return NULL;
 }
 
+static bool dax_is_system_ram(struct ndctl_namespace *ndns)
+{
+	struct daxctl_region *dregion =
+		ndctl_dax_get_daxctl_region(ndctl_namespace_get_dax(ndns));
+	struct daxctl_dev *dev;
+
+	daxctl_dev_foreach(dregion, dev)
+		if (daxctl_dev_get_size(dev) && daxctl_dev_get_memory(dev))
+			return true;
+	return false;
+}
+
 static bool matches(struct ndctl_namespace *ndns, const char *which)
 {
 	const char *name = ndctl_namespace_get_alt_name(ndns);
@@ -153,6 +165,12 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	}
 
 	dax = dax_devname(ndns);
+	if (dax && dax_is_system_ram(ndns)) {
+		r = daxmap_set_message(ret_message, -EBUSY,
+				       "%s's %s is system RAM now: 'daxmapctl reconfigure device %s --mode devdax' first",
+				       devname, dax, dax);
+		goto out;
+	}
 	bdev = ndctl_namespace_get_pfn(ndns) ?
 		       ndctl_pfn_get_block_device(ndctl_namespace_get_pfn(ndns)) :
 		       ndctl_namespace_get_block_device(ndns);

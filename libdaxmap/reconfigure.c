@@ -5,6 +5,7 @@
  * an NVDIMM namespace fixes both when it is created).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,51 @@ static bool from_namespace(struct daxctl_dev *dev)
 	return path && strstr(path, "/ndbus");
 }
 
+#define AUTO_ONLINE "/sys/devices/system/memory/auto_online_blocks"
+
+static int write_attr(struct daxmap_ctx *ctx, const char *path,
+		      const char *value)
+{
+	_cleanup_free_ char *full = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
+	int r;
+
+	r = daxmap_path(ctx, path, &full);
+	if (r < 0)
+		return r;
+	f = fopen(full, "we");
+	if (!f)
+		return -errno;
+	if (fputs(value, f) < 0 || fflush(f) != 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Binds kmem to @dev with the kernel's auto-online policy held at
+ * "offline": a policy of "online" would put the memory in ZONE_NORMAL,
+ * where unmovable allocations land and keep it from ever being offlined
+ * and given back as devdax. The policy is put back straight after.
+ */
+static int enable_ram_offline(struct daxmap_ctx *ctx, struct daxctl_dev *dev)
+{
+	_cleanup_free_ char *policy = NULL;
+	int r, r2;
+
+	if (!daxctl_dev_will_auto_online_memory(dev) ||
+	    daxmap_read_file(ctx, AUTO_ONLINE, &policy) < 0)
+		return daxctl_dev_enable_ram(dev);
+	r = write_attr(ctx, AUTO_ONLINE, "offline");
+	if (r < 0)
+		return r;
+	r = daxctl_dev_enable_ram(dev);
+	r2 = write_attr(ctx, AUTO_ONLINE, policy);
+	if (r2 < 0)
+		err(ctx, "cannot restore %s to '%s': %s\n", AUTO_ONLINE, policy,
+		    strerror(-r2));
+	return r;
+}
+
 static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 			 const char *name, char **ret_message)
 {
@@ -46,7 +92,7 @@ static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 		return daxmap_set_message(ret_message, r,
 					  "cannot disable %s: %s", name,
 					  strerror(-r));
-	r = daxctl_dev_enable_ram(dev);
+	r = enable_ram_offline(ctx, dev);
 	if (r < 0) {
 		/* Give the device back as it was rather than leave it off. */
 		daxctl_dev_enable_devdax(dev);

@@ -328,6 +328,22 @@ int cli_open(struct cli *cli, struct daxmap_ctx **ret_ctx)
 	return 0;
 }
 
+/* Prints what recovery did about creates a crash interrupted. */
+void cli_recover(struct daxmap_ctx *ctx)
+{
+	_cleanup_free_ char *report = NULL;
+	char *line, *save = NULL;
+	int r;
+
+	r = daxmap_recover(ctx, &report);
+	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, PROGRAM ": recovered: %s\n", line);
+	if (r < 0)
+		fprintf(stderr, PROGRAM ": recovery of interrupted creates failed: %s\n",
+			strerror(-r));
+}
+
 unsigned int cli_json_flags(const struct cli *cli)
 {
 	/*

@@ -89,6 +89,13 @@ int cli_error(int r, const char *fmt, ...)
  */
 int cli_open(struct cli *cli, struct daxmap_ctx **ret_ctx);
 
+/*
+ * Finishes or rolls back creates a crash interrupted, saying so on stderr
+ * ("daxmapctl: recovered: ..."): every command that may change something
+ * runs it first, and status and list do as root.
+ */
+void cli_recover(struct daxmap_ctx *ctx);
+
 /* The JSON flags: always pretty, whatever stdout is; human on request. */
 unsigned int cli_json_flags(const struct cli *cli);
 

@@ -91,22 +91,6 @@ static int expect_object(const char *verb, const char *object, int argc,
 	return 0;
 }
 
-/* Prints what recovery did about creates a crash interrupted. */
-static void recover(struct daxmap_ctx *ctx)
-{
-	_cleanup_free_ char *report = NULL;
-	char *line, *save = NULL;
-	int r;
-
-	r = daxmap_recover(ctx, &report);
-	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save))
-		fprintf(stderr, PROGRAM ": recovered: %s\n", line);
-	if (r < 0)
-		fprintf(stderr, PROGRAM ": recovery of interrupted creates failed: %s\n",
-			strerror(-r));
-}
-
 static int parse_size_or_percent(const char *arg,
 				 struct daxmap_create_request *req)
 {
@@ -278,7 +262,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 	if (!dry_run)
-		recover(ctx);
+		cli_recover(ctx);
 	r = daxmap_kernel_probe(ctx, &k);
 	if (r < 0)
 		return cli_error(r, "cannot probe the running kernel");
@@ -368,7 +352,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 	r = cli_open(cli, &ctx);
 	if (r)
 		return r;
-	recover(ctx);
+	cli_recover(ctx);
 	r = daxmap_destroy_namespace(ctx, which, flags, &devname, &message);
 	if (r < 0) {
 		fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
@@ -443,6 +427,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 	r = cli_open(cli, &ctx);
 	if (r)
 		return r;
+	cli_recover(ctx);
 	r = daxmap_reconfigure_device(ctx, which, &req, &message);
 	if (r < 0) {
 		fprintf(stderr, PROGRAM ": reconfigure device: %s\n",

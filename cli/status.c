@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cleanup.h>
 
@@ -455,6 +456,9 @@ static int scan(struct cli *cli, struct daxmap_ctx **ret_ctx,
 	r = cli_open(cli, ret_ctx);
 	if (r)
 		return r;
+	/* Only root can repair; others see what is there. */
+	if (geteuid() == 0)
+		cli_recover(*ret_ctx);
 	r = daxmap_kernel_probe(*ret_ctx, ret_k);
 	if (r < 0)
 		return cli_error(r, "cannot probe the running kernel");

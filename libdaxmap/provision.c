@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,18 +535,25 @@ static void record_deltas(struct daxmap_kernel *k, const struct snapshot *a,
 static int rollback_namespace(struct daxmap_ctx *ctx,
 			      struct ndctl_namespace *ndns)
 {
-	struct ndctl_dax *dax = ndctl_namespace_get_dax(ndns);
-	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ndns);
+	struct ndctl_dax *dax;
+	struct ndctl_pfn *pfn;
 	int r;
 
 	r = ndctl_namespace_disable_invalidate(ndns);
 	if (r < 0)
 		dbg(ctx, "%s: disable: %s\n", ndctl_namespace_get_devname(ndns),
 		    strerror(-r));
+	/* Only now: invalidating freed the region's dax and pfn objects. */
+	dax = ndctl_namespace_get_dax(ndns);
+	pfn = ndctl_namespace_get_pfn(ndns);
+	/*
+	 * Detach, not delete: a personality that never got enabled is still
+	 * the region's seed, and libndctl's delete frees it under us.
+	 */
 	if (dax)
-		ndctl_dax_delete(dax);
+		ndctl_dax_set_namespace(dax, NULL);
 	if (pfn)
-		ndctl_pfn_delete(pfn);
+		ndctl_pfn_set_namespace(pfn, NULL);
 	ndctl_namespace_set_enforce_mode(ndns, NDCTL_NS_MODE_RAW);
 	r = ndctl_namespace_delete(ndns);
 	if (r < 0)
@@ -554,19 +562,24 @@ static int rollback_namespace(struct daxmap_ctx *ctx,
 	return r;
 }
 
-static int setup_personality(struct ndctl_region *region,
-			     struct ndctl_namespace *ndns,
-			     struct daxmap_create_plan *p, uuid_t uu,
-			     const char **ret_step)
+/*
+ * Attaches a dax (devdax) or pfn (fsdax) personality to @ndns, from the
+ * region's seed, without enabling it: *@ret_dax or *@ret_pfn is set.
+ */
+static int configure_personality(struct ndctl_region *region,
+				 struct ndctl_namespace *ndns,
+				 struct daxmap_create_plan *p, uuid_t uu,
+				 struct ndctl_dax **ret_dax,
+				 struct ndctl_pfn **ret_pfn)
 {
 	enum ndctl_pfn_loc loc = p->map == DAXMAP_MAP_DEV ? NDCTL_PFN_LOC_PMEM :
 							    NDCTL_PFN_LOC_RAM;
+	struct ndctl_dax *dax;
+	struct ndctl_pfn *pfn;
 	int r;
 
 	if (strcmp(p->mode, "devdax") == 0) {
-		struct ndctl_dax *dax = ndctl_region_get_dax_seed(region);
-
-		*ret_step = "configuring the dax seed";
+		dax = ndctl_region_get_dax_seed(region);
 		if (!dax)
 			return -ENXIO;
 		if ((r = ndctl_dax_set_uuid(dax, uu)) < 0 ||
@@ -574,24 +587,32 @@ static int setup_personality(struct ndctl_region *region,
 		    (r = ndctl_dax_set_align(dax, p->align)) < 0 ||
 		    (r = ndctl_dax_set_namespace(dax, ndns)) < 0)
 			return r;
-		*ret_step = "enabling the dax device";
-		return ndctl_dax_enable(dax);
+		*ret_dax = dax;
+		return 0;
 	}
+	pfn = ndctl_region_get_pfn_seed(region);
+	if (!pfn)
+		return -ENXIO;
+	if ((r = ndctl_pfn_set_uuid(pfn, uu)) < 0 ||
+	    (r = ndctl_pfn_set_location(pfn, loc)) < 0 ||
+	    (r = ndctl_pfn_set_align(pfn, p->align)) < 0 ||
+	    (r = ndctl_pfn_set_namespace(pfn, ndns)) < 0)
+		return r;
+	*ret_pfn = pfn;
+	return 0;
+}
 
-	{
-		struct ndctl_pfn *pfn = ndctl_region_get_pfn_seed(region);
+/*
+ * The recovery tests kill a create at each of its steps: when
+ * DAXMAP_TEST_CRASH_AT names @step, the process dies there as a SIGKILL
+ * or a power cut would leave it.
+ */
+static void crash_point(const char *step)
+{
+	const char *at = secure_getenv("DAXMAP_TEST_CRASH_AT");
 
-		*ret_step = "configuring the pfn seed";
-		if (!pfn)
-			return -ENXIO;
-		if ((r = ndctl_pfn_set_uuid(pfn, uu)) < 0 ||
-		    (r = ndctl_pfn_set_location(pfn, loc)) < 0 ||
-		    (r = ndctl_pfn_set_align(pfn, p->align)) < 0 ||
-		    (r = ndctl_pfn_set_namespace(pfn, ndns)) < 0)
-			return r;
-		*ret_step = "enabling the fsdax namespace";
-		return ndctl_pfn_enable(pfn);
-	}
+	if (at && strcmp(at, step) == 0)
+		raise(SIGKILL);
 }
 
 static const char *errno_meaning(int r)
@@ -631,6 +652,8 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	};
 	struct ndctl_namespace *seed;
 	struct ndctl_region *region = NULL;
+	struct ndctl_dax *dax = NULL;
+	struct ndctl_pfn *pfn = NULL;
 	struct snapshot before, after;
 	struct ndctl_ctx *nctx = NULL;
 	const char *step = "allocating the namespace";
@@ -681,26 +704,41 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 		goto out;
 	}
 
+	crash_point("recorded");
+
 	if ((r = ndctl_namespace_set_uuid(seed, ns_uu)) < 0 ||
 	    (r = ndctl_namespace_set_alt_name(seed, p->name ? p->name : "")) <
-		    0 ||
-	    (r = ndctl_namespace_set_size(seed, p->size)) < 0)
+		    0)
+		goto fail;
+	crash_point("labelled");
+	if ((r = ndctl_namespace_set_size(seed, p->size)) < 0)
 		goto fail;
 	ndctl_namespace_set_enforce_mode(seed, strcmp(p->mode, "devdax") == 0 ?
 						       NDCTL_NS_MODE_DEVDAX :
 						       NDCTL_NS_MODE_FSDAX);
+	crash_point("sized");
 
+	step = "configuring the personality";
+	r = configure_personality(region, seed, p, dev_uu, &dax, &pfn);
+	if (r < 0)
+		goto fail;
+	crash_point("configured");
+
+	/* Enabling is where the kernel allocates the memmap: measure it. */
+	step = dax ? "enabling the dax device" : "enabling the fsdax namespace";
 	take_snapshot(ctx, k, &before);
-	r = setup_personality(region, seed, p, dev_uu, &step);
+	r = dax ? ndctl_dax_enable(dax) : ndctl_pfn_enable(pfn);
 	if (r < 0)
 		goto fail;
 	take_snapshot(ctx, k, &after);
 	record_deltas(k, &before, &after, &rec);
+	crash_point("enabled");
 
 	r = daxmap_record_write(ctx, DAXMAP_RECORD_MANAGED, &rec);
 	if (r < 0)
 		warn(ctx, "%s: created, but not recorded as daxmap's: %s\n",
 		     ndctl_namespace_get_devname(seed), strerror(-r));
+	crash_point("managed");
 	daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 
 	devname = strdup(ndctl_namespace_get_devname(seed));

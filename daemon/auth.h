@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Authorisation of the methods that change something. Reads need none.
+ *
+ * A caller is allowed when the bus says its effective uid is 0, or when
+ * polkit, asked asynchronously, authorises the polkit action of the
+ * operation (systemd/org.daxmap1.policy) for it. Anything else, polkit
+ * not running included, is org.freedesktop.DBus.Error.AccessDenied.
+ *
+ * The uid comes from the bus driver (GetConnectionCredentials), never
+ * from /proc/PID: sd-bus may "augment" credentials by reading /proc, and
+ * a PID can be reused or exec a setuid binary between the call and the
+ * read. For the same reason polkit gets the caller as a system-bus-name
+ * subject, which it resolves with the bus itself, and never as a PID.
+ *
+ * Use from a method handler, after the arguments were read and validated
+ * and before anything is changed:
+ *
+ *	return auth_check(&c->auth, m, "org.daxmap1.destroy-namespace",
+ *			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+ *			  destroy_authorized, req, request_free, error);
+ *
+ * destroy_authorized(m, req, error) then does the work and replies, like
+ * a method handler: it runs right away for root, or when polkit says yes,
+ * and the objects it acts on must be looked up again there, since the
+ * world may have changed while polkit asked the user.
+ */
+#ifndef DAXMAPD_AUTH_H
+#define DAXMAPD_AUTH_H
+
+#include <systemd/sd-bus.h>
+
+struct auth_query;
+
+/* The queries waiting for polkit; zero-initialised, auth_done() at exit. */
+struct auth {
+	struct auth_query *pending;
+};
+
+enum auth_flags {
+	/* polkit may ask the user for a password (unless the caller passed
+	 * auth.no_user_interaction). */
+	AUTH_ALLOW_USER_INTERACTION = 1 << 0,
+};
+
+/*
+ * Runs like a method handler: returns >= 0 once it replied to @call, or
+ * < 0 with @error set (the reply is then sent for it).
+ */
+typedef int (*auth_continue_t)(sd_bus_message *call, void *userdata,
+			       sd_bus_error *error);
+
+/*
+ * Authorises @call for the polkit @action, then runs @fn(@call, @userdata).
+ * Returns what the method handler returns: @fn's result when decided at
+ * once, 1 while polkit is asked (the reply comes later), or < 0 with
+ * @error set when refused at once. @free_userdata (may be NULL) frees
+ * @userdata once @fn ran or will never run.
+ */
+int auth_check(struct auth *a, sd_bus_message *call, const char *action,
+	       unsigned int flags, auth_continue_t fn, void *userdata,
+	       void (*free_userdata)(void *), sd_bus_error *error);
+
+/* Drops the pending queries (at exit): their callers get no reply. */
+void auth_done(struct auth *a);
+
+#endif /* DAXMAPD_AUTH_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daxmapd's state: one context, one event loop, one thread.
+ */
+#ifndef DAXMAPD_CONTEXT_H
+#define DAXMAPD_CONTEXT_H
+
+#include <stdbool.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-device.h>
+#include <systemd/sd-event.h>
+
+#include <daxmap.h>
+
+#include "auth.h"
+#include "objects.h"
+
+struct context {
+	sd_event *event;
+	sd_bus *bus;
+	sd_device_monitor *monitor;	/* NULL when uevents cannot be had */
+	sd_event_source *rescan_timer;	/* the uevent debounce */
+
+	/*
+	 * The library's context only carries settings (log, roots): every
+	 * scan opens fresh libndctl/libdaxctl contexts, which never refresh.
+	 */
+	struct daxmap_ctx *dm;
+	struct daxmap_kernel *kernel;
+
+	/* What the objects on the bus show: the last good scan. */
+	struct object_set objects;
+	struct manager_props manager;
+	const char *version;
+
+	struct auth auth;
+
+	/* Signals are emitted once the bus name is ours. */
+	bool announced;
+	/* The last scan failed: STATUS= says so until one succeeds. */
+	bool scan_failed;
+};
+
+enum scan_flags {
+	SCAN_PROBE_KERNEL = 1 << 0,	/* probe the kernel again too */
+};
+
+/*
+ * Scans the host with fresh library contexts, makes the result what the
+ * objects show, and signals the differences once announced. On failure
+ * the objects keep showing the last good scan. @ret_topology (may be
+ * NULL) receives the scan; @error (may be NULL) says what failed.
+ */
+int context_scan(struct context *c, unsigned int flags,
+		 struct daxmap_topology **ret_topology, sd_bus_error *error);
+
+/*
+ * Makes @objects (finished) and @manager what the bus shows, taking both
+ * over, and, once announced, signals how they differ from what it showed.
+ */
+void context_show(struct context *c, struct object_set *objects,
+		  struct manager_props *manager);
+
+/* Rescans shortly, once, however many uevents arrive meanwhile. */
+void context_schedule_rescan(struct context *c);
+
+/* Watches the nd and dax subsystems; -errno when it cannot. */
+int context_start_monitor(struct context *c);
+
+/* Registers /org/daxmap1 (org.daxmap1.Manager, ObjectManager). */
+int manager_register(struct context *c);
+
+/* The Manager's vtable, for comparing its properties after a scan. */
+extern const sd_bus_vtable manager_vtable[];
+
+/* The cleanup helpers of library handles. */
+static inline void daxmap_kernel_unrefp(struct daxmap_kernel **p)
+{
+	daxmap_kernel_unref(*p);
+}
+
+static inline void daxmap_topology_unrefp(struct daxmap_topology **p)
+{
+	daxmap_topology_unref(*p);
+}
+
+#endif /* DAXMAPD_CONTEXT_H */

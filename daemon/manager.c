@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * /org/daxmap1, org.daxmap1.Manager: the host's totals as properties, and
+ * the read-only methods. Every method takes an a{sv} of options and is
+ * open to every user: none of them changes the system.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <cleanup.h>
+
+#include "bus-errors.h"
+#include "context.h"
+#include "log.h"
+#include "options.h"
+#include "util.h"
+
+/* What a caller sent, quoted in an error message, at most this long. */
+#define QUOTE_MAX 64
+
+/* The reply's JSON as a bus string: valid UTF-8 whatever the host names. */
+static int reply_json(sd_bus_message *m, char *json)
+{
+	_cleanup_free_ char *safe = NULL;
+
+	if (!utf8_is_valid(json)) {
+		/* A process name or a label with bytes that are not UTF-8. */
+		safe = utf8_sanitize(json);
+		if (!safe)
+			return -ENOMEM;
+		json = safe;
+	}
+	return sd_bus_reply_method_return(m, "s", json);
+}
+
+static int method_get_status(sd_bus_message *m, void *userdata,
+			     sd_bus_error *error)
+{
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	struct context *c = userdata;
+	_cleanup_free_ char *json = NULL;
+	bool human = false, no_user_interaction = false;
+	const struct bus_option opts[] = {
+		{ "human", "b", &human },
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	int r;
+
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+
+	/* Fresh: who maps a device changes without a uevent. */
+	r = context_scan(c, 0, &t, error);
+	if (r < 0)
+		return r;
+	r = daxmap_status_to_json(c->kernel, t, human ? DAXMAP_JSON_HUMAN : 0,
+				  &json);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r,
+					       "Cannot render the status as JSON: %m");
+	return reply_json(m, json);
+}
+
+static int invalid_map(sd_bus_error *error, const char *map)
+{
+	size_t len = utf8_prefix_len(map, QUOTE_MAX);
+
+	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MAP,
+				 "Unknown map '%.*s%s': use \"mem\" (the memmap in system RAM) or \"dev\" (the memmap on the device), or \"\" for mem.",
+				 (int)len, map, map[len] ? "..." : "");
+}
+
+static int unsupported_align(sd_bus_error *error, uint64_t align)
+{
+	char a[SIZE_DESCRIPTION_BUF];
+
+	return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
+				 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824), or 0 for 2M.",
+				 describe_size(align, a));
+}
+
+/* Says that @size is not a multiple of @align, naming the sizes that are. */
+static int not_a_multiple(sd_bus_error *error, uint64_t size, uint64_t align)
+{
+	char s[SIZE_DESCRIPTION_BUF], a[SIZE_BUF], below[SIZE_DESCRIPTION_BUF],
+		above[SIZE_DESCRIPTION_BUF];
+	uint64_t lo = size - size % align, hi;
+
+	describe_size(size, s);
+	format_size_exact(align, a);
+	if (__builtin_add_overflow(lo, align, &hi))
+		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
+					 "Size %s is not a multiple of align %s: the nearest valid size is %s.",
+					 s, a, describe_size(lo, below));
+	describe_size(hi, above);
+	if (!lo)
+		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
+					 "Size %s is not a multiple of align %s: the smallest valid size is %s.",
+					 s, a, above);
+	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
+				 "Size %s is not a multiple of align %s: the nearest valid sizes are %s and %s.",
+				 s, a, describe_size(lo, below), above);
+}
+
+static int method_plan(sd_bus_message *m, void *userdata,
+		       sd_bus_error *error)
+{
+	struct context *c = userdata;
+	_cleanup_free_ char *json = NULL;
+	bool assume_dedup = false, human = false, no_user_interaction = false;
+	const struct bus_option opts[] = {
+		{ "assume_dedup", "b", &assume_dedup },
+		{ "human", "b", &human },
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	enum daxmap_map map = DAXMAP_MAP_MEM;
+	struct daxmap_model model;
+	struct daxmap_memmap mm;
+	uint64_t size, align;
+	const char *map_name;
+	char a[SIZE_BUF], p[SIZE_BUF];
+	int r;
+
+	r = sd_bus_message_read(m, "tts", &size, &align, &map_name);
+	if (r < 0)
+		return r;
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+
+	/* Everything is checked before the model is asked, as daxmapctl plan does. */
+	if (*map_name && daxmap_map_from_name(map_name, &map) < 0)
+		return invalid_map(error, map_name);
+	if (!align)
+		align = SZ_2M;
+	if (align != SZ_4K && align != SZ_2M && align != SZ_1G)
+		return unsupported_align(error, align);
+	if (!size)
+		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
+					 "Size 0 plans nothing: give the namespace's size in bytes, a multiple of the align (%s).",
+					 format_size_exact(align, a));
+	if (size % align)
+		return not_a_multiple(error, size, align);
+
+	daxmap_kernel_get_model(c->kernel, &model);
+	if (assume_dedup) {
+		struct daxmap_model upstream;
+
+		/* The kernel's sizes, upstream's dedup: planning another host. */
+		daxmap_model_init(&upstream);
+		model.dedup = true;
+		if (!model.dedup_kept_pages)
+			model.dedup_kept_pages = upstream.dedup_kept_pages;
+	}
+	r = daxmap_model_memmap(&model, size, align, map, &mm);
+	if (r == -EINVAL)
+		/* Only a page size above the align gets here: not x86_64. */
+		return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
+					 "Align %s is smaller than the running kernel's page size %s.",
+					 format_size_exact(align, a),
+					 format_size_exact(model.page_size, p));
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r, "Cannot model the plan: %m");
+
+	r = daxmap_plan_to_json(&model, size, align, map,
+				human ? DAXMAP_JSON_HUMAN : 0, &json);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r,
+					       "Cannot render the plan as JSON: %m");
+	return reply_json(m, json);
+}
+
+static int method_reload(sd_bus_message *m, void *userdata,
+			 sd_bus_error *error)
+{
+	struct context *c = userdata;
+	bool no_user_interaction = false;
+	const struct bus_option opts[] = {
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	int r;
+
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+	log_info("Reload requested by %s",
+		 sd_bus_message_get_sender(m) ? sd_bus_message_get_sender(m) :
+						"?");
+	r = context_scan(c, SCAN_PROBE_KERNEL, NULL, error);
+	if (r < 0)
+		return r;
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+#define CONST_PROPERTY SD_BUS_VTABLE_PROPERTY_CONST
+#define CHANGES SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
+#define MGR(field) offsetof(struct context, manager.field)
+
+const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+
+	SD_BUS_PROPERTY("Version", "s", NULL, offsetof(struct context, version),
+			CONST_PROPERTY),
+	/* The kernel cannot change under a running daemon. */
+	SD_BUS_PROPERTY("KernelRelease", "s", NULL, MGR(kernel_release),
+			CONST_PROPERTY),
+	/* Re-probed by Reload. */
+	SD_BUS_PROPERTY("VmemmapDedup", "s", NULL, MGR(vmemmap_dedup), CHANGES),
+	SD_BUS_PROPERTY("VmemmapDedupReason", "s", NULL,
+			MGR(vmemmap_dedup_reason), CHANGES),
+	SD_BUS_PROPERTY("KernelMemmapCounting", "s", NULL,
+			MGR(memmap_counting), CHANGES),
+	SD_BUS_PROPERTY("Regions", "u", NULL, MGR(regions), CHANGES),
+	SD_BUS_PROPERTY("Namespaces", "u", NULL, MGR(namespaces), CHANGES),
+	SD_BUS_PROPERTY("Devices", "u", NULL, MGR(devices), CHANGES),
+	SD_BUS_PROPERTY("TotalDevdaxBytes", "t", NULL, MGR(devdax_bytes),
+			CHANGES),
+	SD_BUS_PROPERTY("TotalSystemRamBytes", "t", NULL, MGR(system_ram_bytes),
+			CHANGES),
+	SD_BUS_PROPERTY("MemmapBaselineBytes", "t", NULL,
+			MGR(memmap_baseline_bytes), CHANGES),
+	SD_BUS_PROPERTY("MemmapActualBytes", "t", NULL,
+			MGR(memmap_actual_bytes), CHANGES),
+	SD_BUS_PROPERTY("MemmapSavedBytes", "t", NULL, MGR(memmap_saved_bytes),
+			CHANGES),
+	SD_BUS_PROPERTY("MemmapPagetableBytes", "t", NULL,
+			MGR(memmap_pagetable_bytes), CHANGES),
+	SD_BUS_PROPERTY("MemmapRamBytes", "t", NULL, MGR(memmap_ram_bytes),
+			CHANGES),
+	SD_BUS_PROPERTY("MemmapDeviceBytes", "t", NULL, MGR(memmap_device_bytes),
+			CHANGES),
+
+	SD_BUS_METHOD_WITH_ARGS("GetStatus",
+				SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("s", json),
+				method_get_status,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Plan",
+				SD_BUS_ARGS("t", size, "t", align, "s", map,
+					    "a{sv}", options),
+				SD_BUS_RESULT("s", json),
+				method_plan,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Reload",
+				SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_NO_RESULT,
+				method_reload,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+
+	SD_BUS_VTABLE_END
+};
+
+int manager_register(struct context *c)
+{
+	int r;
+
+	r = sd_bus_add_object_vtable(c->bus, NULL, DAXMAP_MANAGER_PATH,
+				     DAXMAP_MANAGER_INTERFACE, manager_vtable,
+				     c);
+	if (r < 0)
+		return r;
+	r = sd_bus_add_object_manager(c->bus, NULL, DAXMAP_MANAGER_PATH);
+	if (r < 0)
+		return r;
+	return objects_register(c->bus, &c->objects);
+}

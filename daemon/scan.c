@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Scans, and what follows them: the objects and the Manager's properties
+ * replaced, the differences signalled (InterfacesAdded, InterfacesRemoved,
+ * PropertiesChanged), STATUS= updated. Scans come at start, from Reload
+ * and GetStatus, and 100 ms after the first of a burst of uevents.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <systemd/sd-daemon.h>
+
+#include <cleanup.h>
+
+#include "bus-errors.h"
+#include "context.h"
+#include "log.h"
+#include "util.h"
+
+/* A create or destroy comes as a burst of uevents: scan once after it. */
+#define RESCAN_DELAY (100 * USEC_PER_MSEC)
+#define RESCAN_ACCURACY (10 * USEC_PER_MSEC)
+
+static void on_removed(struct object *old, void *userdata)
+{
+	struct context *c = userdata;
+	int r;
+
+	log_info("%s went away", old->device_name);
+	r = sd_bus_emit_object_removed(c->bus, old->path);
+	if (r < 0)
+		log_errno(LOG_WARNING, r, "cannot signal that %s went away",
+			  old->path);
+}
+
+static void on_added(struct object *new, void *userdata)
+{
+	struct context *c = userdata;
+	int r;
+
+	log_info("%s appeared", new->device_name);
+	r = sd_bus_emit_object_added(c->bus, new->path);
+	if (r < 0)
+		log_errno(LOG_WARNING, r, "cannot signal that %s appeared",
+			  new->path);
+}
+
+static void on_changed(struct object *new, const char **names, void *userdata)
+{
+	struct context *c = userdata;
+	int r;
+
+	log_debug("%s: %s%s changed", new->device_name, names[0],
+		  names[1] ? " and more" : "");
+	r = sd_bus_emit_properties_changed_strv(c->bus, new->path,
+						object_kind_interface(new->kind),
+						(char **)names);
+	if (r < 0)
+		log_errno(LOG_WARNING, r, "cannot signal the changes of %s",
+			  new->path);
+}
+
+void context_show(struct context *c, struct object_set *objects,
+		  struct manager_props *manager)
+{
+	static const struct object_diff_ops removed_ops = {
+		.removed = on_removed,
+	};
+	static const struct object_diff_ops added_changed_ops = {
+		.added = on_added,
+		.changed = on_changed,
+	};
+	struct object_set old = c->objects;
+	struct manager_props old_manager = c->manager;
+	const char *names[32 + 1];
+
+	/*
+	 * sd-bus lists the interfaces of a removed object by finding it, so
+	 * InterfacesRemoved goes out while the old objects are still live;
+	 * InterfacesAdded reads the properties, so it goes out after.
+	 */
+	if (c->announced)
+		object_set_diff(&c->objects, objects, &removed_ops, c);
+	c->objects = *objects;
+	*objects = (struct object_set){ 0 };
+	if (c->announced)
+		object_set_diff(&old, &c->objects, &added_changed_ops, c);
+	object_set_clear(&old);
+
+	c->manager = *manager;
+	*manager = (struct manager_props){ 0 };
+	if (c->announced &&
+	    properties_changed(manager_vtable, offsetof(struct context, manager),
+			       &old_manager, &c->manager, names,
+			       ARRAY_SIZE(names) - 1)) {
+		int r = sd_bus_emit_properties_changed_strv(
+			c->bus, DAXMAP_MANAGER_PATH, DAXMAP_MANAGER_INTERFACE,
+			(char **)names);
+
+		if (r < 0)
+			log_errno(LOG_WARNING, r,
+				  "cannot signal the Manager's changes");
+	}
+	manager_props_clear(&old_manager);
+}
+
+static void notify_status(struct context *c, int scan_error)
+{
+	if (scan_error < 0) {
+		sd_notifyf(false,
+			   "STATUS=Scan failed (%s); showing the last good scan: %u regions, %u namespaces, %u dax devices",
+			   strerror(-scan_error), c->manager.regions,
+			   c->manager.namespaces, c->manager.devices);
+		return;
+	}
+	sd_notifyf(false, "STATUS=%u regions, %u namespaces, %u dax devices%s",
+		   c->manager.regions, c->manager.namespaces,
+		   c->manager.devices,
+		   c->monitor ? "" : " (no uevents: changes show after Reload)");
+}
+
+static int scan_failed(struct context *c, int r, sd_bus_error *error,
+		       const char *what)
+{
+	if (!c->scan_failed)
+		log_errno(LOG_ERR, r, "%s", what);
+	c->scan_failed = true;
+	notify_status(c, r);
+	return sd_bus_error_setf(error, DAXMAP_ERROR_FAILED, "%s: %s.", what,
+				 strerror(-r));
+}
+
+int context_scan(struct context *c, unsigned int flags,
+		 struct daxmap_topology **ret_topology, sd_bus_error *error)
+{
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	struct manager_props manager = { 0 };
+	struct object_set objects = { 0 };
+	int r;
+
+	if (flags & SCAN_PROBE_KERNEL) {
+		struct daxmap_kernel *k;
+
+		r = daxmap_kernel_probe(c->dm, &k);
+		if (r < 0)
+			return scan_failed(c, r, error,
+					   "Cannot probe the running kernel");
+		daxmap_kernel_unref(c->kernel);
+		c->kernel = k;
+	}
+
+	r = daxmap_topology_scan(c->dm, c->kernel, &t);
+	if (r < 0)
+		return scan_failed(c, r, error,
+				   "Cannot scan regions, namespaces and dax devices");
+	r = object_set_from_topology(t, &objects);
+	if (r < 0)
+		return scan_failed(c, r, error, "Cannot build the bus objects");
+	r = manager_props_from_scan(c->kernel, t, &manager);
+	if (r < 0) {
+		object_set_clear(&objects);
+		return scan_failed(c, r, error, "Cannot build the bus objects");
+	}
+
+	context_show(c, &objects, &manager);
+	if (c->scan_failed)
+		log_notice("Scanning works again");
+	c->scan_failed = false;
+	notify_status(c, 0);
+	if (ret_topology)
+		*ret_topology = TAKE_PTR(t);
+	return 0;
+}
+
+static int on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	/* A failure is logged and in STATUS=; the next uevent tries again. */
+	context_scan(userdata, 0, NULL, NULL);
+	return 0;
+}
+
+void context_schedule_rescan(struct context *c)
+{
+	int enabled = SD_EVENT_OFF, r;
+
+	if (!c->rescan_timer) {
+		r = sd_event_add_time_relative(c->event, &c->rescan_timer,
+					       CLOCK_MONOTONIC, RESCAN_DELAY,
+					       RESCAN_ACCURACY, on_rescan_timer,
+					       c);
+		if (r >= 0)
+			return;
+		log_errno(LOG_WARNING, r, "cannot delay the rescan");
+		context_scan(c, 0, NULL, NULL);
+		return;
+	}
+	/* Armed already: that scan will see this change too. */
+	if (sd_event_source_get_enabled(c->rescan_timer, &enabled) >= 0 &&
+	    enabled != SD_EVENT_OFF)
+		return;
+	r = sd_event_source_set_time_relative(c->rescan_timer, RESCAN_DELAY);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(c->rescan_timer,
+						SD_EVENT_ONESHOT);
+	if (r < 0) {
+		log_errno(LOG_WARNING, r, "cannot delay the rescan");
+		context_scan(c, 0, NULL, NULL);
+	}
+}
+
+static int on_uevent(sd_device_monitor *m, sd_device *d, void *userdata)
+{
+	const char *action = NULL, *name = NULL, *subsystem = NULL;
+
+	(void)sd_device_get_property_value(d, "ACTION", &action);
+	(void)sd_device_get_sysname(d, &name);
+	(void)sd_device_get_subsystem(d, &subsystem);
+	log_debug("uevent: %s %s (%s)", action ? action : "?",
+		  name ? name : "?", subsystem ? subsystem : "?");
+	context_schedule_rescan(userdata);
+	return 0;
+}
+
+int context_start_monitor(struct context *c)
+{
+	_cleanup_(sd_device_monitor_unrefp) sd_device_monitor *m = NULL;
+	int r;
+
+	r = sd_device_monitor_new(&m);
+	if (r < 0)
+		return r;
+	r = sd_device_monitor_filter_add_match_subsystem_devtype(m, "nd", NULL);
+	if (r < 0)
+		return r;
+	r = sd_device_monitor_filter_add_match_subsystem_devtype(m, "dax",
+								 NULL);
+	if (r < 0)
+		return r;
+	r = sd_device_monitor_attach_event(m, c->event);
+	if (r < 0)
+		return r;
+	(void)sd_device_monitor_set_description(m, "nd+dax");
+	r = sd_device_monitor_start(m, on_uevent, c);
+	if (r < 0)
+		return r;
+	c->monitor = TAKE_PTR(m);
+	return 0;
+}

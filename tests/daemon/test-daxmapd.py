@@ -1,0 +1,941 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""daxmapd on a private bus, without root and without pmem.
+
+Each case starts its own dbus-daemon with a system-bus-like policy (deny
+by default, the project's org.daxmap1.conf included), starts daxmapd on it
+with --bus-address and a NOTIFY_SOCKET, waits for READY=1, and talks to it
+with three clients that share no code with sd-bus' server side: busctl
+(sd-bus), gdbus (GLib) and dbus-send (libdbus).
+
+Usage: test-daxmapd.py --daxmapd PATH --daxmapctl PATH --policy PATH
+                       [--servicedir DIR] [--emit PATH] CASE
+
+One line per check (ok/FAIL/skip); exit 1 if any failed, 77 if the case
+cannot run here (no dbus-daemon, busctl or gdbus, or valgrind for the
+valgrind case).
+"""
+
+import argparse
+import json
+import os
+import pwd
+import re
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUS_NAME = "org.daxmap1"
+MANAGER = "/org/daxmap1"
+IFACE = "org.daxmap1.Manager"
+TIB = 1 << 40
+GIB = 1 << 30
+MIB = 1 << 20
+
+# Under valgrind the daemon starts and answers much more slowly.
+READY_TIMEOUT = 10
+VALGRIND_READY_TIMEOUT = 90
+CALL_TIMEOUT = 30
+
+VALGRIND_ARGS = [
+    "--quiet",
+    "--error-exitcode=99",
+    "--leak-check=full",
+    "--show-leak-kinds=definite,indirect",
+    "--errors-for-leak-kinds=definite,indirect",
+]
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "https://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  {servicedir}
+  <!-- The system bus's default: nothing may be called unless allowed. -->
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Properties"/>
+    <allow send_destination="org.freedesktop.DBus"
+           send_interface="org.freedesktop.DBus.Peer"/>
+    <deny send_destination="org.freedesktop.DBus"
+          send_interface="org.freedesktop.DBus"
+          send_member="UpdateActivationEnvironment"/>
+  </policy>
+  <include>{policy}</include>
+  {own}
+</busconfig>
+"""
+
+
+class Skip(Exception):
+    pass
+
+
+class Checks:
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def ok(self, name):
+        self.passed += 1
+        print(f"ok - {name}", flush=True)
+
+    def fail(self, name, why):
+        self.failed += 1
+        print(f"FAIL - {name}: {why}", flush=True)
+
+    def skip(self, name, why):
+        print(f"skip - {name}: {why}", flush=True)
+
+    def check(self, name, cond, why=""):
+        if cond:
+            self.ok(name)
+        else:
+            self.fail(name, why or "condition false")
+        return cond
+
+
+def need(program, package):
+    path = shutil.which(program)
+    if not path:
+        raise Skip(f"{program} not found (Debian package {package})")
+    return path
+
+
+def run(argv, timeout=CALL_TIMEOUT, **kw):
+    return subprocess.run(argv, capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+class Bus:
+    """A private dbus-daemon with a system-bus-like policy."""
+
+    def __init__(self, tmp, policy, servicedir=None):
+        self.tmp = tmp
+        self.socket = os.path.join(tmp, "bus")
+        self.address = f"unix:path={self.socket}"
+        # What the bus activates finds it as the system bus.
+        env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=self.address)
+        user = pwd.getpwuid(os.getuid()).pw_name
+        # Not root: let the test's user own the name the policy gives root.
+        own = ""
+        if os.getuid() != 0:
+            own = (f'<policy user="{user}">'
+                   f'<allow own="{BUS_NAME}"/></policy>')
+        sd = f"<servicedir>{servicedir}</servicedir>" if servicedir else ""
+        self.config = os.path.join(tmp, "bus.conf")
+        with open(self.config, "w") as f:
+            f.write(BUS_CONFIG.format(socket=self.socket, policy=policy,
+                                      servicedir=sd, own=own))
+        dbus_daemon = need("dbus-daemon", "dbus-daemon")
+        self.proc = subprocess.Popen(
+            [dbus_daemon, f"--config-file={self.config}", "--nofork",
+             "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=env)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 10)
+        if not ready or not self.proc.stdout.readline():
+            self.stop()
+            raise RuntimeError("dbus-daemon did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+
+    # The clients.
+    def busctl(self, *args, user=None):
+        argv = [need("busctl", "systemd"), f"--address={self.address}",
+                *args]
+        if user is not None:
+            argv = [need("setpriv", "util-linux"), f"--reuid={user}",
+                    f"--regid={user}", "--clear-groups", *argv]
+        return run(argv)
+
+    def gdbus(self, path, method, *args):
+        return run([need("gdbus", "libglib2.0-bin"), "call", "--address",
+                    self.address, "--dest", BUS_NAME, "--object-path", path,
+                    "--method", method, *args])
+
+    def dbus_send(self, path, method, *args):
+        return run([need("dbus-send", "dbus-bin"),
+                    f"--bus={self.address}", "--print-reply",
+                    f"--dest={BUS_NAME}", path, method, *args])
+
+    def name_has_owner(self):
+        r = self.busctl("call", "org.freedesktop.DBus",
+                        "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                        "NameHasOwner", "s", BUS_NAME)
+        return r.stdout.strip() == "b true"
+
+
+class Daemon:
+    """daxmapd on a Bus, readiness and watchdog through NOTIFY_SOCKET."""
+
+    def __init__(self, tmp, daxmapd, bus, wrapper=(), env=None,
+                 ready_timeout=READY_TIMEOUT, name="daxmapd"):
+        self.messages = []
+        self.waiting_for_ready = False
+        self.notify_path = os.path.join(tmp, f"{name}.notify")
+        self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.notify.bind(self.notify_path)
+        self.stderr_path = os.path.join(tmp, f"{name}.stderr")
+        full_env = dict(os.environ)
+        full_env.pop("DAXMAP_ROOT", None)
+        full_env.update(env or {})
+        full_env["NOTIFY_SOCKET"] = self.notify_path
+        with open(self.stderr_path, "w") as err:
+            self.proc = subprocess.Popen(
+                [*wrapper, daxmapd, "--bus-address", bus.address],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=err, env=full_env)
+        self.ready_timeout = ready_timeout
+
+    def read_notify(self, timeout):
+        """Collects notifications for up to @timeout seconds."""
+        end = time.monotonic() + timeout
+        while True:
+            # Once the time is up, still take what is queued already.
+            left = max(end - time.monotonic(), 0)
+            ready, _, _ = select.select([self.notify], [], [], left)
+            if not ready:
+                return
+            data = self.notify.recv(4096).decode()
+            self.messages.extend(data.split("\n"))
+            if "READY=1" in self.messages and self.waiting_for_ready:
+                return
+
+    def wait_ready(self):
+        self.waiting_for_ready = True
+        end = time.monotonic() + self.ready_timeout
+        while "READY=1" not in self.messages:
+            if self.proc.poll() is not None or time.monotonic() > end:
+                return False
+            self.read_notify(min(0.5, end - time.monotonic()))
+        self.waiting_for_ready = False
+        return True
+
+    def stderr(self):
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        """Sends @sig; returns (exit code, seconds it took), -1 if hung."""
+        start = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = -1
+        took = time.monotonic() - start
+        self.read_notify(0)
+        self.notify.close()
+        return rc, took
+
+
+class Env:
+    """One case's bus and daemon, torn down whatever happens."""
+
+    def __init__(self, args, wrapper=(), ready_timeout=READY_TIMEOUT,
+                 servicedir=None, start_daemon=True, env=None):
+        self.args = args
+        self.tmp = tempfile.mkdtemp(prefix="daxmapd-test-")
+        self.bus = None
+        self.daemon = None
+        try:
+            self.bus = Bus(self.tmp, args.policy, servicedir)
+            if start_daemon:
+                self.daemon = Daemon(self.tmp, args.daxmapd, self.bus,
+                                     wrapper, env=env,
+                                     ready_timeout=ready_timeout)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self):
+        if self.daemon and self.daemon.proc.poll() is None:
+            self.daemon.stop(signal.SIGKILL)
+        if self.bus:
+            self.bus.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def start(c, env, what="daxmapd"):
+    """Waits for READY=1; False (and a failed check) if it never came."""
+    if env.daemon.wait_ready():
+        return True
+    c.fail(f"{what} ready",
+           f"no READY=1 (exit {env.daemon.proc.poll()}): "
+           f"{env.daemon.stderr()[-2000:]}")
+    return False
+
+
+def gdbus_error(r):
+    """The D-Bus error name gdbus printed, or None."""
+    m = re.search(r"GDBus\.Error:([A-Za-z0-9_.]+):", r.stderr)
+    return m.group(1) if m else None
+
+
+def busctl_json(bus, *call):
+    r = bus.busctl("--json=short", "call", BUS_NAME, MANAGER, IFACE, *call)
+    if r.returncode != 0:
+        raise AssertionError(f"busctl call {call[0]}: {r.stderr.strip()}")
+    reply = json.loads(r.stdout)
+    return json.loads(reply["data"][0])
+
+
+def daxmapctl_json(args, *argv):
+    env = dict(os.environ)
+    env.pop("DAXMAP_ROOT", None)
+    r = run([args.daxmapctl, "--json", *argv], env=env)
+    if r.returncode != 0:
+        raise AssertionError(f"daxmapctl {argv}: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def without_live_counter(status):
+    """The status without what changes between two reads of it."""
+    status = json.loads(json.dumps(status))
+    counter = status["kernel"]["memmap_counter"]
+    counter.pop("pages", None)
+    counter.pop("bytes", None)
+    return status
+
+
+# ---------------------------------------------------------------- the cases
+
+
+def case_options(c, args):
+    d = args.daxmapd
+    r = run([d, "--help"])
+    c.check("--help exits 0 with the usage",
+            r.returncode == 0 and "Usage: daxmapd" in r.stdout
+            and "--bus-address" in r.stdout, r.stderr)
+    r = run([d, "--version"])
+    c.check("--version", r.returncode == 0 and
+            re.fullmatch(r"daxmapd \S+\n", r.stdout), repr(r.stdout))
+    for argv, want in (
+            (["--frobnicate"], "unknown option '--frobnicate'"),
+            (["-x"], "unknown option '-x'"),
+            (["extra"], "unexpected argument 'extra'"),
+            (["--bus-address"], "option '--bus-address' needs a value"),
+            (["--bus-address", "unix:path=/nonexistent", "--user-bus"],
+             "exclude each other")):
+        r = run([d, *argv])
+        c.check(f"usage error {' '.join(argv)}: exit 2, one line",
+                r.returncode == 2 and want in r.stderr
+                and r.stderr.count("\n") == 1 and not r.stdout,
+                f"exit {r.returncode}: {r.stderr!r}")
+    r = run([d, "--bus-address", "unix:path=/nonexistent/bus"])
+    c.check("an unreachable bus: exit 1 with a reason",
+            r.returncode == 1 and "cannot connect" in r.stderr,
+            f"exit {r.returncode}: {r.stderr!r}")
+
+
+def case_startup(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        c.ok("READY=1 on NOTIFY_SOCKET")
+        c.check("the name is owned when READY=1 comes",
+                env.bus.name_has_owner())
+        status = [m for m in env.daemon.messages if m.startswith("STATUS=")]
+        c.check("STATUS= says what it serves",
+                any(re.search(r"\d+ regions, \d+ namespaces, \d+ dax devices",
+                              s) for s in status), repr(status))
+
+        # A second daxmapd finds the name taken and says so.
+        second = Daemon(env.tmp, args.daxmapd, env.bus, name="second")
+        try:
+            rc = second.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        second.stop(signal.SIGKILL)
+        c.check("a second daxmapd exits 1: name taken",
+                rc == 1 and "another daxmapd" in second.stderr(),
+                f"exit {rc}: {second.stderr()[-500:]}")
+        c.check("the first one still serves",
+                env.bus.name_has_owner() and env.daemon.proc.poll() is None)
+
+    # The watchdog, as systemd asks for it.
+    with Env(args, env={"WATCHDOG_USEC": "400000"}) as env:
+        if not start(c, env, "daxmapd with a watchdog"):
+            return
+        env.daemon.read_notify(1.2)
+        pings = env.daemon.messages.count("WATCHDOG=1")
+        c.check("WATCHDOG=1 at least every 400 ms", pings >= 3,
+                f"{pings} pings in 1.2 s")
+
+    # Losing the bus ends the daemon with status 1.
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        env.bus.stop()
+        try:
+            rc = env.daemon.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            rc = None
+        c.check("the bus going away: exit 1", rc == 1,
+                f"exit {rc}: {env.daemon.stderr()[-500:]}")
+
+
+def case_introspect(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        r = env.bus.busctl("introspect", BUS_NAME, MANAGER)
+        if not c.check("busctl introspect /org/daxmap1", r.returncode == 0,
+                       r.stderr):
+            return
+        lines = {ln.split()[0]: ln.split()[1:4]
+                 for ln in r.stdout.splitlines() if ln.strip()}
+        for member, kind, sig in (
+                ("org.daxmap1.Manager", "interface", "-"),
+                ("org.freedesktop.DBus.ObjectManager", "interface", "-"),
+                (".GetStatus", "method", "a{sv}"),
+                (".Plan", "method", "ttsa{sv}"),
+                (".Reload", "method", "a{sv}"),
+                (".GetManagedObjects", "method", "-"),
+                (".InterfacesAdded", "signal", "oa{sa{sv}}"),
+                (".Version", "property", "s"),
+                (".KernelRelease", "property", "s"),
+                (".VmemmapDedup", "property", "s"),
+                (".TotalDevdaxBytes", "property", "t"),
+                (".MemmapBaselineBytes", "property", "t"),
+                (".MemmapActualBytes", "property", "t"),
+                (".MemmapSavedBytes", "property", "t")):
+            got = lines.get(member)
+            c.check(f"introspect lists {member} ({kind} {sig})",
+                    got is not None and got[0] == kind and got[1] == sig,
+                    f"got {got}")
+        c.check("GetStatus returns s", lines.get(".GetStatus", [""] * 3)[2]
+                == "s")
+        c.check("Version is const, totals emit changes",
+                "const" in r.stdout.split(".Version")[1].splitlines()[0]
+                and "emits-change" in
+                r.stdout.split(".TotalDevdaxBytes")[1].splitlines()[0])
+        # No method that changes anything exists yet.
+        for absent in ("CreateNamespace", "DestroyNamespace",
+                       "ReconfigureDevice", "Apply"):
+            c.check(f"no {absent} method yet", f".{absent} " not in r.stdout)
+
+        r = env.bus.busctl("tree", BUS_NAME)
+        c.check("busctl tree shows /org/daxmap1",
+                r.returncode == 0 and MANAGER in r.stdout, r.stderr)
+
+
+def case_status(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        try:
+            got = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+        except (AssertionError, ValueError) as e:
+            c.fail("GetStatus returns JSON", str(e))
+            return
+        c.ok("GetStatus returns JSON that parses")
+        c.check("schema 1 with every top-level key",
+                got.get("schema") == 1 and
+                sorted(got) == sorted(["schema", "kernel", "regions",
+                                       "namespaces", "devices", "totals"]),
+                f"keys {sorted(got)}")
+        c.check("lists are arrays", all(isinstance(got[k], list) for k in
+                                         ("regions", "namespaces",
+                                          "devices")))
+        want = daxmapctl_json(args, "status")
+        c.check("GetStatus equals daxmapctl status --json "
+                "(but the live nr_memmap_pages)",
+                without_live_counter(got) == without_live_counter(want),
+                f"daemon {json.dumps(without_live_counter(got))[:400]} "
+                f"cli {json.dumps(without_live_counter(want))[:400]}")
+
+        human = busctl_json(env.bus, "GetStatus", "a{sv}", "1", "human",
+                            "b", "true")
+        c.check("human adds *_human strings beside the numbers",
+                isinstance(human["kernel"]["page_size"], int) and
+                "page_size_human" in human["kernel"] and
+                "devdax_bytes_human" in human["totals"])
+        want = daxmapctl_json(args, "--human", "status")
+        c.check("GetStatus {human} equals daxmapctl --human status --json",
+                without_live_counter(human) == without_live_counter(want))
+
+        # The Manager's properties say what GetStatus says.
+        r = env.bus.busctl("--json=short", "get-property", BUS_NAME, MANAGER,
+                           IFACE, "TotalDevdaxBytes", "MemmapBaselineBytes",
+                           "MemmapActualBytes", "MemmapSavedBytes",
+                           "KernelRelease", "VmemmapDedup", "Version",
+                           "Devices")
+        props = [json.loads(ln) for ln in r.stdout.splitlines()]
+        totals = got["totals"]
+        c.check("Manager properties match the status totals",
+                r.returncode == 0 and
+                [p["data"] for p in props] ==
+                [totals["devdax_bytes"],
+                 totals["memmap"]["baseline_bytes"],
+                 totals["memmap"]["actual_bytes"],
+                 totals["memmap"]["saved_bytes"],
+                 got["kernel"]["release"], got["kernel"]["vmemmap_dedup"],
+                 run([args.daxmapctl, "--version"]).stdout.split()[1],
+                 totals["devices"]],
+                f"{r.stderr} {props}")
+        c.check("property types: t, s, u",
+                [p["type"] for p in props] == ["t"] * 4 + ["s"] * 3 + ["u"],
+                str([p["type"] for p in props]))
+
+
+def case_plan(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        try:
+            got = busctl_json(env.bus, "Plan", "ttsa{sv}", str(TIB), str(GIB),
+                              "mem", "1", "assume_dedup", "b", "true")
+        except (AssertionError, ValueError) as e:
+            c.fail("Plan returns JSON", str(e))
+            return
+        mm = got["request"]["memmap"]
+        c.check("1 TiB at 1G, map=mem: 40 MiB of RAM",
+                mm["ram_bytes"] == 40 * MIB, str(mm))
+        c.check("of which 32 MiB page tables, 8 MiB struct pages",
+                mm["pagetable_bytes"] == 32 * MIB and
+                mm["ram_bytes"] - mm["pagetable_bytes"] == 8 * MIB, str(mm))
+        c.check("baseline 16 GiB, saved the rest",
+                mm["baseline_bytes"] == 16 * GIB and
+                mm["saved_bytes"] == 16 * GIB - 40 * MIB, str(mm))
+        c.check("source model", mm["source"] == "model")
+        want = daxmapctl_json(args, "plan", "--size", "1T", "--align", "1G",
+                              "--map", "mem", "--assume-dedup")
+        c.check("Plan equals daxmapctl plan --json", got == want)
+
+        # 0 and "" take the defaults: 2M, mem.
+        dflt = busctl_json(env.bus, "Plan", "ttsa{sv}", str(TIB), "0", "",
+                           "0")
+        want = daxmapctl_json(args, "plan", "--size", "1T")
+        c.check("align 0 and map \"\": daxmapctl plan's defaults",
+                dflt == want and dflt["request"]["align"] == 2 * MIB
+                and dflt["request"]["map"] == "mem")
+        dev = busctl_json(env.bus, "Plan", "ttsa{sv}", str(64 * GIB),
+                          str(2 * MIB), "dev", "1", "human", "b", "true")
+        c.check("map dev: the memmap on the device, human strings",
+                dev["request"]["memmap"]["location"] == "device" and
+                dev["request"]["memmap"]["ram_bytes"] == 0 and
+                "size_human" in dev["request"])
+
+
+def expect_error(c, name, r, error, *words):
+    got = gdbus_error(r) if "GDBus" in r.stderr else None
+    if got is None:
+        m = re.search(r"^Error ([A-Za-z0-9_.]+):", r.stderr, re.M)
+        got = m.group(1) if m else None
+    ok = r.returncode != 0 and got == error and \
+        all(w in r.stderr for w in words)
+    c.check(f"{name}: {error}", ok,
+            f"exit {r.returncode}, error {got}: {r.stderr.strip()[:300]}")
+
+
+def malformed_calls(c, bus):
+    """Bad arguments of every kind; each must be refused, nothing crash."""
+    G = lambda *a: bus.gdbus(MANAGER, f"{IFACE}.{a[0]}", *a[1:])
+    invalid = "org.freedesktop.DBus.Error.InvalidArgs"
+
+    expect_error(c, "unknown option key", G("GetStatus", "{'hum': <true>}"),
+                 invalid, "Unknown option 'hum'", "human")
+    expect_error(c, "option of the wrong type",
+                 G("GetStatus", "{'human': <'yes'>}"), invalid,
+                 "'human'", "boolean")
+    expect_error(c, "option of the wrong integer type",
+                 G("Plan", "uint64 1099511627776", "uint64 0", "''",
+                   "{'assume_dedup': <1>}"), invalid, "'assume_dedup'")
+    expect_error(c, "option given twice",
+                 G("GetStatus", "{'human': <true>, 'human': <false>}"),
+                 invalid, "'human'", "more than once")
+    expect_error(c, "an option of another method",
+                 G("GetStatus", "{'assume_dedup': <true>}"), invalid,
+                 "'assume_dedup'")
+    expect_error(c, "wrong signature (s for a{sv})",
+                 bus.dbus_send(MANAGER, f"{IFACE}.GetStatus", "string:x"),
+                 invalid, "a{sv}")
+    expect_error(c, "wrong signature (no arguments)",
+                 bus.dbus_send(MANAGER, f"{IFACE}.Plan"), invalid)
+    expect_error(c, "wrong signature (u for t)",
+                 bus.dbus_send(MANAGER, f"{IFACE}.Plan", "uint32:1",
+                               "uint32:0", "string:mem"), invalid)
+    expect_error(c, "unknown method",
+                 bus.dbus_send(MANAGER, f"{IFACE}.CreateNamespace",
+                               "string:x"),
+                 "org.freedesktop.DBus.Error.UnknownMethod")
+
+    expect_error(c, "align 3M", G("Plan", "uint64 1099511627776",
+                                  "uint64 3145728", "'mem'", "@a{sv} {}"),
+                 "org.daxmap1.Error.UnsupportedAlign", "3M", "4K", "2M",
+                 "1G")
+    expect_error(c, "size 0", G("Plan", "uint64 0", "uint64 0", "''",
+                                "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidSize", "Size 0")
+    expect_error(c, "size not a multiple of the align",
+                 G("Plan", f"uint64 {GIB + 4096}", f"uint64 {GIB}", "''",
+                   "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidSize", "not a multiple",
+                 "1G", "2G")
+    expect_error(c, "size at the top of the range",
+                 G("Plan", "uint64 18446744073709551615", "uint64 0", "''",
+                   "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidSize", "nearest valid size is")
+    expect_error(c, "unknown map", G("Plan", "uint64 1099511627776",
+                                     "uint64 0", "'ram-ish'", "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidMap", "'ram-ish'", "mem", "dev")
+
+    # Huge strings (argv allows ~128 KiB per argument): refused, the
+    # error quoting a UTF-8-safe prefix, not all of it.
+    big = "x" * 120000
+    r = G("GetStatus", "{'%s': <true>}" % big)
+    expect_error(c, "a 120 KB option key", r, invalid, "Unknown option")
+    c.check("the error quotes a short prefix of it",
+            len(r.stderr) < 1000, f"{len(r.stderr)} bytes")
+    wide = "\u00e9" * 40000
+    r = G("GetStatus", "{'%s': <true>}" % wide)
+    expect_error(c, "an 80 KB key of 2-byte characters", r, invalid,
+                 "Unknown option")
+    r = G("Plan", "uint64 1099511627776", "uint64 0", "'%s'" % big,
+          "@a{sv} {}")
+    expect_error(c, "a 120 KB map", r, "org.daxmap1.Error.InvalidMap")
+    c.check("the error quotes a short prefix of the map",
+            len(r.stderr) < 1000, f"{len(r.stderr)} bytes")
+    r = G("GetStatus", "{'human': <'%s'>}" % big)
+    expect_error(c, "a 120 KB value of the wrong type", r, invalid, "'human'")
+
+    # Properties are read-only.
+    r = bus.gdbus(MANAGER, "org.freedesktop.DBus.Properties.Set", IFACE,
+                  "Version", "<'9'>")
+    c.check("Properties.Set is refused", r.returncode != 0 and gdbus_error(r)
+            in ("org.freedesktop.DBus.Error.PropertyReadOnly",
+                "org.freedesktop.DBus.Error.AccessDenied"), r.stderr)
+
+
+def case_errors(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        malformed_calls(c, env.bus)
+        c.check("daxmapd still serves after all that",
+                env.daemon.proc.poll() is None and env.bus.name_has_owner())
+        rc, _ = env.daemon.stop()
+        c.check("and exits 0", rc == 0, f"exit {rc}")
+
+
+def case_object_manager(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        status = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+        r = env.bus.gdbus(MANAGER,
+                          "org.freedesktop.DBus.ObjectManager."
+                          "GetManagedObjects")
+        if not c.check("GetManagedObjects through gdbus", r.returncode == 0,
+                       r.stderr):
+            return
+        paths = re.findall(r"objectpath '(/org/daxmap1/[^']+)'", r.stdout)
+        want = (["/org/daxmap1/region/" + x["dev"].replace(".", "_")
+                 for x in status["regions"]] +
+                ["/org/daxmap1/namespace/" + x["dev"].replace(".", "_")
+                 for x in status["namespaces"]] +
+                ["/org/daxmap1/device/" + x["dev"].replace(".", "_")
+                 for x in status["devices"]])
+        if not want:
+            c.check("no pmem here: no objects",
+                    r.stdout.strip() == "(@a{oa{sa{sv}}} {},)", r.stdout)
+        c.check("one object per region, namespace and device",
+                sorted(paths) == sorted(want), f"{paths} vs {want}")
+        for d in status["devices"]:
+            path = "/org/daxmap1/device/" + d["dev"].replace(".", "_")
+            r = env.bus.busctl("--json=short", "get-property", BUS_NAME, path,
+                               "org.daxmap1.Device", "DeviceName", "Size",
+                               "MemmapActualBytes")
+            vals = [json.loads(ln)["data"] for ln in r.stdout.splitlines()]
+            c.check(f"{d['dev']}: properties as in GetStatus",
+                    vals == [d["dev"], d["size"],
+                             (d["memmap"] or {}).get("actual_bytes", 0)],
+                    str(vals))
+
+        r = env.bus.gdbus(MANAGER, "org.freedesktop.DBus.Properties.GetAll",
+                          IFACE)
+        c.check("Manager GetAll through gdbus, typed",
+                r.returncode == 0 and "'TotalDevdaxBytes': <uint64 " in
+                r.stdout and "'Regions': <uint32 " in r.stdout and
+                "'Version': <'" in r.stdout, r.stdout[:300] + r.stderr)
+        r = env.bus.gdbus("/org/daxmap1/device/dax999_0",
+                          "org.freedesktop.DBus.Properties.GetAll",
+                          "org.daxmap1.Device")
+        c.check("an object that does not exist is unknown",
+                r.returncode != 0 and gdbus_error(r) in
+                ("org.freedesktop.DBus.Error.UnknownObject",
+                 "org.freedesktop.DBus.Error.UnknownInterface"), r.stderr)
+
+        if os.getuid() != 0 or not shutil.which("setpriv"):
+            c.skip("the policy for other users",
+                   "needs root and setpriv to switch users")
+            return
+        # The bus policy: reads for everyone, the name for root only.
+        os.chmod(env.tmp, 0o755)
+        nobody = "65534"
+        r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "GetStatus",
+                           "a{sv}", "0", user=nobody)
+        c.check("nobody may call GetStatus", r.returncode == 0, r.stderr)
+        r = env.bus.busctl("call", BUS_NAME, MANAGER,
+                           "org.freedesktop.DBus.ObjectManager",
+                           "GetManagedObjects", user=nobody)
+        c.check("nobody may call GetManagedObjects", r.returncode == 0,
+                r.stderr)
+        r = env.bus.busctl("get-property", BUS_NAME, MANAGER, IFACE,
+                           "Version", user=nobody)
+        c.check("nobody may read properties", r.returncode == 0, r.stderr)
+        r = env.bus.busctl("introspect", BUS_NAME, MANAGER, user=nobody)
+        c.check("nobody may introspect", r.returncode == 0, r.stderr)
+        r = env.bus.busctl("set-property", BUS_NAME, MANAGER, IFACE,
+                           "Version", "s", "9", user=nobody)
+        c.check("nobody may not call Properties.Set",
+                r.returncode != 0 and "denied" in r.stderr.lower(), r.stderr)
+        r = env.bus.busctl("call", "org.freedesktop.DBus",
+                           "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                           "RequestName", "su", BUS_NAME, "0", user=nobody)
+        c.check("nobody may not own org.daxmap1",
+                r.returncode != 0 and "denied" in r.stderr.lower(),
+                r.stderr)
+
+
+def case_reload(c, args):
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        gdbus = need("gdbus", "libglib2.0-bin")
+        monitor = subprocess.Popen(
+            [gdbus, "monitor", "--address", env.bus.address, "--dest",
+             BUS_NAME], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        try:
+            time.sleep(0.3)
+            r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                               "a{sv}", "0")
+            c.check("Reload", r.returncode == 0 and not r.stdout.strip(),
+                    r.stderr)
+            env.daemon.proc.send_signal(signal.SIGHUP)
+            time.sleep(0.3)
+            busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+            time.sleep(0.3)
+            c.check("still running after SIGHUP",
+                    env.daemon.proc.poll() is None)
+        finally:
+            monitor.terminate()
+            out = monitor.communicate(timeout=5)[0]
+        c.check("the monitor saw the bus", "Monitoring signals" in out, out)
+        c.check("rescans of an unchanged host signal nothing",
+                "PropertiesChanged" not in out and "InterfacesAdded" not in
+                out and "InterfacesRemoved" not in out, out)
+        expect_error(c, "Reload with an unknown option",
+                     env.bus.gdbus(MANAGER, f"{IFACE}.Reload",
+                                   "{'force': <true>}"),
+                     "org.freedesktop.DBus.Error.InvalidArgs", "'force'")
+
+
+def case_signals(c, args):
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with Env(args) as env:
+            if not start(c, env):
+                return
+            rc, took = env.daemon.stop(sig)
+            c.check(f"{sig.name}: exit 0", rc == 0,
+                    f"exit {rc}: {env.daemon.stderr()[-500:]}")
+            c.check(f"{sig.name}: within a second", took < 1.0,
+                    f"{took:.2f} s")
+            c.check(f"{sig.name}: STOPPING=1 sent",
+                    "STOPPING=1" in env.daemon.messages,
+                    str(env.daemon.messages))
+
+
+def case_activation(c, args):
+    if not args.servicedir:
+        raise Skip("no --servicedir with an activation file")
+    with Env(args, start_daemon=False, servicedir=args.servicedir) as env:
+        bus = env.bus
+        c.check("nothing owns org.daxmap1 before the first call",
+                not bus.name_has_owner())
+        r = bus.busctl("--json=short", "call", BUS_NAME, MANAGER, IFACE,
+                       "GetStatus", "a{sv}", "0")
+        ok = r.returncode == 0 and json.loads(
+            json.loads(r.stdout)["data"][0])["schema"] == 1
+        c.check("a call activates daxmapd from org.daxmap1.service", ok,
+                r.stderr)
+        c.check("daxmapd owns the name after activation",
+                bus.name_has_owner())
+        # The activated daemon is the bus's child: stop it by its PID.
+        r = bus.busctl("call", "org.freedesktop.DBus",
+                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                       "GetConnectionUnixProcessID", "s", BUS_NAME)
+        m = re.fullmatch(r"u (\d+)\n", r.stdout)
+        if not c.check("its PID is known", m is not None,
+                       r.stdout + r.stderr):
+            return
+        os.kill(int(m.group(1)), signal.SIGTERM)
+        for _ in range(50):
+            if not bus.name_has_owner():
+                break
+            time.sleep(0.1)
+        c.check("SIGTERM ends the activated daemon",
+                not bus.name_has_owner())
+
+
+def case_emit(c, args):
+    """test-emit on a private bus, and under valgrind where there is one."""
+    if not args.emit:
+        raise Skip("no --emit helper")
+    wrappers = [("", [])]
+    valgrind = shutil.which("valgrind")
+    with open(args.emit, "rb") as f:
+        asan = b"__asan_init" in f.read()
+    if valgrind and not asan:
+        wrappers.append((" under valgrind", [valgrind, *VALGRIND_ARGS]))
+    for what, wrapper in wrappers:
+        with Env(args, start_daemon=False) as env:
+            r = run([*wrapper, args.emit, env.bus.address], timeout=120)
+            c.check(f"signals for hand-made scans{what}", r.returncode == 0,
+                    f"exit {r.returncode}: {r.stdout[-1500:]}"
+                    f"{r.stderr[-3000:]}")
+
+
+def case_valgrind(c, args):
+    valgrind = need("valgrind", "valgrind")
+    with open(args.daxmapd, "rb") as f:
+        if b"__asan_init" in f.read():
+            raise Skip("valgrind cannot run a sanitizer build")
+    with Env(args, start_daemon=False) as env:
+        log = os.path.join(env.tmp, "valgrind.log")
+        env.daemon = Daemon(env.tmp, args.daxmapd, env.bus,
+                            wrapper=[valgrind, *VALGRIND_ARGS,
+                                     f"--log-file={log}"],
+                            ready_timeout=VALGRIND_READY_TIMEOUT)
+        if not start(c, env, "daxmapd under valgrind"):
+            return
+        r = env.bus.busctl("introspect", BUS_NAME, MANAGER)
+        c.check("introspect", r.returncode == 0, r.stderr)
+        for call in (("GetStatus", "a{sv}", "0"),
+                     ("GetStatus", "a{sv}", "1", "human", "b", "true"),
+                     ("Plan", "ttsa{sv}", str(TIB), str(GIB), "mem", "1",
+                      "assume_dedup", "b", "true"),
+                     ("Plan", "ttsa{sv}", str(TIB), "0", "", "0")):
+            try:
+                busctl_json(env.bus, *call)
+                c.ok(f"{call[0]} {' '.join(call[2:])}")
+            except (AssertionError, ValueError) as e:
+                c.fail(f"{call[0]} {' '.join(call[2:])}", str(e))
+        malformed_calls(c, env.bus)
+        r = env.bus.gdbus(MANAGER, "org.freedesktop.DBus.ObjectManager."
+                          "GetManagedObjects")
+        c.check("GetManagedObjects", r.returncode == 0, r.stderr)
+        r = env.bus.gdbus(MANAGER, "org.freedesktop.DBus.Properties.GetAll",
+                          IFACE)
+        c.check("GetAll", r.returncode == 0, r.stderr)
+        r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                           "a{sv}", "0")
+        c.check("Reload", r.returncode == 0, r.stderr)
+        env.daemon.proc.send_signal(signal.SIGHUP)
+        busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+        rc, took = env.daemon.stop(timeout=60)
+        with open(log) as f:
+            report = f.read()
+        c.check("SIGTERM: exit 0, no valgrind errors, no leaks",
+                rc == 0 and not report.strip(),
+                f"exit {rc} after {took:.1f} s: {report[-3000:]}")
+
+
+CASES = {
+    "options": case_options,
+    "startup": case_startup,
+    "introspect": case_introspect,
+    "status": case_status,
+    "plan": case_plan,
+    "errors": case_errors,
+    "object-manager": case_object_manager,
+    "reload": case_reload,
+    "signals": case_signals,
+    "activation": case_activation,
+    "emit": case_emit,
+    "valgrind": case_valgrind,
+}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--daxmapd", required=True)
+    p.add_argument("--daxmapctl", required=True)
+    p.add_argument("--policy", required=True,
+                   help="the D-Bus policy file to include (org.daxmap1.conf)")
+    p.add_argument("--servicedir",
+                   help="a directory with an org.daxmap1.service to activate")
+    p.add_argument("--emit", help="the test-emit helper")
+    p.add_argument("case", choices=sorted(CASES))
+    args = p.parse_args()
+    args.daxmapd = os.path.abspath(args.daxmapd)
+    args.daxmapctl = os.path.abspath(args.daxmapctl)
+    args.policy = os.path.abspath(args.policy)
+    if args.emit:
+        args.emit = os.path.abspath(args.emit)
+
+    # The checks are about daxmapd, not about the caller's environment.
+    os.environ["LC_ALL"] = "C"
+    for var in ("DAXMAP_LOG", "DAXMAP_ROOT", "NOTIFY_SOCKET",
+                "WATCHDOG_USEC", "WATCHDOG_PID", "DBUS_SYSTEM_BUS_ADDRESS"):
+        os.environ.pop(var, None)
+
+    c = Checks()
+    try:
+        need("busctl", "systemd")
+        if args.case != "options":
+            need("dbus-daemon", "dbus-daemon")
+            need("gdbus", "libglib2.0-bin")
+            need("dbus-send", "dbus-bin")
+        CASES[args.case](c, args)
+    except Skip as e:
+        print(f"skip - {args.case}: {e}")
+        return 77
+    except Exception as e:  # a broken harness is a failure, said plainly
+        c.fail(args.case, f"{type(e).__name__}: {e}")
+    print(f"{args.case}: {c.passed} passed, {c.failed} failed")
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

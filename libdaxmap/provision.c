@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -615,6 +616,31 @@ static void crash_point(const char *step)
 		raise(SIGKILL);
 }
 
+/*
+ * The kernel enables a namespace only when its start is aligned to the
+ * region's align (16M on x86_64), and where the capacity was allocated is
+ * only known once it is sized. A platform whose region does not start on
+ * that boundary gets there: say so, rather than the kernel's bare ENXIO
+ * at enable.
+ */
+static int check_placement(struct ndctl_region *region,
+			   struct ndctl_namespace *ndns, char **ret_message)
+{
+	unsigned long long start = ndctl_namespace_get_resource(ndns);
+	unsigned long align = ndctl_region_get_align(region);
+
+	/* Unknown (not root, old kernel): the enable will tell. */
+	if (start == ULLONG_MAX || align == ULONG_MAX || !align)
+		return 0;
+	if (start % align == 0)
+		return 0;
+	return daxmap_set_message(ret_message, -EINVAL,
+			   "%s would start at %#llx, which is not aligned to %s's %lu MiB alignment, so the kernel could not enable it; the region itself starts at %#llx (a platform or emulator that places it off that boundary); rolled back",
+			   ndctl_namespace_get_devname(ndns), start,
+			   ndctl_region_get_devname(region), align >> 20,
+			   ndctl_region_get_resource(region));
+}
+
 static const char *errno_meaning(int r)
 {
 	switch (-r) {
@@ -713,6 +739,9 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	crash_point("labelled");
 	if ((r = ndctl_namespace_set_size(seed, p->size)) < 0)
 		goto fail;
+	r = check_placement(region, seed, ret_message);
+	if (r < 0)
+		goto rollback;
 	ndctl_namespace_set_enforce_mode(seed, strcmp(p->mode, "devdax") == 0 ?
 						       NDCTL_NS_MODE_DEVDAX :
 						       NDCTL_NS_MODE_FSDAX);
@@ -753,6 +782,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 fail:
 	daxmap_set_message(ret_message, r, "%s on %s failed: %s (%s); rolled back",
 		    step, p->region, strerror(-r), errno_meaning(r));
+rollback:
 	if (rollback_namespace(ctx, seed) == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 out:

@@ -340,6 +340,14 @@ static void set_observed(struct daxmap_device *d, enum daxmap_source source,
 				 0;
 	if (c->pagetable_bytes > c->actual_bytes)
 		c->pagetable_bytes = c->actual_bytes;
+	/*
+	 * No stock kernel counter counts the page tables of a deduplicated
+	 * vmemmap: whatever it says is struct pages, and showing the
+	 * model's page tables as part of it would credit the counter with
+	 * what it misses.
+	 */
+	if (source == DAXMAP_SOURCE_KERNEL)
+		c->pagetable_bytes = 0;
 	d->have_memmap[source] = true;
 }
 

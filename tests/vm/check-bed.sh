@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# The test bed's own promises, on the host: CMD's exit status, output and
+# arguments come back intact, the harness says which kernel and accelerator
+# it used, and neither a timeout nor an interrupt leaves a QEMU or a run
+# directory behind. Usage: check-bed.sh PATH-TO-tests/vm/run
+
+run=${1:?usage: check-bed.sh PATH-TO-tests/vm/run}
+
+tmp=$(mktemp -d) || exit 1
+# Every run directory of the harness goes here, so leftovers are ours.
+export TMPDIR=$tmp/runs
+mkdir "$TMPDIR"
+trap 'pkill -9 -f -- "$TMPDIR" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+failed=0
+check() {
+	if eval "$2"; then
+		echo "ok   - $1"
+	else
+		echo "FAIL - $1"
+		failed=$((failed + 1))
+		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
+	fi
+}
+
+leftovers() {
+	pgrep -f -- "$TMPDIR" >/dev/null && echo "QEMU still running"
+	find "$TMPDIR" -mindepth 1 -maxdepth 1 | grep -q . && echo "run directory left"
+}
+
+# Status, stdout, stderr, and arguments no shell or kernel command line
+# could carry.
+"$run" -- bash -c 'printf "%s|" "$@"; echo; echo to-stderr >&2; exit 3' \
+	argv0 'a b' "c'd" '$HOME' '' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "CMD's exit status comes back (3)" '((rc == 3))' "rc $rc"
+check "arguments arrive intact" \
+	'[[ $(cat "$tmp/out") == "a b|c'"'"'d|\$HOME||" ]]' "$(cat "$tmp/out")"
+check "CMD's stderr comes back" 'grep -qx to-stderr "$tmp/err"' "$(cat "$tmp/err")"
+check "says which kernel and accelerator, and the boot time" \
+	'grep -Eq "^vm: kernel [^ ]+, accel (kvm|tcg) \(.*\), ready in [0-9.]+ s" "$tmp/err"' \
+	"$(grep '^vm:' "$tmp/err")"
+check "nothing left after a normal run" '[[ -z $(leftovers) ]]' "$(leftovers)"
+
+# A command that outlives --timeout: 124, as timeout(1).
+"$run" --timeout 20 -- sleep 600 >/dev/null 2>"$tmp/err"
+rc=$?
+check "a timeout ends the run with 124" '((rc == 124))' "rc $rc"
+check "nothing left after a timeout" '[[ -z $(leftovers) ]]' "$(leftovers)"
+
+# An interrupt once the command runs: 130, no QEMU left. Job control, or
+# bash starts the background job with SIGINT ignored.
+set -m
+"$run" -- sleep 600 >/dev/null 2>"$tmp/err" &
+pid=$!
+set +m
+for ((i = 0; i < 600; i++)); do
+	grep -q 'ready in' "$tmp/err" && break
+	sleep 0.5
+done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "an interrupt ends the run with 130" '((rc == 130))' "rc $rc"
+check "nothing left after an interrupt" '[[ -z $(leftovers) ]]' "$(leftovers)"
+
+# Bad options are the harness's own errors (125), before any boot.
+"$run" --nvdimm 3M -- true 2>"$tmp/err"
+rc=$?
+check "a bad --nvdimm size is refused with 125 and says why" \
+	'((rc == 125)) && grep -q "multiple of 2 MiB" "$tmp/err"' "rc $rc: $(cat "$tmp/err")"
+
+echo "$failed failed"
+((failed == 0))

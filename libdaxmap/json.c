@@ -562,3 +562,37 @@ DAXMAP_EXPORT int daxmap_namespace_to_json(struct daxmap_topology *t,
 		return -ENOMEM;
 	return to_string(root, flags, ret_json);
 }
+
+DAXMAP_EXPORT int daxmap_create_plan_to_json(struct daxmap_create_plan *p,
+					     unsigned int flags,
+					     char **ret_json)
+{
+	_cleanup_json_ json *root = NULL;
+	json *o, *notes;
+	bool ok = true;
+	int i;
+
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+	o = new_object(&ok);
+	add(root, "plan", o, &ok);
+	if (!o)
+		return -ENOMEM;
+	add_str(o, "region", p->region, &ok);
+	add_size(o, "size", p->size, flags, &ok);
+	add_size(o, "device_size", p->device_size, flags, &ok);
+	add_size(o, "align", p->align, flags, &ok);
+	add_str(o, "mode", p->mode, &ok);
+	add_str(o, "map", daxmap_map_name(p->map), &ok);
+	add_str(o, "name", p->name, &ok);
+	add(o, "memmap", memmap_to_json(&p->memmap, flags, &ok), &ok);
+	notes = new_array(&ok);
+	add(o, "notes", notes, &ok);
+	for (i = 0; notes && i < p->nnotes; i++)
+		append(notes, json_object_new_string(p->notes[i]), &ok);
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}

@@ -44,6 +44,14 @@ struct daxmap_kernel {
 	char *dedup_reason;
 	bool memmap_counter;
 	enum daxmap_counter memmap_counting;
+	/*
+	 * A kernel read back from a status document describes another
+	 * moment, maybe another host: its counter is the document's figure,
+	 * never this host's /proc.
+	 */
+	bool snapshot;
+	bool has_snapshot_pages;
+	uint64_t snapshot_pages;
 };
 
 static inline void kernel_unrefp(struct daxmap_kernel **k)
@@ -584,6 +592,40 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	return 0;
 }
 
+int daxmap_kernel_from_snapshot(struct daxmap_ctx *ctx,
+				const struct daxmap_kernel_snapshot *s,
+				struct daxmap_kernel **ret)
+{
+	_cleanup_kernel_ struct daxmap_kernel *k = NULL;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->refcount = 1;
+	k->ctx = daxmap_ref(ctx);
+	k->snapshot = true;
+	k->release = strdup(s->release);
+	k->machine = strdup(s->machine);
+	k->dedup_reason = strdup(s->dedup_reason);
+	if (!k->release || !k->machine || !k->dedup_reason)
+		return -ENOMEM;
+	if (s->config_path) {
+		k->config_path = strdup(s->config_path);
+		if (!k->config_path)
+			return -ENOMEM;
+	}
+	k->version_code = s->version_code;
+	k->page_size = s->page_size;
+	k->sparsemem_vmemmap = s->sparsemem_vmemmap;
+	k->vmemmap_dedup = s->vmemmap_dedup;
+	k->memmap_counter = s->memmap_counter;
+	k->memmap_counting = s->memmap_counting;
+	k->has_snapshot_pages = s->has_counter_pages;
+	k->snapshot_pages = s->counter_pages;
+	*ret = TAKE_PTR(k);
+	return 0;
+}
+
 DAXMAP_EXPORT struct daxmap_kernel *daxmap_kernel_ref(struct daxmap_kernel *k)
 {
 	if (k)
@@ -669,6 +711,12 @@ DAXMAP_EXPORT int daxmap_kernel_read_memmap_pages(struct daxmap_kernel *k,
 	uint64_t pages;
 	int r;
 
+	if (k->snapshot) {
+		if (!k->has_snapshot_pages)
+			return -ENOENT;
+		*ret_pages = k->snapshot_pages;
+		return 0;
+	}
 	r = daxmap_read_keyed_u64(k->ctx, "/proc/vmstat", "nr_memmap_pages",
 				  &pages);
 	if (r < 0)

@@ -7,6 +7,8 @@
 #define DAXMAP_PRIVATE_H
 
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
 #include "daxmap.h"
@@ -85,6 +87,31 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 		       const char *chardev, bool allow_open,
 		       char **ret_message);
 
+/* A copy of @s, or NULL for NULL and "" (which the objects do not keep). */
+static inline char *daxmap_strdup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+/*
+ * provision.c: a validated create request. json.c renders it and
+ * json-import.c reads it back (daxmapd sends its plans to daxmapctl).
+ */
+#define DAXMAP_PLAN_MAX_NOTES 6
+
+struct daxmap_create_plan {
+	char *region;
+	uint64_t size;
+	uint64_t device_size;
+	uint64_t align;
+	enum daxmap_map map;
+	const char *mode;	/* "devdax" or "fsdax", static */
+	char *name;
+	struct daxmap_memmap memmap;
+	char *notes[DAXMAP_PLAN_MAX_NOTES + 1];
+	int nnotes;
+};
+
 /* overhead.c */
 uint64_t daxmap_div_round_up(uint64_t n, uint64_t d);
 
@@ -146,6 +173,29 @@ void daxmap_strv_free(char **strv);
  */
 int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
 			    uint64_t *ret_bytes);
+
+/*
+ * kernel.c: a kernel as a status document describes it (json-import.c).
+ * Its counter reads answer with @counter_pages, or -ENOENT without.
+ */
+struct daxmap_kernel_snapshot {
+	const char *release;
+	const char *machine;
+	const char *config_path;	/* may be NULL */
+	const char *dedup_reason;
+	unsigned int version_code;
+	unsigned long page_size;
+	enum daxmap_tristate sparsemem_vmemmap;
+	enum daxmap_tristate vmemmap_dedup;
+	bool memmap_counter;
+	enum daxmap_counter memmap_counting;
+	bool has_counter_pages;
+	uint64_t counter_pages;
+};
+
+int daxmap_kernel_from_snapshot(struct daxmap_ctx *ctx,
+				const struct daxmap_kernel_snapshot *s,
+				struct daxmap_kernel **ret);
 
 /* kernel.c: release parsing, exposed for unit tests. */
 unsigned int daxmap_parse_version_code(const char *release,

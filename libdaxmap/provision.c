@@ -28,20 +28,6 @@
 #define MAX_STRUCT_PAGE_SIZE 64
 /* memremap_compat_align(): the data never starts below a subsection. */
 #define SUBSECTION_SIZE SZ_2M
-#define MAX_NOTES 6
-
-struct daxmap_create_plan {
-	char *region;
-	uint64_t size;
-	uint64_t device_size;
-	uint64_t align;
-	enum daxmap_map map;
-	const char *mode;
-	char *name;
-	struct daxmap_memmap memmap;
-	char *notes[MAX_NOTES + 1];
-	int nnotes;
-};
 
 static uint64_t round_up(uint64_t n, uint64_t align)
 {
@@ -75,7 +61,7 @@ static int add_note(struct daxmap_create_plan *p, const char *fmt, ...)
 	va_list args;
 	int r;
 
-	if (p->nnotes >= MAX_NOTES)
+	if (p->nnotes >= DAXMAP_PLAN_MAX_NOTES)
 		return 0;
 	va_start(args, fmt);
 	r = vasprintf(&p->notes[p->nnotes], fmt, args);

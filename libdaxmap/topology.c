@@ -16,70 +16,7 @@
 #include <ndctl/libndctl.h>
 
 #include "private.h"
-
-#define MAX_ALIGNMENTS 8
-
-struct daxmap_region {
-	struct daxmap_region *next;
-	char *devname;
-	char *bus;
-	char *type;
-	uint64_t size;
-	uint64_t available_size;
-	uint64_t max_available_extent;
-	int numa_node;
-	uint64_t align;
-	int num_alignments;
-	uint64_t alignments[MAX_ALIGNMENTS];
-};
-
-struct daxmap_namespace {
-	struct daxmap_namespace *next;
-	char *devname;
-	char *region;
-	const char *mode;
-	uint64_t size;
-	uint64_t raw_size;
-	char *uuid;
-	char *name;
-	enum daxmap_map map;
-	uint64_t align;
-	unsigned int sector_size;
-	bool enabled;
-	bool managed;
-	char *blockdev;
-};
-
-struct daxmap_device {
-	struct daxmap_device *next;
-	char *devname;
-	char *chardev;
-	uint64_t size;
-	uint64_t align;
-	const char *mode;
-	enum daxmap_map map;
-	int numa_node;
-	int target_node;
-	bool enabled;
-	char *namespace;
-	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
-	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
-	struct daxmap_mapper *mappers;
-};
-
-struct daxmap_topology {
-	int refcount;
-	struct daxmap_region *regions;
-	struct daxmap_namespace *namespaces;
-	struct daxmap_device *devices;
-};
-
-/* Appends to a singly linked list through its tail pointer. */
-#define list_append(tailp, item)                                               \
-	do {                                                                   \
-		*(tailp) = (item);                                             \
-		(tailp) = &(item)->next;                                       \
-	} while (0)
+#include "topology.h"
 
 struct scan {
 	struct daxmap_ctx *ctx;
@@ -90,12 +27,16 @@ struct scan {
 	struct daxmap_device **device_tail;
 };
 
-static char *strdup_or_null(const char *s)
+struct daxmap_topology *daxmap_topology_new(void)
 {
-	return s && *s ? strdup(s) : NULL;
+	struct daxmap_topology *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->refcount = 1;
+	return t;
 }
 
-static void region_free(struct daxmap_region *r)
+void daxmap_region_free(struct daxmap_region *r)
 {
 	free(r->devname);
 	free(r->bus);
@@ -103,7 +44,7 @@ static void region_free(struct daxmap_region *r)
 	free(r);
 }
 
-static void namespace_free(struct daxmap_namespace *n)
+void daxmap_namespace_free(struct daxmap_namespace *n)
 {
 	free(n->devname);
 	free(n->region);
@@ -113,7 +54,7 @@ static void namespace_free(struct daxmap_namespace *n)
 	free(n);
 }
 
-static void device_free(struct daxmap_device *d)
+void daxmap_device_free(struct daxmap_device *d)
 {
 	free(d->devname);
 	free(d->chardev);
@@ -122,24 +63,24 @@ static void device_free(struct daxmap_device *d)
 	free(d);
 }
 
-static void topology_free(struct daxmap_topology *t)
+void daxmap_topology_free(struct daxmap_topology *t)
 {
 	while (t->regions) {
 		struct daxmap_region *next = t->regions->next;
 
-		region_free(t->regions);
+		daxmap_region_free(t->regions);
 		t->regions = next;
 	}
 	while (t->namespaces) {
 		struct daxmap_namespace *next = t->namespaces->next;
 
-		namespace_free(t->namespaces);
+		daxmap_namespace_free(t->namespaces);
 		t->namespaces = next;
 	}
 	while (t->devices) {
 		struct daxmap_device *next = t->devices->next;
 
-		device_free(t->devices);
+		daxmap_device_free(t->devices);
 		t->devices = next;
 	}
 	free(t);
@@ -158,8 +99,8 @@ static int scan_region(struct scan *s, struct ndctl_bus *bus,
 	list_append(s->region_tail, r);
 
 	r->devname = strdup(ndctl_region_get_devname(region));
-	r->bus = strdup_or_null(ndctl_bus_get_provider(bus));
-	r->type = strdup_or_null(ndctl_region_get_type_name(region));
+	r->bus = daxmap_strdup_or_null(ndctl_bus_get_provider(bus));
+	r->type = daxmap_strdup_or_null(ndctl_region_get_type_name(region));
 	if (!r->devname)
 		return -ENOMEM;
 	r->size = ndctl_region_get_size(region);
@@ -260,7 +201,7 @@ static int scan_namespace(struct scan *s, struct ndctl_region *region,
 	n->sector_size = ndctl_namespace_get_sector_size(ndns);
 	n->enabled = ndctl_namespace_is_active(ndns);
 	n->managed = managed;
-	n->name = strdup_or_null(ndctl_namespace_get_alt_name(ndns));
+	n->name = daxmap_strdup_or_null(ndctl_namespace_get_alt_name(ndns));
 
 	/*
 	 * Like ndctl, report the size the personality (dax, pfn, btt) makes
@@ -516,10 +457,9 @@ DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
 		return -EOPNOTSUPP;
 	}
 
-	s.t = calloc(1, sizeof(*s.t));
+	s.t = daxmap_topology_new();
 	if (!s.t)
 		return -ENOMEM;
-	s.t->refcount = 1;
 	s.region_tail = &s.t->regions;
 	s.namespace_tail = &s.t->namespaces;
 	s.device_tail = &s.t->devices;
@@ -532,7 +472,7 @@ DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
 	if (r >= 0)
 		r = scan_other_dax(&s);
 	if (r < 0) {
-		topology_free(s.t);
+		daxmap_topology_free(s.t);
 		return r;
 	}
 	*ret = s.t;
@@ -551,7 +491,7 @@ DAXMAP_EXPORT struct daxmap_topology *
 daxmap_topology_unref(struct daxmap_topology *t)
 {
 	if (t && --t->refcount == 0)
-		topology_free(t);
+		daxmap_topology_free(t);
 	return NULL;
 }
 

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Reading schema 1 documents back into handles, a status into kernel and
+ * topology handles and a create plan into a plan: what daxmapd sends becomes the same objects a scan gives, so a
+ * front end shows a daemon's answer exactly as it shows its own scan, and
+ * rendering the handles again gives the document back.
+ *
+ * Strict about what the shape promises (every key there, of its type, a
+ * device's memmap sources named for what they are), lenient about what it
+ * does not: keys added by later versions and the *_human strings are
+ * skipped. A document that breaks the shape is -EBADMSG, with the first
+ * offending key logged.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "private.h"
+#include "topology.h"
+
+#define DAXMAP_SCHEMA 1
+
+typedef struct json_object json;
+
+struct reader {
+	struct daxmap_ctx *ctx;
+	/* Where in the document, for the message: "devices[2].memmap". */
+	const char *where;
+	int index;
+};
+
+static int bad(struct reader *rd, const char *key, const char *what)
+{
+	if (rd->index >= 0)
+		err(rd->ctx, "status document: %s[%d].%s: %s\n", rd->where,
+		    rd->index, key, what);
+	else
+		err(rd->ctx, "status document: %s.%s: %s\n", rd->where, key,
+		    what);
+	return -EBADMSG;
+}
+
+static int get_member(struct reader *rd, json *o, const char *key,
+		      enum json_type type, bool nullable, json **ret)
+{
+	json *v = NULL;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return bad(rd, key, "missing");
+	if (!v) {
+		if (!nullable)
+			return bad(rd, key, "null where a value is needed");
+		*ret = NULL;
+		return 0;
+	}
+	if (!json_object_is_type(v, type))
+		return bad(rd, key, "of the wrong type");
+	*ret = v;
+	return 0;
+}
+
+/* A string, borrowed from the document; NULL for null when @nullable. */
+static int get_str(struct reader *rd, json *o, const char *key,
+		   bool nullable, const char **ret)
+{
+	json *v = NULL;
+	int r;
+
+	r = get_member(rd, o, key, json_type_string, nullable, &v);
+	if (r < 0)
+		return r;
+	*ret = v ? json_object_get_string(v) : NULL;
+	return 0;
+}
+
+/* A copy of a string member, for the objects to own. */
+static int dup_str(struct reader *rd, json *o, const char *key,
+		   bool nullable, char **ret)
+{
+	const char *s;
+	int r;
+
+	r = get_str(rd, o, key, nullable, &s);
+	if (r < 0)
+		return r;
+	*ret = NULL;
+	if (s) {
+		*ret = strdup(s);
+		if (!*ret)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int to_u64(struct reader *rd, const char *key, json *v, uint64_t *ret)
+{
+	/* json-c keeps numbers past INT64_MAX unsigned; negatives are not. */
+	if (json_object_get_int64(v) < 0)
+		return bad(rd, key, "negative");
+	*ret = json_object_get_uint64(v);
+	return 0;
+}
+
+/* An unsigned integer; 0 for null when @nullable (sizes that do not apply). */
+static int get_u64(struct reader *rd, json *o, const char *key,
+		   bool nullable, uint64_t *ret)
+{
+	json *v = NULL;
+	int r;
+
+	r = get_member(rd, o, key, json_type_int, nullable, &v);
+	if (r < 0)
+		return r;
+	*ret = 0;
+	return v ? to_u64(rd, key, v, ret) : 0;
+}
+
+/* A NUMA node: -1 for null, as the getters say "none". */
+static int get_node(struct reader *rd, json *o, const char *key, int *ret)
+{
+	uint64_t v = 0;
+	json *j = NULL;
+	int r;
+
+	r = get_member(rd, o, key, json_type_int, true, &j);
+	if (r < 0)
+		return r;
+	*ret = -1;
+	if (!j)
+		return 0;
+	r = to_u64(rd, key, j, &v);
+	if (r < 0)
+		return r;
+	if (v > INT32_MAX)
+		return bad(rd, key, "out of range");
+	*ret = (int)v;
+	return 0;
+}
+
+static int get_bool(struct reader *rd, json *o, const char *key, bool *ret)
+{
+	json *v = NULL;
+	int r;
+
+	r = get_member(rd, o, key, json_type_boolean, false, &v);
+	if (r < 0)
+		return r;
+	*ret = json_object_get_boolean(v);
+	return 0;
+}
+
+/* Finds @s in @names and returns the library's own copy of it. */
+static int intern(struct reader *rd, const char *key, const char *s,
+		  const char *const *names, const char **ret)
+{
+	for (; *names; names++)
+		if (strcmp(*names, s) == 0) {
+			*ret = *names;
+			return 0;
+		}
+	return bad(rd, key, "not a known value");
+}
+
+static int tristate_from_name(struct reader *rd, const char *key,
+			      const char *s, enum daxmap_tristate *ret)
+{
+	static const enum daxmap_tristate all[] = {
+		DAXMAP_UNKNOWN, DAXMAP_NO, DAXMAP_YES,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (strcmp(daxmap_tristate_name(all[i]), s) == 0) {
+			*ret = all[i];
+			return 0;
+		}
+	return bad(rd, key, "not yes, no or unknown");
+}
+
+static int counter_from_name(struct reader *rd, const char *s,
+			     enum daxmap_counter *ret)
+{
+	static const enum daxmap_counter all[] = {
+		DAXMAP_COUNTER_NONE, DAXMAP_COUNTER_NOMINAL,
+		DAXMAP_COUNTER_DEDUP_DATA, DAXMAP_COUNTER_UNKNOWN,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (strcmp(daxmap_counter_name(all[i]), s) == 0) {
+			*ret = all[i];
+			return 0;
+		}
+	return bad(rd, "counting", "not a known counting rule");
+}
+
+/* "mem", "dev", or "unknown" (null where @nullable) as in the documents. */
+static int map_from_doc(struct reader *rd, json *o, const char *key,
+			bool nullable, enum daxmap_map *ret)
+{
+	const char *s;
+	int r;
+
+	r = get_str(rd, o, key, nullable, &s);
+	if (r < 0)
+		return r;
+	*ret = DAXMAP_MAP_UNKNOWN;
+	if (!s || strcmp(s, "unknown") == 0)
+		return 0;
+	if (strcmp(s, "mem") == 0)
+		*ret = DAXMAP_MAP_MEM;
+	else if (strcmp(s, "dev") == 0)
+		*ret = DAXMAP_MAP_DEV;
+	else
+		return bad(rd, key, "not mem, dev or unknown");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ kernel */
+
+static int read_kernel(struct reader *rd, json *o, struct daxmap_kernel **ret)
+{
+	struct daxmap_kernel_snapshot s = { 0 };
+	const char *version, *sparse, *dedup, *counting;
+	json *counter, *pages;
+	uint64_t page_size;
+	int r;
+
+	rd->where = "kernel";
+	rd->index = -1;
+	if ((r = get_str(rd, o, "release", false, &s.release)) < 0 ||
+	    (r = get_str(rd, o, "version", true, &version)) < 0 ||
+	    (r = get_str(rd, o, "machine", false, &s.machine)) < 0 ||
+	    (r = get_u64(rd, o, "page_size", false, &page_size)) < 0 ||
+	    (r = get_str(rd, o, "sparsemem_vmemmap", false, &sparse)) < 0 ||
+	    (r = get_str(rd, o, "vmemmap_dedup", false, &dedup)) < 0 ||
+	    (r = get_str(rd, o, "vmemmap_dedup_reason", false,
+			 &s.dedup_reason)) < 0 ||
+	    (r = get_str(rd, o, "config", true, &s.config_path)) < 0 ||
+	    (r = get_member(rd, o, "memmap_counter", json_type_object, false,
+			    &counter)) < 0)
+		return r;
+	if ((r = tristate_from_name(rd, "sparsemem_vmemmap", sparse,
+				    &s.sparsemem_vmemmap)) < 0 ||
+	    (r = tristate_from_name(rd, "vmemmap_dedup", dedup,
+				    &s.vmemmap_dedup)) < 0)
+		return r;
+	s.page_size = (unsigned long)page_size;
+	if (version) {
+		s.version_code = daxmap_parse_version_code(version, NULL);
+		if (!s.version_code)
+			return bad(rd, "version", "not a kernel version");
+	}
+
+	rd->where = "kernel.memmap_counter";
+	if ((r = get_bool(rd, counter, "present", &s.memmap_counter)) < 0 ||
+	    (r = get_str(rd, counter, "counting", false, &counting)) < 0 ||
+	    (r = get_member(rd, counter, "pages", json_type_int, true,
+			    &pages)) < 0)
+		return r;
+	r = counter_from_name(rd, counting, &s.memmap_counting);
+	if (r < 0)
+		return r;
+	if (pages) {
+		r = to_u64(rd, "pages", pages, &s.counter_pages);
+		if (r < 0)
+			return r;
+		s.has_counter_pages = true;
+	}
+	return daxmap_kernel_from_snapshot(rd->ctx, &s, ret);
+}
+
+/* ----------------------------------------------------------------- regions */
+
+static int read_region(struct reader *rd, json *o, struct daxmap_region *r)
+{
+	json *aligns;
+	size_t i, n;
+	int e;
+
+	if ((e = dup_str(rd, o, "dev", false, &r->devname)) < 0 ||
+	    (e = dup_str(rd, o, "bus", true, &r->bus)) < 0 ||
+	    (e = dup_str(rd, o, "type", true, &r->type)) < 0 ||
+	    (e = get_u64(rd, o, "size", false, &r->size)) < 0 ||
+	    (e = get_u64(rd, o, "available_size", false,
+			 &r->available_size)) < 0 ||
+	    (e = get_u64(rd, o, "max_available_extent", false,
+			 &r->max_available_extent)) < 0 ||
+	    (e = get_node(rd, o, "numa_node", &r->numa_node)) < 0 ||
+	    (e = get_u64(rd, o, "align", true, &r->align)) < 0 ||
+	    (e = get_member(rd, o, "supported_alignments", json_type_array,
+			    false, &aligns)) < 0)
+		return e;
+	n = json_object_array_length(aligns);
+	if (n > MAX_ALIGNMENTS)
+		return bad(rd, "supported_alignments", "too many");
+	for (i = 0; i < n; i++) {
+		json *v = json_object_array_get_idx(aligns, i);
+
+		if (!json_object_is_type(v, json_type_int))
+			return bad(rd, "supported_alignments",
+				   "holds something that is not a size");
+		e = to_u64(rd, "supported_alignments", v,
+			   &r->alignments[r->num_alignments++]);
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- namespaces */
+
+static int read_namespace(struct reader *rd, json *o,
+			  struct daxmap_namespace *n)
+{
+	static const char *const modes[] = {
+		"fsdax", "sector", "raw", "devdax", "unknown", NULL,
+	};
+	const char *mode;
+	uint64_t sector;
+	int r;
+
+	if ((r = dup_str(rd, o, "dev", false, &n->devname)) < 0 ||
+	    (r = dup_str(rd, o, "region", false, &n->region)) < 0 ||
+	    (r = get_str(rd, o, "mode", false, &mode)) < 0 ||
+	    (r = intern(rd, "mode", mode, modes, &n->mode)) < 0 ||
+	    (r = get_u64(rd, o, "size", false, &n->size)) < 0 ||
+	    (r = get_u64(rd, o, "raw_size", false, &n->raw_size)) < 0 ||
+	    (r = dup_str(rd, o, "uuid", true, &n->uuid)) < 0 ||
+	    (r = dup_str(rd, o, "name", true, &n->name)) < 0 ||
+	    (r = map_from_doc(rd, o, "map", true, &n->map)) < 0 ||
+	    (r = get_u64(rd, o, "align", true, &n->align)) < 0 ||
+	    (r = get_u64(rd, o, "sector_size", false, &sector)) < 0 ||
+	    (r = get_bool(rd, o, "enabled", &n->enabled)) < 0 ||
+	    (r = get_bool(rd, o, "managed", &n->managed)) < 0 ||
+	    (r = dup_str(rd, o, "blockdev", true, &n->blockdev)) < 0)
+		return r;
+	if (sector > UINT32_MAX)
+		return bad(rd, "sector_size", "out of range");
+	n->sector_size = (unsigned int)sector;
+	return 0;
+}
+
+/* ----------------------------------------------------------------- devices */
+
+static int read_memmap(struct reader *rd, json *o, enum daxmap_source source,
+		       struct daxmap_memmap *c)
+{
+	const char *location, *name;
+	int r;
+
+	if ((r = get_str(rd, o, "location", false, &location)) < 0 ||
+	    (r = get_u64(rd, o, "baseline_bytes", false,
+			 &c->baseline_bytes)) < 0 ||
+	    (r = get_u64(rd, o, "actual_bytes", false, &c->actual_bytes)) < 0 ||
+	    (r = get_u64(rd, o, "saved_bytes", false, &c->saved_bytes)) < 0 ||
+	    (r = get_u64(rd, o, "pagetable_bytes", false,
+			 &c->pagetable_bytes)) < 0 ||
+	    (r = get_u64(rd, o, "ram_bytes", false, &c->ram_bytes)) < 0 ||
+	    (r = get_u64(rd, o, "device_bytes", false, &c->device_bytes)) < 0 ||
+	    (r = get_str(rd, o, "source", false, &name)) < 0)
+		return r;
+	if (strcmp(location, "ram") == 0)
+		c->location = DAXMAP_MAP_MEM;
+	else if (strcmp(location, "device") == 0)
+		c->location = DAXMAP_MAP_DEV;
+	else
+		return bad(rd, "location", "not ram or device");
+	if (strcmp(name, daxmap_source_name(source)) != 0)
+		return bad(rd, "source", "not the source it is filed under");
+	c->source = source;
+	return 0;
+}
+
+static int read_mappers(struct reader *rd, json *list,
+			struct daxmap_mapper **ret)
+{
+	struct daxmap_mapper **tail = ret;
+	size_t i, n = json_object_array_length(list);
+	int r;
+
+	for (i = 0; i < n; i++) {
+		json *o = json_object_array_get_idx(list, i);
+		struct daxmap_mapper *m;
+		uint64_t pid;
+
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "mappers", "holds something that is not an object");
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return -ENOMEM;
+		list_append(tail, m);
+		if ((r = get_u64(rd, o, "pid", false, &pid)) < 0 ||
+		    (r = dup_str(rd, o, "comm", true, &m->comm)) < 0 ||
+		    (r = get_u64(rd, o, "mapped_bytes", false,
+				 &m->mapped_bytes)) < 0 ||
+		    (r = get_u64(rd, o, "pagetable_bytes", false,
+				 &m->pagetable_bytes)) < 0)
+			return r;
+		if (pid > INT32_MAX)
+			return bad(rd, "pid", "out of range");
+		m->pid = (int)pid;
+	}
+	return 0;
+}
+
+static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
+{
+	static const char *const modes[] = { "devdax", "system-ram", NULL };
+	static const enum daxmap_source sources[] = {
+		DAXMAP_SOURCE_MODEL, DAXMAP_SOURCE_MEASURED,
+		DAXMAP_SOURCE_KERNEL,
+	};
+	json *all, *mappers;
+	const char *mode;
+	size_t i;
+	int r;
+
+	if ((r = dup_str(rd, o, "dev", false, &d->devname)) < 0 ||
+	    (r = dup_str(rd, o, "chardev", false, &d->chardev)) < 0 ||
+	    (r = get_u64(rd, o, "size", false, &d->size)) < 0 ||
+	    (r = get_u64(rd, o, "align", true, &d->align)) < 0 ||
+	    (r = get_str(rd, o, "mode", false, &mode)) < 0 ||
+	    (r = intern(rd, "mode", mode, modes, &d->mode)) < 0 ||
+	    (r = map_from_doc(rd, o, "map", false, &d->map)) < 0 ||
+	    (r = get_node(rd, o, "numa_node", &d->numa_node)) < 0 ||
+	    (r = get_node(rd, o, "target_node", &d->target_node)) < 0 ||
+	    (r = get_bool(rd, o, "enabled", &d->enabled)) < 0 ||
+	    (r = dup_str(rd, o, "namespace", true, &d->namespace)) < 0 ||
+	    (r = get_member(rd, o, "memmap_sources", json_type_object, false,
+			    &all)) < 0 ||
+	    (r = get_member(rd, o, "mappers", json_type_array, false,
+			    &mappers)) < 0)
+		return r;
+
+	/* "memmap" is the best of these, which the getter picks again. */
+	for (i = 0; i < ARRAY_SIZE(sources); i++) {
+		const char *name = daxmap_source_name(sources[i]);
+		json *c;
+
+		r = get_member(rd, all, name, json_type_object, true, &c);
+		if (r < 0)
+			return r;
+		if (!c)
+			continue;
+		r = read_memmap(rd, c, sources[i], &d->memmap[sources[i]]);
+		if (r < 0)
+			return r;
+		d->have_memmap[sources[i]] = true;
+	}
+	return read_mappers(rd, mappers, &d->mappers);
+}
+
+/* ---------------------------------------------------------------- document */
+
+/*
+ * read_regions(), read_namespaces(), read_devices(): the array @key of the
+ * document, each object read into a new item appended to the topology's
+ * list, in the document's order.
+ */
+#define DEFINE_LIST_READER(name, key, type, list, read_item)                   \
+	static int name(struct reader *rd, json *root,                         \
+			struct daxmap_topology *t)                             \
+	{                                                                      \
+		type **tail = &t->list;                                        \
+		json *array;                                                   \
+		size_t i, n;                                                   \
+		int r;                                                         \
+                                                                               \
+		rd->where = "";                                                \
+		rd->index = -1;                                                \
+		r = get_member(rd, root, key, json_type_array, false, &array); \
+		if (r < 0)                                                     \
+			return r;                                              \
+		rd->where = key;                                               \
+		n = json_object_array_length(array);                           \
+		for (i = 0; i < n; i++) {                                      \
+			json *o = json_object_array_get_idx(array, i);         \
+			type *item;                                            \
+                                                                               \
+			rd->index = (int)i;                                    \
+			if (!json_object_is_type(o, json_type_object))         \
+				return bad(rd, "", "not an object");           \
+			item = calloc(1, sizeof(*item));                       \
+			if (!item)                                             \
+				return -ENOMEM;                                \
+			list_append(tail, item);                               \
+			r = read_item(rd, o, item);                            \
+			if (r < 0)                                             \
+				return r;                                      \
+		}                                                              \
+		return 0;                                                      \
+	}
+
+DEFINE_LIST_READER(read_regions, "regions", struct daxmap_region, regions,
+		   read_region)
+DEFINE_LIST_READER(read_namespaces, "namespaces", struct daxmap_namespace,
+		   namespaces, read_namespace)
+DEFINE_LIST_READER(read_devices, "devices", struct daxmap_device, devices,
+		   read_device)
+
+DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
+					  const char *document,
+					  struct daxmap_kernel **ret_kernel,
+					  struct daxmap_topology **ret_topology)
+{
+	struct daxmap_topology *t = NULL;
+	struct daxmap_kernel *k = NULL;
+	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
+	enum json_tokener_error jerr;
+	json *root, *kernel;
+	uint64_t schema;
+	int r;
+
+	root = json_tokener_parse_verbose(document, &jerr);
+	if (!root) {
+		err(ctx, "status document: not JSON: %s\n",
+		    json_tokener_error_desc(jerr));
+		return -EBADMSG;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		r = bad(&rd, "", "not an object");
+		goto out;
+	}
+	r = get_u64(&rd, root, "schema", false, &schema);
+	if (r < 0)
+		goto out;
+	if (schema != DAXMAP_SCHEMA) {
+		err(ctx, "status document: schema %" PRIu64 ", this libdaxmap reads schema %d\n",
+		    schema, DAXMAP_SCHEMA);
+		r = -EPROTONOSUPPORT;
+		goto out;
+	}
+
+	t = daxmap_topology_new();
+	if (!t) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = read_regions(&rd, root, t);
+	if (r >= 0)
+		r = read_namespaces(&rd, root, t);
+	if (r >= 0)
+		r = read_devices(&rd, root, t);
+	if (r < 0)
+		goto out;
+
+	rd.where = "";
+	rd.index = -1;
+	r = get_member(&rd, root, "kernel", json_type_object, false, &kernel);
+	if (r >= 0)
+		r = read_kernel(&rd, kernel, &k);
+	if (r < 0)
+		goto out;
+
+	*ret_kernel = k;
+	*ret_topology = TAKE_PTR(t);
+	r = 0;
+out:
+	daxmap_topology_unref(t);
+	json_object_put(root);
+	return r;
+}
+
+DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
+					       const char *document,
+					       struct daxmap_create_plan **ret)
+{
+	static const char *const modes[] = { "devdax", "fsdax", NULL };
+	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
+	struct daxmap_create_plan *p = NULL;
+	enum json_tokener_error jerr;
+	json *root, *o, *memmap, *notes;
+	const char *mode;
+	uint64_t schema;
+	size_t i, n;
+	int r;
+
+	root = json_tokener_parse_verbose(document, &jerr);
+	if (!root) {
+		err(ctx, "plan document: not JSON: %s\n",
+		    json_tokener_error_desc(jerr));
+		return -EBADMSG;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		r = bad(&rd, "", "not an object");
+		goto out;
+	}
+	r = get_u64(&rd, root, "schema", false, &schema);
+	if (r < 0)
+		goto out;
+	if (schema != DAXMAP_SCHEMA) {
+		r = -EPROTONOSUPPORT;
+		goto out;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = get_member(&rd, root, "plan", json_type_object, false, &o);
+	if (r < 0)
+		goto out;
+	rd.where = "plan";
+	if ((r = dup_str(&rd, o, "region", false, &p->region)) < 0 ||
+	    (r = get_u64(&rd, o, "size", false, &p->size)) < 0 ||
+	    (r = get_u64(&rd, o, "device_size", false, &p->device_size)) < 0 ||
+	    (r = get_u64(&rd, o, "align", false, &p->align)) < 0 ||
+	    (r = get_str(&rd, o, "mode", false, &mode)) < 0 ||
+	    (r = intern(&rd, "mode", mode, modes, &p->mode)) < 0 ||
+	    (r = map_from_doc(&rd, o, "map", false, &p->map)) < 0 ||
+	    (r = dup_str(&rd, o, "name", true, &p->name)) < 0 ||
+	    (r = get_member(&rd, o, "memmap", json_type_object, false,
+			    &memmap)) < 0 ||
+	    (r = get_member(&rd, o, "notes", json_type_array, false,
+			    &notes)) < 0)
+		goto out;
+	rd.where = "plan.memmap";
+	r = read_memmap(&rd, memmap, DAXMAP_SOURCE_MODEL, &p->memmap);
+	if (r < 0)
+		goto out;
+	n = json_object_array_length(notes);
+	rd.where = "plan";
+	if (n > DAXMAP_PLAN_MAX_NOTES) {
+		r = bad(&rd, "notes", "too many");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		json *v = json_object_array_get_idx(notes, i);
+
+		if (!json_object_is_type(v, json_type_string)) {
+			r = bad(&rd, "notes", "holds something that is not a string");
+			goto out;
+		}
+		p->notes[p->nnotes] = strdup(json_object_get_string(v));
+		if (!p->notes[p->nnotes]) {
+			r = -ENOMEM;
+			goto out;
+		}
+		p->nnotes++;
+	}
+	*ret = TAKE_PTR(p);
+	r = 0;
+out:
+	daxmap_create_plan_free(p);
+	json_object_put(root);
+	return r;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The objects of a topology snapshot, shared by the two ways one is made:
+ * scanned from the kernel (topology.c) or read back from a status document
+ * (json-import.c). The public getters are in topology.c.
+ */
+#ifndef DAXMAP_TOPOLOGY_H
+#define DAXMAP_TOPOLOGY_H
+
+#include "private.h"
+
+#define MAX_ALIGNMENTS 8
+
+struct daxmap_region {
+	struct daxmap_region *next;
+	char *devname;
+	char *bus;
+	char *type;
+	uint64_t size;
+	uint64_t available_size;
+	uint64_t max_available_extent;
+	int numa_node;
+	uint64_t align;
+	int num_alignments;
+	uint64_t alignments[MAX_ALIGNMENTS];
+};
+
+struct daxmap_namespace {
+	struct daxmap_namespace *next;
+	char *devname;
+	char *region;
+	const char *mode;
+	uint64_t size;
+	uint64_t raw_size;
+	char *uuid;
+	char *name;
+	enum daxmap_map map;
+	uint64_t align;
+	unsigned int sector_size;
+	bool enabled;
+	bool managed;
+	char *blockdev;
+};
+
+struct daxmap_device {
+	struct daxmap_device *next;
+	char *devname;
+	char *chardev;
+	uint64_t size;
+	uint64_t align;
+	const char *mode;
+	enum daxmap_map map;
+	int numa_node;
+	int target_node;
+	bool enabled;
+	char *namespace;
+	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
+	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
+	struct daxmap_mapper *mappers;
+};
+
+struct daxmap_topology {
+	int refcount;
+	struct daxmap_region *regions;
+	struct daxmap_namespace *namespaces;
+	struct daxmap_device *devices;
+};
+
+/* Appends to a singly linked list through its tail pointer. */
+#define list_append(tailp, item)                                               \
+	do {                                                                   \
+		*(tailp) = (item);                                             \
+		(tailp) = &(item)->next;                                       \
+	} while (0)
+
+/* An empty snapshot with one reference; NULL when out of memory. */
+struct daxmap_topology *daxmap_topology_new(void);
+/* These free an object and what it owns; the topology its lists too. */
+void daxmap_region_free(struct daxmap_region *r);
+void daxmap_namespace_free(struct daxmap_namespace *n);
+void daxmap_device_free(struct daxmap_device *d);
+void daxmap_topology_free(struct daxmap_topology *t);
+
+#endif /* DAXMAP_TOPOLOGY_H */

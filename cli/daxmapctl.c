@@ -31,10 +31,11 @@ static const struct command commands[] = {
 	{ "create", cmd_create, usage_create },
 	{ "destroy", cmd_destroy, usage_destroy },
 	{ "reconfigure", cmd_reconfigure, usage_reconfigure },
+	{ "monitor", cmd_monitor, usage_monitor },
 };
 
 #define COMMAND_NAMES \
-	"status, list, plan, kernel, create, destroy, reconfigure, help"
+	"status, list, plan, kernel, create, destroy, reconfigure, monitor, help"
 
 static void usage(FILE *f)
 {
@@ -60,13 +61,13 @@ static void usage(FILE *f)
 	      "                     destroy a namespace daxmap created (root)\n"
 	      "  reconfigure device DAXDEV [--mode devdax|system-ram] [--align A] [--size S]\n"
 	      "                     switch a dax device to system RAM and back (root)\n"
+	      "  monitor            print daxmapd's events as JSON lines\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
 	      "Options (before or after the command):\n"
 	      "  -j, --json         print JSON (schema 1), pretty-printed, whatever stdout is\n"
 	      "  -u, --human        with --json, add *_human strings beside the byte counts\n"
-	      "      --direct       use libdaxmap in this process instead of asking daxmapd;\n"
-	      "                     until daxmapd is available this is the only mode\n"
+	      "      --direct       use libdaxmap in this process instead of asking daxmapd\n"
 	      "  -v, --verbose      log the library's debug messages to stderr\n"
 	      "  -h, --help         show this help, or the command's help after a command\n"
 	      "  -V, --version      print the version\n"
@@ -256,7 +257,6 @@ int cli_getopt(struct cli *cli, const char *cmd, int argc, char **argv,
 			cli->human = true;
 			break;
 		case OPT_DIRECT:
-			/* The only mode until daxmapd exists. */
 			cli->direct = true;
 			break;
 		case 'v':

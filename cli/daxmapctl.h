@@ -113,6 +113,7 @@ int cmd_kernel(struct cli *cli, int argc, char **argv);
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure(struct cli *cli, int argc, char **argv);
+int cmd_monitor(struct cli *cli, int argc, char **argv);
 
 void usage_status(FILE *f);
 void usage_list(FILE *f);
@@ -121,6 +122,7 @@ void usage_kernel(FILE *f);
 void usage_create(FILE *f);
 void usage_destroy(FILE *f);
 void usage_reconfigure(FILE *f);
+void usage_monitor(FILE *f);
 
 /* "  key                 value": the key/value lines of the text output. */
 void cli_kv(int indent, const char *key, const char *fmt, ...)

@@ -10,6 +10,7 @@
 
 #include <cleanup.h>
 
+#include "client.h"
 #include "daxmapctl.h"
 #include "size.h"
 
@@ -158,12 +159,9 @@ int cmd_kernel(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_open(cli, &ctx);
+	r = cli_get_status(cli, CLI_WANT_KERNEL, &ctx, &k, NULL);
 	if (r)
 		return r;
-	r = daxmap_kernel_probe(ctx, &k);
-	if (r < 0)
-		return cli_error(r, "cannot probe the running kernel");
 
 	if (cli->json) {
 		r = daxmap_kernel_to_json(k, cli_json_flags(cli), &json);

@@ -12,6 +12,7 @@
 
 #include <cleanup.h>
 
+#include "client.h"
 #include "daxmapctl.h"
 #include "size.h"
 
@@ -168,6 +169,77 @@ static void print_created(struct daxmap_topology *t, const char *devname)
 	}
 }
 
+/* Validates, says what was decided and why, and creates, in this process. */
+static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
+			 const struct daxmap_create_request *req,
+			 bool dry_run, char **ret_namespace)
+{
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
+	_cleanup_free_ char *message = NULL;
+	struct daxmap_create_plan *plan = NULL;
+	int r;
+
+	if (!dry_run)
+		cli_recover(ctx);
+	r = daxmap_kernel_probe(ctx, &k);
+	if (r < 0)
+		return cli_error(r, "cannot probe the running kernel");
+	r = daxmap_topology_scan(ctx, k, &t);
+	if (r < 0)
+		return cli_error(r, "cannot read the persistent-memory topology");
+
+	r = daxmap_create_prepare(ctx, k, t, req, &plan, &message);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": create namespace: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	if (!cli->json)
+		print_plan(plan, dry_run);
+	if (dry_run) {
+		daxmap_create_plan_free(plan);
+		return EXIT_OK;
+	}
+	r = daxmap_create_commit(ctx, k, plan, ret_namespace, &message);
+	daxmap_create_plan_free(plan);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": create namespace: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * The same through daxmapd: its dry run gives the plan to show before
+ * anything is written (and before polkit may ask for a password), then
+ * the create itself, which the daemon validates again.
+ */
+static int create_with_daemon(struct cli *cli, struct cli_daemon *daemon,
+			      struct daxmap_ctx *ctx,
+			      const struct daxmap_create_request *req,
+			      bool dry_run, char **ret_namespace)
+{
+	struct daxmap_create_plan *plan = NULL;
+	int r;
+
+	r = cli_daemon_create(daemon, ctx, req, true, &plan, NULL);
+	if (r)
+		return r;
+	if (!cli->json) {
+		print_plan(plan, dry_run);
+		/* The plan is on the screen before a password prompt. */
+		fflush(stdout);
+	}
+	plan = daxmap_create_plan_free(plan);
+	if (dry_run)
+		return EXIT_OK;
+	r = cli_daemon_create(daemon, ctx, req, false, &plan, ret_namespace);
+	daxmap_create_plan_free(plan);
+	return r;
+}
+
 int cmd_create(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -184,10 +256,10 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	};
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
-	_cleanup_free_ char *message = NULL, *devname = NULL, *json = NULL;
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL, *ctx2 = NULL;
+	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
+	_cleanup_free_ char *devname = NULL, *json = NULL;
 	struct daxmap_create_request req = { .numa_node = -1 };
-	struct daxmap_create_plan *plan = NULL;
 	const char *size_arg = NULL;
 	bool dry_run = false;
 	char *end;
@@ -258,45 +330,23 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	if (req.region && req.numa_node >= 0)
 		return cli_usage_error("create namespace: --region and --numa-node exclude each other");
 
+	r = cli_daemon_open(cli, dry_run ? CLI_WANT_STATUS : CLI_WANT_CHANGE,
+			    &daemon);
+	if (r)
+		return r;
 	r = cli_open(cli, &ctx);
 	if (r)
 		return r;
-	if (!dry_run)
-		cli_recover(ctx);
-	r = daxmap_kernel_probe(ctx, &k);
-	if (r < 0)
-		return cli_error(r, "cannot probe the running kernel");
-	r = daxmap_topology_scan(ctx, k, &t);
-	if (r < 0)
-		return cli_error(r, "cannot read the persistent-memory topology");
-
-	r = daxmap_create_prepare(ctx, k, t, &req, &plan, &message);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": create namespace: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
-	}
-	if (!cli->json)
-		print_plan(plan, dry_run);
-	if (dry_run) {
-		daxmap_create_plan_free(plan);
-		return EXIT_OK;
-	}
-
-	r = daxmap_create_commit(ctx, k, plan, &devname, &message);
-	daxmap_create_plan_free(plan);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": create namespace: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
-	}
+	r = daemon ? create_with_daemon(cli, daemon, ctx, &req, dry_run,
+					&devname) :
+		     create_direct(cli, ctx, &req, dry_run, &devname);
+	if (r || dry_run)
+		return r;
 
 	/* Show what the kernel made of it, measured figures included. */
-	t = daxmap_topology_unref(t);
-	r = daxmap_topology_scan(ctx, k, &t);
-	if (r < 0)
-		return cli_error(r, "created %s, but cannot read it back",
-				 devname);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx2, &k, &t);
+	if (r)
+		return r;
 	if (cli->json) {
 		r = daxmap_namespace_to_json(t, devname, cli_json_flags(cli),
 					     &json);
@@ -317,6 +367,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{}
 	};
+	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	_cleanup_free_ char *message = NULL, *devname = NULL;
 	unsigned int flags = 0;
@@ -349,15 +400,26 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_open(cli, &ctx);
+	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
 	if (r)
 		return r;
-	cli_recover(ctx);
-	r = daxmap_destroy_namespace(ctx, which, flags, &devname, &message);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
+	if (daemon) {
+		r = cli_daemon_destroy(daemon, which,
+				       flags & DAXMAP_DESTROY_FORCE, &devname);
+		if (r)
+			return r;
+	} else {
+		r = cli_open(cli, &ctx);
+		if (r)
+			return r;
+		cli_recover(ctx);
+		r = daxmap_destroy_namespace(ctx, which, flags, &devname,
+					     &message);
+		if (r < 0) {
+			fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
+				message ? message : strerror(-r));
+			return EXIT_FAILED;
+		}
 	}
 	printf("destroyed %s\n", devname);
 	return EXIT_OK;
@@ -372,6 +434,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{}
 	};
+	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	struct daxmap_reconfigure_request req = {};
 	_cleanup_free_ char *message = NULL;
@@ -424,15 +487,24 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 	if (!req.mode && !req.align && !req.size)
 		return cli_usage_error("reconfigure device: nothing to change: give --mode, --align or --size");
 
-	r = cli_open(cli, &ctx);
+	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
 	if (r)
 		return r;
-	cli_recover(ctx);
-	r = daxmap_reconfigure_device(ctx, which, &req, &message);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": reconfigure device: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
+	if (daemon) {
+		r = cli_daemon_reconfigure(daemon, which, &req);
+		if (r)
+			return r;
+	} else {
+		r = cli_open(cli, &ctx);
+		if (r)
+			return r;
+		cli_recover(ctx);
+		r = daxmap_reconfigure_device(ctx, which, &req, &message);
+		if (r < 0) {
+			fprintf(stderr, PROGRAM ": reconfigure device: %s\n",
+				message ? message : strerror(-r));
+			return EXIT_FAILED;
+		}
 	}
 	printf("reconfigured %s\n", which);
 	return EXIT_OK;

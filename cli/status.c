@@ -12,6 +12,7 @@
 
 #include <cleanup.h>
 
+#include "client.h"
 #include "daxmapctl.h"
 #include "size.h"
 #include "table.h"
@@ -448,26 +449,6 @@ static void print_totals(struct daxmap_topology *topo)
 }
 
 /* Probes the kernel and scans the topology: the part that reads the host. */
-static int scan(struct cli *cli, struct daxmap_ctx **ret_ctx,
-		struct daxmap_kernel **ret_k, struct daxmap_topology **ret_t)
-{
-	int r;
-
-	r = cli_open(cli, ret_ctx);
-	if (r)
-		return r;
-	/* Only root can repair; others see what is there. */
-	if (geteuid() == 0)
-		cli_recover(*ret_ctx);
-	r = daxmap_kernel_probe(*ret_ctx, ret_k);
-	if (r < 0)
-		return cli_error(r, "cannot probe the running kernel");
-	r = daxmap_topology_scan(*ret_ctx, *ret_k, ret_t);
-	if (r < 0)
-		return cli_error(r, "cannot scan regions, namespaces and dax devices");
-	return 0;
-}
-
 static int print_json(struct cli *cli, struct daxmap_kernel *k,
 		      struct daxmap_topology *t)
 {
@@ -502,7 +483,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = scan(cli, &ctx, &k, &t);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t);
 	if (r)
 		return r;
 	if (cli->json)
@@ -566,7 +547,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (!show)
 		show = SHOW_ALL;
 
-	r = scan(cli, &ctx, &k, &t);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t);
 	if (r)
 		return r;
 	/* One shape whatever was named: see usage_list(). */

@@ -17,6 +17,24 @@
 #define DAXMAP_ERROR_UNSUPPORTED_ALIGN "org.daxmap1.Error.UnsupportedAlign"
 /* A map other than "mem" or "dev". */
 #define DAXMAP_ERROR_INVALID_MAP "org.daxmap1.Error.InvalidMap"
+/* A namespace mode other than devdax or fsdax, a device mode other than
+ * devdax or system-ram. */
+#define DAXMAP_ERROR_INVALID_MODE "org.daxmap1.Error.InvalidMode"
+/* A label name longer than a namespace label holds. */
+#define DAXMAP_ERROR_INVALID_NAME "org.daxmap1.Error.InvalidName"
+/* No such region, or none that can take the request. */
+#define DAXMAP_ERROR_NO_SUCH_REGION "org.daxmap1.Error.NoSuchRegion"
+/* No namespace or dax device by that name. */
+#define DAXMAP_ERROR_NOT_FOUND "org.daxmap1.Error.NotFound"
+/* More than the region's largest free extent. */
+#define DAXMAP_ERROR_NO_SPACE "org.daxmap1.Error.NoSpace"
+/* A process maps the device or holds it open, or it is system RAM. */
+#define DAXMAP_ERROR_BUSY "org.daxmap1.Error.Busy"
+/* A namespace daxmap did not create, without force. */
+#define DAXMAP_ERROR_NOT_MANAGED "org.daxmap1.Error.NotManaged"
+/* What the hardware or the kernel cannot do here (an NVDIMM-backed
+ * device's align, a region without labels). */
+#define DAXMAP_ERROR_NOT_SUPPORTED "org.daxmap1.Error.NotSupported"
 
 /* Makes sd-bus map these names to errno values, in both directions. */
 int bus_errors_register(void);

@@ -40,6 +40,8 @@ struct context {
 	bool announced;
 	/* The last scan failed: STATUS= says so until one succeeds. */
 	bool scan_failed;
+	/* The last STATUS= sent, so that only changes are. */
+	char *last_status;
 };
 
 enum scan_flags {

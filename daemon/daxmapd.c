@@ -21,6 +21,7 @@
 #include "bus-errors.h"
 #include "context.h"
 #include "log.h"
+#include "provision.h"
 #include "util.h"
 
 #define PROGRAM "daxmapd"
@@ -186,6 +187,7 @@ static void context_destroy(struct context *c)
 	sd_bus_flush_close_unref(c->bus);
 	object_set_clear(&c->objects);
 	manager_props_clear(&c->manager);
+	free(c->last_status);
 	daxmap_kernel_unref(c->kernel);
 	daxmap_unref(c->dm);
 	sd_event_unref(c->event);
@@ -276,6 +278,10 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		log_errno(LOG_WARNING, r,
 			  "cannot watch uevents: changes show after Reload or GetStatus only");
+
+	/* A create a crash interrupted is finished or undone before the
+	 * first scan, which then shows the outcome. */
+	provision_recover(c);
 
 	/* The objects exist before anyone can see the name. A failure is
 	 * logged and in STATUS=: the daemon serves an empty host then. */

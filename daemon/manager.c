@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * /org/daxmap1, org.daxmap1.Manager: the host's totals as properties, and
- * the read-only methods. Every method takes an a{sv} of options and is
- * open to every user: none of them changes the system.
+ * the methods. Every method takes an a{sv} of options. The read-only ones
+ * here are open to every user; those that change the system
+ * (provision.c) authorise each call.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "context.h"
 #include "log.h"
 #include "options.h"
+#include "provision.h"
 #include "util.h"
 
 /* What a caller sent, quoted in an error message, at most this long. */
@@ -241,6 +243,21 @@ const sd_bus_vtable manager_vtable[] = {
 					    "a{sv}", options),
 				SD_BUS_RESULT("s", json),
 				method_plan,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CreateNamespace",
+				SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("o", namespace, "s", plan),
+				method_create_namespace,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DestroyNamespace",
+				SD_BUS_ARGS("s", namespace, "a{sv}", options),
+				SD_BUS_RESULT("s", destroyed),
+				method_destroy_namespace,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ReconfigureDevice",
+				SD_BUS_ARGS("s", device, "a{sv}", options),
+				SD_BUS_NO_RESULT,
+				method_reconfigure_device,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload",
 				SD_BUS_ARGS("a{sv}", options),

@@ -6,8 +6,11 @@
  * and GetStatus, and 100 ms after the first of a burst of uevents.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -105,19 +108,35 @@ void context_show(struct context *c, struct object_set *objects,
 	manager_props_clear(&old_manager);
 }
 
+/*
+ * STATUS= for systemctl status, sent when it changes: GetStatus scans on
+ * every call, and the service manager need not hear each of them.
+ */
 static void notify_status(struct context *c, int scan_error)
 {
-	if (scan_error < 0) {
-		sd_notifyf(false,
-			   "STATUS=Scan failed (%s); showing the last good scan: %u regions, %u namespaces, %u dax devices",
-			   strerror(-scan_error), c->manager.regions,
-			   c->manager.namespaces, c->manager.devices);
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (scan_error < 0)
+		r = asprintf(&text,
+			     "Scan failed (%s); showing the last good scan: %u regions, %u namespaces, %u dax devices",
+			     strerror(-scan_error), c->manager.regions,
+			     c->manager.namespaces, c->manager.devices);
+	else
+		r = asprintf(&text, "%u regions, %u namespaces, %u dax devices%s",
+			     c->manager.regions, c->manager.namespaces,
+			     c->manager.devices,
+			     c->monitor ? "" :
+			     " (no uevents: changes show after Reload)");
+	if (r < 0) {
+		text = NULL;
 		return;
 	}
-	sd_notifyf(false, "STATUS=%u regions, %u namespaces, %u dax devices%s",
-		   c->manager.regions, c->manager.namespaces,
-		   c->manager.devices,
-		   c->monitor ? "" : " (no uevents: changes show after Reload)");
+	if (c->last_status && streq(c->last_status, text))
+		return;
+	(void)sd_notifyf(false, "STATUS=%s", text);
+	free(c->last_status);
+	c->last_status = TAKE_PTR(text);
 }
 
 static int scan_failed(struct context *c, int r, sd_bus_error *error,
@@ -245,5 +264,11 @@ int context_start_monitor(struct context *c)
 	if (r < 0)
 		return r;
 	c->monitor = TAKE_PTR(m);
+	/*
+	 * The monitor hears udevd's events, not the kernel's: without udevd
+	 * (a container, an initramfs) it hears nothing, and should say so.
+	 */
+	if (access("/run/udev/control", F_OK) < 0)
+		log_warning("udevd is not running: changes made behind daxmapd's back show after Reload or GetStatus only");
 	return 0;
 }

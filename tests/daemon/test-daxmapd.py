@@ -177,10 +177,14 @@ class Bus:
                     f"--regid={user}", "--clear-groups", *argv]
         return run(argv)
 
-    def gdbus(self, path, method, *args):
-        return run([need("gdbus", "libglib2.0-bin"), "call", "--address",
-                    self.address, "--dest", BUS_NAME, "--object-path", path,
-                    "--method", method, *args])
+    def gdbus(self, path, method, *args, user=None):
+        argv = [need("gdbus", "libglib2.0-bin"), "call", "--address",
+                self.address, "--dest", BUS_NAME, "--object-path", path,
+                "--method", method, *args]
+        if user is not None:
+            argv = [need("setpriv", "util-linux"), f"--reuid={user}",
+                    f"--regid={user}", "--clear-groups", *argv]
+        return run(argv)
 
     def dbus_send(self, path, method, *args):
         return run([need("dbus-send", "dbus-bin"),
@@ -321,7 +325,7 @@ def busctl_json(bus, *call):
 def daxmapctl_json(args, *argv):
     env = dict(os.environ)
     env.pop("DAXMAP_ROOT", None)
-    r = run([args.daxmapctl, "--json", *argv], env=env)
+    r = run([args.daxmapctl, "--direct", "--json", *argv], env=env)
     if r.returncode != 0:
         raise AssertionError(f"daxmapctl {argv}: {r.stderr.strip()}")
     return json.loads(r.stdout)
@@ -448,10 +452,13 @@ def case_introspect(c, args):
                 "const" in r.stdout.split(".Version")[1].splitlines()[0]
                 and "emits-change" in
                 r.stdout.split(".TotalDevdaxBytes")[1].splitlines()[0])
-        # No method that changes anything exists yet.
-        for absent in ("CreateNamespace", "DestroyNamespace",
-                       "ReconfigureDevice", "Apply"):
-            c.check(f"no {absent} method yet", f".{absent} " not in r.stdout)
+        # The methods that change the system, with their results.
+        for member, sig, result in ((".CreateNamespace", "a{sv}", "os"),
+                                    (".DestroyNamespace", "sa{sv}", "s"),
+                                    (".ReconfigureDevice", "sa{sv}", "-")):
+            got = lines.get(member)
+            c.check(f"introspect lists {member}({sig}) -> {result}",
+                    got == ["method", sig, result], f"got {got}")
 
         r = env.bus.busctl("tree", BUS_NAME)
         c.check("busctl tree shows /org/daxmap1",
@@ -595,9 +602,11 @@ def malformed_calls(c, bus):
                  bus.dbus_send(MANAGER, f"{IFACE}.Plan", "uint32:1",
                                "uint32:0", "string:mem"), invalid)
     expect_error(c, "unknown method",
-                 bus.dbus_send(MANAGER, f"{IFACE}.CreateNamespace",
-                               "string:x"),
+                 bus.dbus_send(MANAGER, f"{IFACE}.Frobnicate", "string:x"),
                  "org.freedesktop.DBus.Error.UnknownMethod")
+    expect_error(c, "CreateNamespace: wrong signature (s for a{sv})",
+                 bus.dbus_send(MANAGER, f"{IFACE}.CreateNamespace",
+                               "string:x"), invalid, "a{sv}")
 
     expect_error(c, "align 3M", G("Plan", "uint64 1099511627776",
                                   "uint64 3145728", "'mem'", "@a{sv} {}"),
@@ -618,6 +627,66 @@ def malformed_calls(c, bus):
     expect_error(c, "unknown map", G("Plan", "uint64 1099511627776",
                                      "uint64 0", "'ram-ish'", "@a{sv} {}"),
                  "org.daxmap1.Error.InvalidMap", "'ram-ish'", "mem", "dev")
+
+    # The methods that change things: the same rules, checked before any
+    # authorisation is asked for; this host has no pmem, so a request that
+    # gets past them finds no region, namespace or device.
+    expect_error(c, "CreateNamespace: unknown option",
+                 G("CreateNamespace", "{'sise': <uint64 1>}"), invalid,
+                 "Unknown option 'sise'", "size", "align", "dry_run")
+    expect_error(c, "CreateNamespace: size of the wrong type",
+                 G("CreateNamespace", "{'size': <'1G'>}"), invalid,
+                 "'size'", "unsigned 64-bit")
+    expect_error(c, "CreateNamespace: no size",
+                 G("CreateNamespace", "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidSize", "size", "percent")
+    expect_error(c, "CreateNamespace: size and percent",
+                 G("CreateNamespace",
+                   "{'size': <uint64 1073741824>, 'percent': <uint32 50>}"),
+                 "org.daxmap1.Error.InvalidSize", "not both")
+    expect_error(c, "CreateNamespace: 101 percent",
+                 G("CreateNamespace", "{'percent': <uint32 101>}"),
+                 "org.daxmap1.Error.InvalidSize", "101")
+    expect_error(c, "CreateNamespace: align 3M",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'align': <uint64 3145728>}"),
+                 "org.daxmap1.Error.UnsupportedAlign", "3M", "4K", "1G")
+    expect_error(c, "CreateNamespace: unknown mode",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'mode': <'sector'>}"),
+                 "org.daxmap1.Error.InvalidMode", "'sector'", "devdax",
+                 "fsdax")
+    expect_error(c, "CreateNamespace: unknown map",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'map': <'%s'>}" % ("m" * 100000)),
+                 "org.daxmap1.Error.InvalidMap", "mem", "dev")
+    expect_error(c, "CreateNamespace: region and numa_node",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'region': <'region0'>, 'numa_node': <uint32 0>}"),
+                 invalid, "not both")
+    expect_error(c, "CreateNamespace: a region that does not exist",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'region': <'region9'>, 'dry_run': <true>}"),
+                 "org.daxmap1.Error.NoSuchRegion", "region9")
+    expect_error(c, "DestroyNamespace: no name",
+                 G("DestroyNamespace", "''", "@a{sv} {}"), invalid,
+                 "namespaceX.Y")
+    expect_error(c, "DestroyNamespace: unknown option",
+                 G("DestroyNamespace", "'namespace0.0'",
+                   "{'forse': <true>}"), invalid, "'forse'", "force")
+    expect_error(c, "DestroyNamespace: one that does not exist",
+                 G("DestroyNamespace", "'namespace9.9'", "@a{sv} {}"),
+                 "org.daxmap1.Error.NotFound", "namespace9.9")
+    expect_error(c, "ReconfigureDevice: nothing to change",
+                 G("ReconfigureDevice", "'dax9.9'", "@a{sv} {}"), invalid,
+                 "Nothing to change")
+    expect_error(c, "ReconfigureDevice: unknown mode",
+                 G("ReconfigureDevice", "'dax9.9'", "{'mode': <'swap'>}"),
+                 "org.daxmap1.Error.InvalidMode", "devdax", "system-ram")
+    expect_error(c, "ReconfigureDevice: one that does not exist",
+                 G("ReconfigureDevice", "'dax9.9'",
+                   "{'mode': <'system-ram'>}"),
+                 "org.daxmap1.Error.NotFound", "dax9.9")
 
     # Huge strings (argv allows ~128 KiB per argument): refused, the
     # error quoting a UTF-8-safe prefix, not all of it.
@@ -725,6 +794,25 @@ def case_object_manager(c, args):
         c.check("nobody may read properties", r.returncode == 0, r.stderr)
         r = env.bus.busctl("introspect", BUS_NAME, MANAGER, user=nobody)
         c.check("nobody may introspect", r.returncode == 0, r.stderr)
+        # Every change is denied to other users when polkit is not there
+        # to ask; a dry run changes nothing and is open.
+        for method, *argv in (
+                ("CreateNamespace", "{'size': <uint64 %d>}" % GIB),
+                ("DestroyNamespace", "'namespace0.0'", "@a{sv} {}"),
+                ("ReconfigureDevice", "'dax0.0'", "{'mode': <'devdax'>}")):
+            r = env.bus.gdbus(MANAGER, f"{IFACE}.{method}", *argv,
+                              user=nobody)
+            c.check(f"nobody may not call {method}: AccessDenied, saying "
+                    "polkit is not running",
+                    r.returncode != 0 and gdbus_error(r) ==
+                    "org.freedesktop.DBus.Error.AccessDenied" and
+                    "polkit is not running" in r.stderr, r.stderr)
+        r = env.bus.gdbus(MANAGER, f"{IFACE}.CreateNamespace",
+                          "{'size': <uint64 %d>, 'dry_run': <true>}" % GIB,
+                          user=nobody)
+        c.check("nobody may ask for a dry run (which finds no region here)",
+                gdbus_error(r) == "org.daxmap1.Error.NoSuchRegion",
+                r.stderr)
         r = env.bus.busctl("set-property", BUS_NAME, MANAGER, IFACE,
                            "Version", "s", "9", user=nobody)
         c.check("nobody may not call Properties.Set",
@@ -881,6 +969,132 @@ def case_valgrind(c, args):
                 f"exit {rc} after {took:.1f} s: {report[-3000:]}")
 
 
+def daxmapctl(args, *argv, bus=None, user=None):
+    """daxmapctl, as a client of the daemon on @bus (None: --direct)."""
+    env = dict(os.environ)
+    env.pop("DAXMAP_ROOT", None)
+    argv = [args.daxmapctl, *argv]
+    if bus is None:
+        argv.insert(1, "--direct")
+    else:
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = bus.address
+    if user is not None:
+        argv = [need("setpriv", "util-linux"), f"--reuid={user}",
+                f"--regid={user}", "--clear-groups", *argv]
+    return run(argv, env=env)
+
+
+def without_counter_line(text):
+    return "\n".join(ln for ln in text.splitlines()
+                     if "nr_memmap_pages" not in ln and
+                     "current value" not in ln)
+
+
+def case_client(c, args):
+    """daxmapctl through daxmapd prints what it prints with --direct."""
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        for argv in (["status"], ["list"], ["kernel"], ["--json", "status"],
+                     ["--json", "--human", "status"], ["--json", "kernel"],
+                     ["list", "devices", "--json"]):
+            via = daxmapctl(args, *argv, bus=env.bus)
+            direct = daxmapctl(args, *argv)
+            what = " ".join(argv)
+            c.check(f"{what}: through daxmapd, exit 0, quiet",
+                    via.returncode == 0 and not via.stderr,
+                    f"exit {via.returncode}: {via.stderr}")
+            c.check(f"{what}: the same output as --direct",
+                    without_counter_line(via.stdout) ==
+                    without_counter_line(direct.stdout),
+                    f"daemon:\n{via.stdout[:600]}\ndirect:\n"
+                    f"{direct.stdout[:600]}")
+
+        # Refusals carry the same sentence either way.
+        argv = ["create", "namespace", "--size", "1G", "--region", "region9"]
+        via = daxmapctl(args, *argv, bus=env.bus)
+        direct = daxmapctl(args, *argv)
+        c.check("a refused create: exit 1, the library's sentence, "
+                "through daxmapd as directly",
+                via.returncode == 1 and direct.returncode == 1 and
+                via.stderr == direct.stderr and "region9" in via.stderr,
+                f"daemon {via.returncode} {via.stderr!r}, direct "
+                f"{direct.returncode} {direct.stderr!r}")
+        argv = ["destroy", "namespace", "namespace9.9"]
+        via = daxmapctl(args, *argv, bus=env.bus)
+        direct = daxmapctl(args, *argv)
+        c.check("a refused destroy: the same sentence",
+                via.returncode == 1 and via.stderr == direct.stderr,
+                f"daemon {via.stderr!r}, direct {direct.stderr!r}")
+
+        if os.getuid() != 0 or not shutil.which("setpriv"):
+            c.skip("daxmapctl as another user", "needs root and setpriv")
+            return
+        os.chmod(env.tmp, 0o755)
+        r = daxmapctl(args, "destroy", "namespace", "namespace0.0",
+                      bus=env.bus, user="65534")
+        c.check("another user's destroy: exit 1, daxmapd's refusal, "
+                "naming polkit",
+                r.returncode == 1 and r.stderr.startswith(
+                    "daxmapctl: destroy namespace: Not authorised") and
+                "polkit" in r.stderr, f"exit {r.returncode}: {r.stderr}")
+        r = daxmapctl(args, "status", bus=env.bus, user="65534")
+        c.check("another user's status through daxmapd",
+                r.returncode == 0 and not r.stderr, r.stderr)
+
+    # monitor: daxmapd's events as JSON lines; here, the daemon leaving.
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        menv = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=env.bus.address)
+        mon = subprocess.Popen([args.daxmapctl, "monitor"], env=menv,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+        try:
+            first = mon.stdout.readline()
+            env.daemon.stop()
+            line = mon.stdout.readline()
+            mon.send_signal(signal.SIGINT)
+            rc = mon.wait(5)
+        finally:
+            if mon.poll() is None:
+                mon.kill()
+                mon.wait()
+        try:
+            start_event = json.loads(first)
+            event = json.loads(line)
+        except ValueError:
+            start_event = event = {}
+        c.check("monitor: the first line says daxmapd runs, once it listens",
+                start_event.get("event") == "daemon" and
+                start_event.get("properties") == {"running": True},
+                repr(first))
+        c.check("monitor: one JSON line when daxmapd goes away",
+                event.get("event") == "daemon" and
+                event.get("properties") == {"running": False} and
+                "time" in event, repr(line))
+        c.check("monitor: SIGINT ends it with exit 0", rc == 0, f"exit {rc}")
+
+    # No daemon on the bus: reads fall back, changes need root.
+    with Env(args, start_daemon=False) as env:
+        r = daxmapctl(args, "monitor", bus=env.bus)
+        c.check("no daxmapd: monitor says so, exit 1",
+                r.returncode == 1 and "daxmapd is not running" in r.stderr,
+                f"exit {r.returncode}: {r.stderr}")
+        r = daxmapctl(args, "status", bus=env.bus)
+        c.check("no daxmapd on the bus: status says so and reads the host",
+                r.returncode == 0 and r.stderr.startswith(
+                    "daxmapctl: daxmapd is not running (") and
+                r.stderr.count("\n") == 1, r.stderr)
+        if os.getuid() == 0 and shutil.which("setpriv"):
+            os.chmod(env.tmp, 0o755)
+            r = daxmapctl(args, "destroy", "namespace", "namespace0.0",
+                          bus=env.bus, user="65534")
+            c.check("no daxmapd: another user may not destroy directly",
+                    r.returncode == 1 and "only root" in r.stderr,
+                    r.stderr)
+
+
 CASES = {
     "options": case_options,
     "startup": case_startup,
@@ -893,6 +1107,7 @@ CASES = {
     "signals": case_signals,
     "activation": case_activation,
     "emit": case_emit,
+    "client": case_client,
     "valgrind": case_valgrind,
 }
 

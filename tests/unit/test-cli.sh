@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, help"
+COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, monitor, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -264,25 +264,51 @@ expect_ok "plan 1T at 1G, text" plan --size 1T --align 1G --assume-dedup
 expect_stdout "plan text: RAM split in struct pages and page tables" \
 	"40.0 MiB (8.00 MiB struct pages + 32.0 MiB page tables)"
 expect_stdout "plan text: comparison table" "PAGE TABLES"
-expect_ok "kernel" kernel
+expect_ok "kernel" kernel --direct
 expect_stdout "kernel: release" "release"
 expect_stdout "kernel: nr_memmap_pages" "nr_memmap_pages"
-expect_ok "status" status
+expect_ok "status" status --direct
 expect_stdout "status: totals" "Totals"
-expect_ok "list" list
-expect_ok "list regions devices" list regions devices
+expect_ok "list" list --direct
+expect_ok "list regions devices" list regions devices --direct
 POSIXLY_CORRECT=1
 export POSIXLY_CORRECT
 expect_ok "options after arguments, even with POSIXLY_CORRECT" \
-	list devices --json
+	list devices --json --direct
 unset POSIXLY_CORRECT
 
-# ----------------------------------------------------------------- JSON
+# Without --direct, daxmapctl asks daxmapd; with no bus (nothing listens
+# at this address) it says so in one line and reads the host itself. The
+# checks above and below pass --direct: they are about the command line
+# and the output, the same either way (tests/daemon and tests/vm check
+# the daemon's side).
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus"
+export DBUS_SYSTEM_BUS_ADDRESS
+run status
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+   grep -q '^daxmapctl: daxmapd is not running (.*); using libdaxmap directly$' "$tmp/err" &&
+   grep -q '^Totals' "$tmp/out"; then
+	pass "no daxmapd: status says so in one line and reads the host itself"
+else
+	fail "no daxmapd: status: exit $rc, stderr '$(cat "$tmp/err")'"
+fi
+run status --direct
+if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ]; then
+	pass "no daxmapd: --direct does not look for it"
+else
+	fail "no daxmapd: status --direct: exit $rc, stderr '$(cat "$tmp/err")'"
+fi
+unset DBUS_SYSTEM_BUS_ADDRESS
 
-if ! "$PYTHON" -c 'import json' 2>/dev/null; then
-	skip "JSON checks: no $PYTHON"
-	# create and destroy: every usage error is caught before the library opens,
-# so these hold on a host without pmem and without root.
+# create, destroy, reconfigure, monitor: every usage error is caught before
+# the library opens or the daemon is asked, so these hold on a host without
+# pmem, without daxmapd and without root.
+expect_error "monitor --direct" 2 \
+	"daxmapctl: monitor: there is no --direct monitor: it prints daxmapd's events" \
+	monitor --direct
+expect_error "monitor: an argument" 2 \
+	"daxmapctl: monitor: unexpected argument 'now' (see 'daxmapctl monitor --help')" \
+	monitor now
 expect_error "create: missing object" 2 \
 	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
 	create --size 1G
@@ -320,7 +346,11 @@ expect_error "destroy: unknown option" 2 \
 	"daxmapctl: destroy namespace: unknown option '--everything' (see 'daxmapctl destroy namespace --help')" \
 	destroy namespace namespace0.0 --everything
 
-echo "$checks checks, $failed failed"
+# ----------------------------------------------------------------- JSON
+
+if ! "$PYTHON" -c 'import json' 2>/dev/null; then
+	skip "JSON checks: no $PYTHON"
+	echo "$checks checks, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
 fi
@@ -386,7 +416,7 @@ assert added, "no *_human key at all"
 '
 
 # kernel --json, to a file: stdout is not a terminal.
-expect_ok "kernel --json" kernel --json
+expect_ok "kernel --json" kernel --json --direct
 cp "$tmp/out" "$tmp/kernel.json"
 if "$PYTHON" -m json.tool "$tmp/kernel.json" >/dev/null 2>&1; then
 	pass "kernel --json parses"
@@ -396,12 +426,12 @@ fi
 check_py "kernel --json keys" "$tmp/kernel.json" \
 	'assert j["schema"] == 1, "schema is not 1"'"$KERNEL_KEYS"
 
-expect_ok "kernel --json --human" kernel --json --human
+expect_ok "kernel --json --human" kernel --json --human --direct
 cp "$tmp/out" "$tmp/kernel-human.json"
 check_py "kernel --human: same keys plus *_human" "$tmp/kernel-human.json" \
 	"$HUMAN_CHECK" "$tmp/kernel.json"
 
-expect_ok "status --json" status --json
+expect_ok "status --json" status --json --direct
 cp "$tmp/out" "$tmp/status.json"
 if "$PYTHON" -m json.tool "$tmp/status.json" >/dev/null 2>&1; then
 	pass "status --json parses"
@@ -412,14 +442,14 @@ check_py "status --json: schema 1 keys, arrays for lists" "$tmp/status.json" \
 	"$STATUS_KEYS"
 
 # Global options before the command, -u for --human as in ndctl.
-expect_ok "--json -u status" --json -u status
+expect_ok "--json -u status" --json -u --direct status
 cp "$tmp/out" "$tmp/status-human.json"
 check_py "status --human: schema 1 keys" "$tmp/status-human.json" \
 	"$STATUS_KEYS"
 check_py "status --human: same keys plus *_human" "$tmp/status-human.json" \
 	"$HUMAN_CHECK" "$tmp/status.json"
 
-expect_ok "list --json" list devices --json
+expect_ok "list --json" list devices --json --direct
 cp "$tmp/out" "$tmp/list.json"
 check_py "list --json is the status object" "$tmp/list.json" \
 	"$STATUS_KEYS$SHAPE
@@ -502,7 +532,7 @@ if command -v script >/dev/null 2>&1 &&
 			fail "$args: output differs on a terminal"
 		fi
 	done
-	script -qec "$WRAPPER '$DAXMAPCTL' status --json" /dev/null </dev/null |
+	script -qec "$WRAPPER '$DAXMAPCTL' --direct status --json" /dev/null </dev/null |
 		tr -d '\r' >"$tmp/status-tty.json"
 	check_py "status --json on a terminal: same shape" "$tmp/status-tty.json" \
 		"$SHAPE
@@ -512,45 +542,6 @@ assert shape(j) == shape(s), 'shape differs on a terminal'" "$tmp/status.json"
 else
 	skip "terminal checks: no working script(1)"
 fi
-
-# create and destroy: every usage error is caught before the library opens,
-# so these hold on a host without pmem and without root.
-expect_error "create: missing object" 2 \
-	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
-	create --size 1G
-expect_error "create: unknown object" 2 \
-	"daxmapctl: create: unknown object 'region': namespace" \
-	create region --size 1G
-expect_error "create: missing size" 2 \
-	"daxmapctl: create namespace: missing required option --size (e.g. --size 64G or --size 50%)" \
-	create namespace
-expect_error "create: align 3M" 2 \
-	"daxmapctl: invalid align '3M': must be one of 4K, 2M, 1G" \
-	create namespace --size 1G --align 3M
-expect_error "create: unknown mode" 2 \
-	"daxmapctl: invalid mode 'sector': must be devdax or fsdax" \
-	create namespace --size 1G --mode sector
-expect_error "create: bad map" 2 \
-	"daxmapctl: invalid map 'disk': must be mem or dev" \
-	create namespace --size 1G --map disk
-expect_error "create: percentage over 100" 2 \
-	"daxmapctl: invalid size '150%': a percentage is a whole number from 1% to 100%" \
-	create namespace --size 150%
-expect_error "create: region and numa node" 2 \
-	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
-	create namespace --size 1G --region region0 --numa-node 0
-expect_error "reconfigure: nothing to change" 2 \
-	"daxmapctl: reconfigure device: nothing to change: give --mode, --align or --size" \
-	reconfigure device dax0.0
-expect_error "reconfigure: bad mode" 2 \
-	"daxmapctl: invalid mode 'kmem': must be devdax or system-ram" \
-	reconfigure device dax0.0 --mode kmem
-expect_error "destroy: which one" 2 \
-	"daxmapctl: destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)" \
-	destroy namespace
-expect_error "destroy: unknown option" 2 \
-	"daxmapctl: destroy namespace: unknown option '--everything' (see 'daxmapctl destroy namespace --help')" \
-	destroy namespace namespace0.0 --everything
 
 echo "$checks checks, $failed failed"
 [ "$failed" -eq 0 ]

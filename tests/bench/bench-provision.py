@@ -71,9 +71,10 @@ def main():
     for i in range(NAMESPACES):
         region = regs[i % len(regs)]
         if i % 2 == 0:
-            t, _ = timed(CTL, 'create', 'namespace', '--region', region,
-                         '--size', SIZE, '--align', '2M', '--map', 'mem',
-                         '--mode', 'devdax', '--name', f'bench{i}')
+            t, _ = timed(CTL, '--direct', 'create', 'namespace',
+                         '--region', region, '--size', SIZE, '--align', '2M',
+                         '--map', 'mem', '--mode', 'devdax',
+                         '--name', f'bench{i}')
             ours.append(t)
         else:
             t, _ = timed('ndctl', 'create-namespace', '--region', region,

@@ -41,7 +41,9 @@ def run(*args, env=None):
 
 
 def ctl(*args, env=None):
-    return run(CTL, *args, env=env)
+    # The library's own behaviour: no daemon runs here (check-daemon has
+    # daxmapctl as its client).
+    return run(CTL, '--direct', *args, env=env)
 
 
 def ctl_json(*args):

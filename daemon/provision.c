@@ -26,6 +26,9 @@
 /* A request's strings are quoted in errors, but not a megabyte of one. */
 #define QUOTE_MAX 64
 
+static const char *const create_modes[] = { "devdax", "fsdax", NULL };
+static const char *const device_modes[] = { "devdax", "system-ram", NULL };
+
 /* What the library's -errno means as a named error, per operation. */
 struct errno_name {
 	int errnum;
@@ -85,6 +88,38 @@ static int library_error(sd_bus_error *error, const struct errno_name *names,
 	if (r == -ENOMEM)
 		return r;
 	return sd_bus_error_setf(error, DAXMAP_ERROR_FAILED, "%s", text);
+}
+
+/* 0 for 4K, 2M, 1G (and 0 where @zero_ok), else UnsupportedAlign. */
+static int check_align(sd_bus_error *error, uint64_t align, bool zero_ok)
+{
+	char a[SIZE_DESCRIPTION_BUF];
+
+	if ((zero_ok && !align) || align == SZ_4K || align == SZ_2M ||
+	    align == SZ_1G)
+		return 0;
+	return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
+				 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824)%s.",
+				 describe_size(align, a),
+				 zero_ok ? ", or 0 for 2M" : "");
+}
+
+/* 0 for "" or one of @modes (NULL-terminated), else InvalidMode. */
+static int check_mode(sd_bus_error *error, const char *mode,
+		      const char *const *modes, const char *valid)
+{
+	const char *const *p;
+	size_t len;
+
+	if (!*mode)
+		return 0;
+	for (p = modes; *p; p++)
+		if (streq(mode, *p))
+			return 0;
+	len = utf8_prefix_len(mode, QUOTE_MAX);
+	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MODE,
+				 "Unknown mode '%.*s%s': use %s.", (int)len, mode,
+				 mode[len] ? "..." : "", valid);
 }
 
 /* Finishes creates a crash interrupted before anything else is changed. */
@@ -216,20 +251,14 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
 					 "A percentage of %" PRIu32 " is more than 100.",
 					 percent);
-	if (align && align != SZ_4K && align != SZ_2M && align != SZ_1G) {
-		char a[SIZE_DESCRIPTION_BUF];
-
-		return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
-					 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824), or 0 for 2M.",
-					 describe_size(align, a));
-	}
+	r = check_align(error, align, true);
+	if (r < 0)
+		return r;
 	cc->req.align = align;
-	if (*mode && !streq(mode, "devdax") && !streq(mode, "fsdax")) {
-		len = utf8_prefix_len(mode, QUOTE_MAX);
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MODE,
-					 "Unknown mode '%.*s%s': use \"devdax\" or \"fsdax\", or \"\" for devdax.",
-					 (int)len, mode, mode[len] ? "..." : "");
-	}
+	r = check_mode(error, mode, create_modes,
+		       "\"devdax\" or \"fsdax\", or \"\" for devdax");
+	if (r < 0)
+		return r;
 	cc->req.mode = *mode ? mode : NULL;
 	if (*map && daxmap_map_from_name(map, &cc->req.map) < 0) {
 		len = utf8_prefix_len(map, QUOTE_MAX);
@@ -358,7 +387,6 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 		{ "size", "t", &size },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
-	size_t len;
 	int r;
 
 	r = sd_bus_message_read(m, "s", &which);
@@ -370,19 +398,14 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	if (!*which)
 		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
 					"Name the dax device: daxX.Y or /dev/daxX.Y.");
-	if (*mode && !streq(mode, "devdax") && !streq(mode, "system-ram")) {
-		len = utf8_prefix_len(mode, QUOTE_MAX);
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MODE,
-					 "Unknown mode '%.*s%s': use \"devdax\" or \"system-ram\".",
-					 (int)len, mode, mode[len] ? "..." : "");
-	}
-	if (align && align != SZ_4K && align != SZ_2M && align != SZ_1G) {
-		char a[SIZE_DESCRIPTION_BUF];
-
-		return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
-					 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824).",
-					 describe_size(align, a));
-	}
+	r = check_mode(error, mode, device_modes,
+		       "\"devdax\" or \"system-ram\"");
+	if (r < 0)
+		return r;
+	/* 0: not asked for. */
+	r = align ? check_align(error, align, false) : 0;
+	if (r < 0)
+		return r;
 	if (!*mode && !align && !size)
 		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
 					"Nothing to change: give 'mode', 'align' or 'size'.");

@@ -502,6 +502,42 @@ DEFINE_LIST_READER(read_namespaces, "namespaces", struct daxmap_namespace,
 DEFINE_LIST_READER(read_devices, "devices", struct daxmap_device, devices,
 		   read_device)
 
+/*
+ * Parses @document, a schema 1 object: *@ret_root, which the caller puts,
+ * or -EBADMSG (not JSON, not an object), -EPROTONOSUPPORT (another
+ * schema). @what names the document in the log.
+ */
+static int open_document(struct reader *rd, const char *what,
+			 const char *document, json **ret_root)
+{
+	enum json_tokener_error jerr;
+	uint64_t schema;
+	json *root;
+	int r;
+
+	root = json_tokener_parse_verbose(document, &jerr);
+	if (!root) {
+		err(rd->ctx, "%s document: not JSON: %s\n", what,
+		    json_tokener_error_desc(jerr));
+		return -EBADMSG;
+	}
+	if (!json_object_is_type(root, json_type_object))
+		r = bad(rd, "", "not an object");
+	else
+		r = get_u64(rd, root, "schema", false, &schema);
+	if (r >= 0 && schema != DAXMAP_SCHEMA) {
+		err(rd->ctx, "%s document: schema %" PRIu64 ", this libdaxmap reads schema %d\n",
+		    what, schema, DAXMAP_SCHEMA);
+		r = -EPROTONOSUPPORT;
+	}
+	if (r < 0) {
+		json_object_put(root);
+		return r;
+	}
+	*ret_root = root;
+	return 0;
+}
+
 DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 					  const char *document,
 					  struct daxmap_kernel **ret_kernel,
@@ -510,31 +546,12 @@ DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
 	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
-	enum json_tokener_error jerr;
 	json *root, *kernel;
-	uint64_t schema;
 	int r;
 
-	root = json_tokener_parse_verbose(document, &jerr);
-	if (!root) {
-		err(ctx, "status document: not JSON: %s\n",
-		    json_tokener_error_desc(jerr));
-		return -EBADMSG;
-	}
-	if (!json_object_is_type(root, json_type_object)) {
-		r = bad(&rd, "", "not an object");
-		goto out;
-	}
-	r = get_u64(&rd, root, "schema", false, &schema);
+	r = open_document(&rd, "status", document, &root);
 	if (r < 0)
-		goto out;
-	if (schema != DAXMAP_SCHEMA) {
-		err(ctx, "status document: schema %" PRIu64 ", this libdaxmap reads schema %d\n",
-		    schema, DAXMAP_SCHEMA);
-		r = -EPROTONOSUPPORT;
-		goto out;
-	}
-
+		return r;
 	t = daxmap_topology_new();
 	if (!t) {
 		r = -ENOMEM;
@@ -572,30 +589,14 @@ DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
 	static const char *const modes[] = { "devdax", "fsdax", NULL };
 	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
 	struct daxmap_create_plan *p = NULL;
-	enum json_tokener_error jerr;
 	json *root, *o, *memmap, *notes;
 	const char *mode;
-	uint64_t schema;
 	size_t i, n;
 	int r;
 
-	root = json_tokener_parse_verbose(document, &jerr);
-	if (!root) {
-		err(ctx, "plan document: not JSON: %s\n",
-		    json_tokener_error_desc(jerr));
-		return -EBADMSG;
-	}
-	if (!json_object_is_type(root, json_type_object)) {
-		r = bad(&rd, "", "not an object");
-		goto out;
-	}
-	r = get_u64(&rd, root, "schema", false, &schema);
+	r = open_document(&rd, "plan", document, &root);
 	if (r < 0)
-		goto out;
-	if (schema != DAXMAP_SCHEMA) {
-		r = -EPROTONOSUPPORT;
-		goto out;
-	}
+		return r;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		r = -ENOMEM;

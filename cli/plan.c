@@ -217,7 +217,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (!size_arg)
 		return cli_usage_error("plan: missing required option --size (e.g. --size 64G; see '"
 				       PROGRAM " plan --help')");
-	r = size_parse(size_arg, &size, &why);
+	r = daxmap_parse_size(size_arg, &size, &why);
 	if (r < 0)
 		return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
 				       size_arg, why);

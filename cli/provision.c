@@ -108,7 +108,7 @@ static int parse_size_or_percent(const char *arg,
 		req->percent = (unsigned int)pct;
 		return 0;
 	}
-	r = size_parse(arg, &req->size, &why);
+	r = daxmap_parse_size(arg, &req->size, &why);
 	if (r < 0)
 		return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS
 				       " or a percentage such as 50%%",
@@ -468,7 +468,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 				return r;
 			break;
 		case 's':
-			if (size_parse(optarg, &req.size, &why) < 0)
+			if (daxmap_parse_size(optarg, &req.size, &why) < 0)
 				return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
 						       optarg, why);
 			break;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Sizes as people type and read them. CLI-only: the library deals in bytes.
+ * Sizes as people read them. Parsing is the library's (daxmap_parse_size),
+ * which reads configuration files too.
  */
 #ifndef DAXMAPCTL_SIZE_H
 #define DAXMAPCTL_SIZE_H
@@ -14,25 +15,16 @@
 /* Enough for "1023 EiB" and for "18446744073709551615" with a suffix. */
 #define SIZE_BUF 32
 
-/* What size_parse() accepts, for error messages. */
+/* What daxmap_parse_size() accepts, for error messages. */
 #define SIZE_FORMS \
 	"bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
-
-/*
- * Parses "4096", "512M", "1.5G", "2MiB", "16kb": binary K/M/G/T suffixes,
- * case-insensitive, optionally followed by "iB" or "B". A decimal fraction
- * is accepted only when it comes to a whole number of bytes. Zero is
- * refused: nothing has a size of zero. On failure returns -EINVAL or
- * -ERANGE and points @ret_why at the reason.
- */
-int size_parse(const char *s, uint64_t *ret, const char **ret_why);
 
 /* "2.00 GiB", "16.0 MiB", "512 KiB", "0 B": three significant digits. */
 const char *size_format(uint64_t bytes, char buf[static SIZE_BUF]);
 
 /*
  * The exact size in the largest unit that divides it, in a form
- * size_parse() reads back: "2M", "1536M", "4097".
+ * daxmap_parse_size() reads back: "2M", "1536M", "4097".
  */
 const char *size_format_exact(uint64_t bytes, char buf[static SIZE_BUF]);
 

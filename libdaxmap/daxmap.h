@@ -85,6 +85,16 @@ const char *daxmap_tristate_name(enum daxmap_tristate t);
 const char *daxmap_counter_name(enum daxmap_counter c);
 const char *daxmap_source_name(enum daxmap_source s);
 
+/*
+ * Parses a size as people type it: "4096", "512M", "1.5G", "2MiB", "16kb"
+ * (binary K, M, G, T suffixes, any case, optionally followed by "iB" or
+ * "B"). A decimal fraction is accepted only when it comes to whole bytes;
+ * zero and negative sizes are refused. -EINVAL or -ERANGE with @ret_why
+ * pointing at a static reason ("not a size", "too large", ...).
+ */
+int daxmap_parse_size(const char *s, uint64_t *ret_bytes,
+		      const char **ret_why);
+
 /* ------------------------------------------------------- kernel capabilities */
 
 struct daxmap_kernel;
@@ -352,6 +362,147 @@ int daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
  */
 int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report);
 
+/* ------------------------------------------------------------ configuration */
+
+/*
+ * Where the configuration is read: DIR/daxmap.conf, then
+ * DIR/daxmap.conf.d/ *.conf in name order ("/etc/daxmap" for a build with
+ * prefix /usr; DAXMAP_CONFIG_DIR overrides).
+ */
+int daxmap_set_config_dir(struct daxmap_ctx *ctx, const char *dir);
+const char *daxmap_get_config_dir(struct daxmap_ctx *ctx);
+
+struct daxmap_config;
+struct daxmap_config_namespace;
+
+/*
+ * Reads the configuration: [namespace NAME] sections with region or
+ * numa_node, size or percent, align, mode, map and recreate. No files is
+ * an empty configuration. The first mistake rejects all of it: -EINVAL,
+ * and @ret_message (when not NULL) says "FILE:LINE: what is wrong and
+ * what is valid"; -errno when a file cannot be read.
+ */
+int daxmap_config_load(struct daxmap_ctx *ctx, struct daxmap_config **ret,
+		       char **ret_message);
+struct daxmap_config *daxmap_config_ref(struct daxmap_config *c);
+struct daxmap_config *daxmap_config_unref(struct daxmap_config *c);
+const char *daxmap_config_get_dir(struct daxmap_config *c);
+/* The files read, in order; NULL past the end. */
+const char *daxmap_config_get_file(struct daxmap_config *c, int i);
+
+struct daxmap_config_namespace *
+daxmap_config_namespace_get_first(struct daxmap_config *c);
+struct daxmap_config_namespace *
+daxmap_config_namespace_get_next(struct daxmap_config_namespace *n);
+#define daxmap_config_namespace_foreach(c, n)				\
+	for (n = daxmap_config_namespace_get_first(c); n;		\
+	     n = daxmap_config_namespace_get_next(n))
+
+const char *daxmap_config_namespace_get_name(struct daxmap_config_namespace *n);
+const char *daxmap_config_namespace_get_file(struct daxmap_config_namespace *n);
+int daxmap_config_namespace_get_line(struct daxmap_config_namespace *n);
+bool daxmap_config_namespace_get_recreate(struct daxmap_config_namespace *n);
+/* The create request the section describes; its strings are @n's. */
+void daxmap_config_namespace_get_request(struct daxmap_config_namespace *n,
+					 struct daxmap_create_request *ret);
+
+/* How a section compares with the host. */
+enum daxmap_config_state {
+	DAXMAP_CONFIG_OK = 0,		/* the namespace is there, as said */
+	DAXMAP_CONFIG_MISSING,		/* no namespace of that name */
+	DAXMAP_CONFIG_DRIFT,		/* there, but not as said */
+};
+
+/* What an apply did with a section. */
+enum daxmap_apply_outcome {
+	DAXMAP_APPLY_NOTHING = 0,	/* not applied (a status check) */
+	DAXMAP_APPLY_UNCHANGED,		/* as said already */
+	DAXMAP_APPLY_CREATED,
+	DAXMAP_APPLY_RECREATED,		/* drifted, recreate = yes */
+	DAXMAP_APPLY_WOULD_CREATE,	/* dry run */
+	DAXMAP_APPLY_WOULD_RECREATE,	/* dry run */
+	DAXMAP_APPLY_LEFT_DRIFTED,	/* drifted, and not to be recreated */
+	DAXMAP_APPLY_FAILED,
+};
+
+const char *daxmap_config_state_name(enum daxmap_config_state s);
+const char *daxmap_apply_outcome_name(enum daxmap_apply_outcome o);
+
+/* One section held against the host. */
+struct daxmap_config_check;
+
+struct daxmap_config_check *
+daxmap_config_check_get_next(struct daxmap_config_check *c);
+#define daxmap_config_check_foreach(first, c)				\
+	for (c = (first); c; c = daxmap_config_check_get_next(c))
+
+const char *daxmap_config_check_get_name(struct daxmap_config_check *c);
+enum daxmap_config_state
+daxmap_config_check_get_state(struct daxmap_config_check *c);
+/* The namespace of that label name (namespaceX.Y), NULL when missing. */
+const char *daxmap_config_check_get_namespace(struct daxmap_config_check *c);
+int daxmap_config_check_get_num_drifts(struct daxmap_config_check *c);
+/* Drift @i: the key, what the section says and what the host has. */
+int daxmap_config_check_get_drift(struct daxmap_config_check *c, int i,
+				  const char **ret_key, const char **ret_want,
+				  const char **ret_have);
+enum daxmap_apply_outcome
+daxmap_config_check_get_outcome(struct daxmap_config_check *c);
+/* A sentence on what was done or why not; NULL when there is none. */
+const char *daxmap_config_check_get_message(struct daxmap_config_check *c);
+
+/* What an apply did, in counts. */
+struct daxmap_apply_summary {
+	char time[32];		/* UTC, "2026-11-22T16:37:37Z" */
+	bool dry_run;
+	unsigned int unchanged;
+	unsigned int created;	/* or would be, in a dry run */
+	unsigned int recreated;	/* likewise */
+	unsigned int drifted;	/* left as they are */
+	unsigned int failed;
+};
+
+/*
+ * The configuration in a topology scan: the directory, the files read, why
+ * it did not load (NULL when it did), a check per section, and the last
+ * apply that changed the host (-ENOENT when there was none).
+ */
+const char *daxmap_topology_get_config_dir(struct daxmap_topology *t);
+const char *daxmap_topology_get_config_file(struct daxmap_topology *t, int i);
+const char *daxmap_topology_get_config_error(struct daxmap_topology *t);
+struct daxmap_config_check *
+daxmap_topology_get_config_checks(struct daxmap_topology *t);
+int daxmap_topology_get_last_apply(struct daxmap_topology *t,
+				   struct daxmap_apply_summary *ret);
+
+struct daxmap_apply_report;
+
+enum daxmap_apply_flags {
+	DAXMAP_APPLY_DRY_RUN = 1 << 0,	/* decide and say, change nothing */
+};
+
+/*
+ * Brings the host to @cfg: creates what is missing; a namespace that
+ * drifted is left as it is, unless its section says recreate = yes and
+ * daxmap created it, when it is destroyed (never while a process uses it)
+ * and created again. Nothing else is ever destroyed or shrunk. Idempotent:
+ * applied twice, the second does nothing. A real apply is recorded for
+ * status. Returns 0 with the report (whose checks say what failed), or
+ * -errno when it could not start (the host could not be scanned).
+ */
+int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+		 struct daxmap_config *cfg, unsigned int flags,
+		 struct daxmap_apply_report **ret);
+struct daxmap_apply_report *
+daxmap_apply_report_free(struct daxmap_apply_report *r);
+struct daxmap_config_check *
+daxmap_apply_report_get_checks(struct daxmap_apply_report *r);
+void daxmap_apply_report_get_summary(struct daxmap_apply_report *r,
+				     struct daxmap_apply_summary *ret);
+/* The files of the configuration applied; NULL past the end. */
+const char *daxmap_apply_report_get_file(struct daxmap_apply_report *r,
+					 int i);
+
 /* --------------------------------------------------------------------- JSON */
 
 enum daxmap_json_flags {
@@ -410,6 +561,18 @@ int daxmap_create_plan_to_json(struct daxmap_create_plan *p,
 			       unsigned int flags, char **ret_json);
 int daxmap_create_plan_from_json(struct daxmap_ctx *ctx, const char *document,
 				 struct daxmap_create_plan **ret);
+
+/*
+ * Renders an apply report: {"schema": 1, "apply": {"time", "dry_run",
+ * "files": [...], "summary": {...}, "namespaces": [{"name", "state",
+ * "namespace", "managed", "recreate", "drift": [{"key", "want", "have"}],
+ * "outcome", "message"}]}}, as daxmapd's Apply returns it;
+ * daxmap_apply_report_from_json() reads one back.
+ */
+int daxmap_apply_report_to_json(struct daxmap_apply_report *r,
+				unsigned int flags, char **ret_json);
+int daxmap_apply_report_from_json(struct daxmap_ctx *ctx, const char *document,
+				  struct daxmap_apply_report **ret);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "private.h"
+#include "checks.h"
 #include "topology.h"
 
 #define DAXMAP_SCHEMA 1
@@ -454,6 +455,225 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	return read_mappers(rd, mappers, &d->mappers);
 }
 
+/* ---------------------------------------------------------- configuration */
+
+static int read_strv(struct reader *rd, json *o, const char *key,
+		     char ***ret)
+{
+	json *array;
+	size_t i, n;
+	char **strv;
+	int r;
+
+	r = get_member(rd, o, key, json_type_array, false, &array);
+	if (r < 0)
+		return r;
+	n = json_object_array_length(array);
+	strv = calloc(n + 1, sizeof(*strv));
+	if (!strv)
+		return -ENOMEM;
+	*ret = strv;
+	for (i = 0; i < n; i++) {
+		json *v = json_object_array_get_idx(array, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			return bad(rd, key, "holds something that is not a string");
+		strv[i] = strdup(json_object_get_string(v));
+		if (!strv[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_unsigned(struct reader *rd, json *o, const char *key,
+			 unsigned int *ret)
+{
+	uint64_t v;
+	int r;
+
+	r = get_u64(rd, o, key, false, &v);
+	if (r < 0)
+		return r;
+	if (v > UINT32_MAX)
+		return bad(rd, key, "out of range");
+	*ret = (unsigned int)v;
+	return 0;
+}
+
+static int read_summary(struct reader *rd, json *o,
+			struct daxmap_apply_summary *s)
+{
+	const char *time;
+	int r;
+
+	if ((r = get_str(rd, o, "time", false, &time)) < 0 ||
+	    (r = get_bool(rd, o, "dry_run", &s->dry_run)) < 0 ||
+	    (r = read_unsigned(rd, o, "unchanged", &s->unchanged)) < 0 ||
+	    (r = read_unsigned(rd, o, "created", &s->created)) < 0 ||
+	    (r = read_unsigned(rd, o, "recreated", &s->recreated)) < 0 ||
+	    (r = read_unsigned(rd, o, "drifted", &s->drifted)) < 0 ||
+	    (r = read_unsigned(rd, o, "failed", &s->failed)) < 0)
+		return r;
+	if (strlen(time) >= sizeof(s->time))
+		return bad(rd, "time", "too long");
+	strcpy(s->time, time);
+	return 0;
+}
+
+static int enum_from_name(struct reader *rd, const char *key, const char *s,
+			  const char *(*name)(int), int max, int *ret)
+{
+	int i;
+
+	for (i = 0; i <= max; i++)
+		if (strcmp(name(i), s) == 0) {
+			*ret = i;
+			return 0;
+		}
+	return bad(rd, key, "not a known value");
+}
+
+static const char *state_name(int i)
+{
+	return daxmap_config_state_name((enum daxmap_config_state)i);
+}
+
+static const char *outcome_name(int i)
+{
+	return daxmap_apply_outcome_name((enum daxmap_apply_outcome)i);
+}
+
+static int read_drift(struct reader *rd, json *o, struct daxmap_drift *d)
+{
+	const char *key, *want, *have;
+	int r;
+
+	if ((r = get_str(rd, o, "key", false, &key)) < 0 ||
+	    (r = get_str(rd, o, "want", false, &want)) < 0 ||
+	    (r = get_str(rd, o, "have", false, &have)) < 0)
+		return r;
+	d->key = daxmap_drift_key(key);
+	if (!d->key)
+		return bad(rd, "key", "not a key a drift is about");
+	if (strlen(want) >= sizeof(d->want) || strlen(have) >= sizeof(d->have))
+		return bad(rd, "want", "too long");
+	strcpy(d->want, want);
+	strcpy(d->have, have);
+	return 0;
+}
+
+static int read_check(struct reader *rd, json *o, struct daxmap_config_check *c)
+{
+	const char *state, *outcome;
+	json *drifts;
+	int r, v = 0;
+	size_t i, n;
+
+	if ((r = dup_str(rd, o, "name", false, &c->name)) < 0 ||
+	    (r = get_str(rd, o, "state", false, &state)) < 0 ||
+	    (r = dup_str(rd, o, "namespace", true, &c->namespace)) < 0 ||
+	    (r = get_bool(rd, o, "managed", &c->managed)) < 0 ||
+	    (r = get_bool(rd, o, "recreate", &c->recreate)) < 0 ||
+	    (r = get_member(rd, o, "drift", json_type_array, false,
+			    &drifts)) < 0 ||
+	    (r = get_str(rd, o, "outcome", false, &outcome)) < 0 ||
+	    (r = dup_str(rd, o, "message", true, &c->message)) < 0)
+		return r;
+	if ((r = enum_from_name(rd, "state", state, state_name,
+				DAXMAP_CONFIG_DRIFT, &v)) < 0)
+		return r;
+	c->state = (enum daxmap_config_state)v;
+	if ((r = enum_from_name(rd, "outcome", outcome, outcome_name,
+				DAXMAP_APPLY_FAILED, &v)) < 0)
+		return r;
+	c->outcome = (enum daxmap_apply_outcome)v;
+	n = json_object_array_length(drifts);
+	if (n > DAXMAP_MAX_DRIFTS)
+		return bad(rd, "drift", "too many");
+	for (i = 0; i < n; i++) {
+		json *d = json_object_array_get_idx(drifts, i);
+
+		if (!json_object_is_type(d, json_type_object))
+			return bad(rd, "drift", "holds something that is not an object");
+		r = read_drift(rd, d, &c->drifts[c->ndrifts++]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int read_checks(struct reader *rd, json *o,
+		       struct daxmap_config_check **ret)
+{
+	struct daxmap_config_check **tail = ret;
+	const char *where = rd->where;
+	json *array;
+	size_t i, n;
+	int r;
+
+	r = get_member(rd, o, "namespaces", json_type_array, false, &array);
+	if (r < 0)
+		return r;
+	n = json_object_array_length(array);
+	rd->where = "namespaces";
+	for (i = 0; i < n; i++) {
+		json *c = json_object_array_get_idx(array, i);
+
+		rd->index = (int)i;
+		if (!json_object_is_type(c, json_type_object))
+			return bad(rd, "", "not an object");
+		*tail = calloc(1, sizeof(**tail));
+		if (!*tail)
+			return -ENOMEM;
+		r = read_check(rd, c, *tail);
+		if (r < 0)
+			return r;
+		tail = &(*tail)->next;
+	}
+	rd->where = where;
+	rd->index = -1;
+	return 0;
+}
+
+static int read_config_status(struct reader *rd, json *root,
+			      struct daxmap_config_status **ret)
+{
+	struct daxmap_config_status *s;
+	json *o, *last;
+	int r;
+
+	rd->where = "";
+	rd->index = -1;
+	r = get_member(rd, root, "config", json_type_object, false, &o);
+	if (r < 0)
+		return r;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	*ret = s;
+	rd->where = "config";
+	if ((r = dup_str(rd, o, "dir", true, &s->dir)) < 0 ||
+	    (r = read_strv(rd, o, "files", &s->files)) < 0 ||
+	    (r = dup_str(rd, o, "error", true, &s->error)) < 0 ||
+	    (r = read_checks(rd, o, &s->checks)) < 0 ||
+	    (r = get_member(rd, o, "last_apply", json_type_object, true,
+			    &last)) < 0)
+		return r;
+	if (last) {
+		rd->where = "config.last_apply";
+		r = read_summary(rd, last, &s->last_apply);
+		if (r < 0)
+			return r;
+		s->has_last_apply = true;
+	}
+	/* A status of no configuration at all is what a NULL one renders. */
+	if (!s->dir && !s->files[0] && !s->error && !s->checks && !last) {
+		daxmap_config_status_free(s);
+		*ret = NULL;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- document */
 
 /*
@@ -562,6 +782,8 @@ DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 		r = read_namespaces(&rd, root, t);
 	if (r >= 0)
 		r = read_devices(&rd, root, t);
+	if (r >= 0)
+		r = read_config_status(&rd, root, &t->config);
 	if (r < 0)
 		goto out;
 
@@ -647,6 +869,49 @@ DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
 	r = 0;
 out:
 	daxmap_create_plan_free(p);
+	json_object_put(root);
+	return r;
+}
+
+DAXMAP_EXPORT int daxmap_apply_report_from_json(struct daxmap_ctx *ctx,
+						const char *document,
+						struct daxmap_apply_report **ret)
+{
+	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
+	struct daxmap_apply_report *report = NULL;
+	json *root, *o, *summary;
+	const char *time;
+	int r;
+
+	r = open_document(&rd, "apply", document, &root);
+	if (r < 0)
+		return r;
+	report = calloc(1, sizeof(*report));
+	if (!report) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = get_member(&rd, root, "apply", json_type_object, false, &o);
+	if (r < 0)
+		goto out;
+	rd.where = "apply";
+	if ((r = get_str(&rd, o, "time", false, &time)) < 0 ||
+	    (r = get_bool(&rd, o, "dry_run", &report->dry_run)) < 0 ||
+	    (r = read_strv(&rd, o, "files", &report->files)) < 0 ||
+	    /* The counts are the checks': read them for the shape only. */
+	    (r = get_member(&rd, o, "summary", json_type_object, false,
+			    &summary)) < 0 ||
+	    (r = read_checks(&rd, o, &report->checks)) < 0)
+		goto out;
+	if (strlen(time) >= sizeof(report->time)) {
+		r = bad(&rd, "time", "too long");
+		goto out;
+	}
+	strcpy(report->time, time);
+	*ret = TAKE_PTR(report);
+	r = 0;
+out:
+	daxmap_apply_report_free(report);
 	json_object_put(root);
 	return r;
 }

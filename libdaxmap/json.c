@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "private.h"
+#include "topology.h"
 
 #define DAXMAP_SCHEMA 1
 
@@ -396,6 +396,9 @@ static json *totals_to_json(struct daxmap_topology *t, unsigned int flags,
 	return o;
 }
 
+static json *config_status_to_json(const struct daxmap_config_status *s,
+				   bool *ok);
+
 DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 					struct daxmap_topology *t,
 					unsigned int flags, char **ret_json)
@@ -431,6 +434,8 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 		append(devices, device_to_json(d, flags, &ok), &ok);
 
 	add(root, "totals", totals_to_json(t, flags, &ok), &ok);
+	add(root, "config", config_status_to_json(t ? t->config : NULL, &ok),
+	    &ok);
 	if (!ok)
 		return -ENOMEM;
 	return to_string(root, flags, ret_json);
@@ -592,6 +597,116 @@ DAXMAP_EXPORT int daxmap_create_plan_to_json(struct daxmap_create_plan *p,
 	add(o, "notes", notes, &ok);
 	for (i = 0; notes && i < p->nnotes; i++)
 		append(notes, json_object_new_string(p->notes[i]), &ok);
+	if (!ok)
+		return -ENOMEM;
+	return to_string(root, flags, ret_json);
+}
+
+/* ------------------------------------------------------- configuration */
+
+static json *strv_to_json(char *const *strv, bool *ok)
+{
+	json *a = new_array(ok);
+
+	for (; a && strv && *strv; strv++)
+		append(a, json_object_new_string(*strv), ok);
+	return a;
+}
+
+static json *check_to_json(const struct daxmap_config_check *c, bool *ok)
+{
+	json *o = new_object(ok), *drifts;
+	int i;
+
+	if (!o)
+		return NULL;
+	add_str(o, "name", c->name, ok);
+	add_str(o, "state", daxmap_config_state_name(c->state), ok);
+	add_str(o, "namespace", c->namespace, ok);
+	add_bool(o, "managed", c->managed, ok);
+	add_bool(o, "recreate", c->recreate, ok);
+	drifts = new_array(ok);
+	add(o, "drift", drifts, ok);
+	for (i = 0; drifts && i < c->ndrifts; i++) {
+		json *d = new_object(ok);
+
+		if (!d)
+			break;
+		add_str(d, "key", c->drifts[i].key, ok);
+		add_str(d, "want", c->drifts[i].want, ok);
+		add_str(d, "have", c->drifts[i].have, ok);
+		append(drifts, d, ok);
+	}
+	add_str(o, "outcome", daxmap_apply_outcome_name(c->outcome), ok);
+	add_str(o, "message", c->message, ok);
+	return o;
+}
+
+static json *checks_to_json(const struct daxmap_config_check *c, bool *ok)
+{
+	json *a = new_array(ok);
+
+	for (; a && c; c = c->next)
+		append(a, check_to_json(c, ok), ok);
+	return a;
+}
+
+static json *summary_to_json(const struct daxmap_apply_summary *s, bool *ok)
+{
+	json *o = new_object(ok);
+
+	if (!o)
+		return NULL;
+	add_str(o, "time", s->time, ok);
+	add_bool(o, "dry_run", s->dry_run, ok);
+	add_int(o, "unchanged", s->unchanged, ok);
+	add_int(o, "created", s->created, ok);
+	add_int(o, "recreated", s->recreated, ok);
+	add_int(o, "drifted", s->drifted, ok);
+	add_int(o, "failed", s->failed, ok);
+	return o;
+}
+
+/* The "config" of a status: always an object, the same shape. */
+static json *config_status_to_json(const struct daxmap_config_status *s,
+				   bool *ok)
+{
+	json *o = new_object(ok);
+
+	if (!o)
+		return NULL;
+	add_str(o, "dir", s ? s->dir : NULL, ok);
+	add(o, "files", strv_to_json(s ? s->files : NULL, ok), ok);
+	add_str(o, "error", s ? s->error : NULL, ok);
+	add(o, "namespaces", checks_to_json(s ? s->checks : NULL, ok), ok);
+	add(o, "last_apply", s && s->has_last_apply ?
+			     summary_to_json(&s->last_apply, ok) : NULL, ok);
+	return o;
+}
+
+DAXMAP_EXPORT int daxmap_apply_report_to_json(struct daxmap_apply_report *r,
+					      unsigned int flags,
+					      char **ret_json)
+{
+	_cleanup_json_ json *root = NULL;
+	struct daxmap_apply_summary sum;
+	bool ok = true;
+	json *o;
+
+	root = new_object(&ok);
+	if (!root)
+		return -ENOMEM;
+	add_int(root, "schema", DAXMAP_SCHEMA, &ok);
+	o = new_object(&ok);
+	add(root, "apply", o, &ok);
+	if (!o)
+		return -ENOMEM;
+	daxmap_apply_report_get_summary(r, &sum);
+	add_str(o, "time", r->time, &ok);
+	add_bool(o, "dry_run", r->dry_run, &ok);
+	add(o, "files", strv_to_json(r->files, &ok), &ok);
+	add(o, "summary", summary_to_json(&sum, &ok), &ok);
+	add(o, "namespaces", checks_to_json(r->checks, &ok), &ok);
 	if (!ok)
 		return -ENOMEM;
 	return to_string(root, flags, ret_json);

@@ -69,6 +69,10 @@ DAXMAP_EXPORT int daxmap_new(struct daxmap_ctx **ret_ctx)
 		env = secure_getenv("DAXMAP_STATE_DIR");
 		r = daxmap_set_state_dir(ctx, env ? env : DAXMAP_STATE_DIR);
 	}
+	if (r >= 0) {
+		env = secure_getenv("DAXMAP_CONFIG_DIR");
+		r = daxmap_set_config_dir(ctx, env ? env : DAXMAP_CONFIG_DIR);
+	}
 	if (r < 0) {
 		daxmap_unref(ctx);
 		return r;
@@ -91,6 +95,7 @@ DAXMAP_EXPORT struct daxmap_ctx *daxmap_unref(struct daxmap_ctx *ctx)
 		return NULL;
 	free(ctx->root);
 	free(ctx->state_dir);
+	free(ctx->config_dir);
 	free(ctx);
 	return NULL;
 }
@@ -155,8 +160,8 @@ DAXMAP_EXPORT const char *daxmap_get_root(struct daxmap_ctx *ctx)
 	return ctx->root[0] ? ctx->root : "/";
 }
 
-DAXMAP_EXPORT int daxmap_set_state_dir(struct daxmap_ctx *ctx,
-				       const char *dir)
+/* Replaces *@field with a copy of the absolute path @dir. */
+static int set_dir(char **field, const char *dir)
 {
 	char *copy;
 
@@ -165,14 +170,31 @@ DAXMAP_EXPORT int daxmap_set_state_dir(struct daxmap_ctx *ctx,
 	copy = strdup(dir);
 	if (!copy)
 		return -ENOMEM;
-	free(ctx->state_dir);
-	ctx->state_dir = copy;
+	free(*field);
+	*field = copy;
 	return 0;
+}
+
+DAXMAP_EXPORT int daxmap_set_state_dir(struct daxmap_ctx *ctx,
+				       const char *dir)
+{
+	return set_dir(&ctx->state_dir, dir);
 }
 
 DAXMAP_EXPORT const char *daxmap_get_state_dir(struct daxmap_ctx *ctx)
 {
 	return ctx->state_dir;
+}
+
+DAXMAP_EXPORT int daxmap_set_config_dir(struct daxmap_ctx *ctx,
+					const char *dir)
+{
+	return set_dir(&ctx->config_dir, dir);
+}
+
+DAXMAP_EXPORT const char *daxmap_get_config_dir(struct daxmap_ctx *ctx)
+{
+	return ctx->config_dir;
 }
 
 bool daxmap_ctx_is_real_root(struct daxmap_ctx *ctx)

@@ -35,6 +35,7 @@ struct daxmap_ctx {
 	void *userdata;
 	char *root;		/* no trailing slash; "" means the real root */
 	char *state_dir;	/* records of what daxmap created */
+	char *config_dir;	/* daxmap.conf and daxmap.conf.d */
 };
 
 void daxmap_log(struct daxmap_ctx *ctx, int priority, const char *file,

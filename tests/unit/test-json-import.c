@@ -71,6 +71,71 @@ static void round_trip(struct daxmap_ctx *ctx, const char *name,
 	free(doc);
 }
 
+/* The configuration in the 6.12 capture, as its sections were written. */
+static void check_config_612(struct daxmap_topology *t)
+{
+	static const struct {
+		const char *name;
+		enum daxmap_config_state state;
+		const char *drift_key;
+	} want[] = {
+		{ "db0", DAXMAP_CONFIG_OK, NULL },
+		{ "cache0", DAXMAP_CONFIG_DRIFT, "align" },
+		{ "newone", DAXMAP_CONFIG_OK, NULL },
+		{ "huge", DAXMAP_CONFIG_MISSING, NULL },
+		{ "foreign", DAXMAP_CONFIG_DRIFT, "size" },
+	};
+	struct daxmap_apply_summary last;
+	struct daxmap_config_check *c;
+	const char *key, *w, *h;
+	size_t i = 0;
+
+	CHECK(daxmap_topology_get_config_error(t) == NULL);
+	CHECK(daxmap_topology_get_config_file(t, 1) != NULL);
+	CHECK(daxmap_topology_get_config_file(t, 2) == NULL);
+	daxmap_config_check_foreach(daxmap_topology_get_config_checks(t), c) {
+		if (i >= ARRAY_SIZE(want)) {
+			CHECK(!"no more sections than the capture has");
+			break;
+		}
+		CHECK_STR(daxmap_config_check_get_name(c), want[i].name);
+		CHECK(daxmap_config_check_get_state(c) == want[i].state);
+		if (want[i].drift_key)
+			CHECK(daxmap_config_check_get_drift(c, 0, &key, &w, &h)
+			      == 0 && strcmp(key, want[i].drift_key) == 0);
+		else
+			CHECK(daxmap_config_check_get_num_drifts(c) == 0);
+		i++;
+	}
+	CHECK(i == ARRAY_SIZE(want));
+	CHECK(daxmap_topology_get_last_apply(t, &last) == 0);
+	CHECK(last.created == 1 && last.failed == 1 && last.drifted == 2 &&
+	      last.unchanged == 1 && !last.dry_run);
+}
+
+/* An apply report comes back the same, and says what the apply did. */
+static void check_apply_report(struct daxmap_ctx *ctx)
+{
+	struct daxmap_apply_report *report = NULL;
+	struct daxmap_apply_summary sum;
+	char *doc = slurp("6.12-apply-report.json"), *again = NULL;
+
+	if (!doc)
+		return;
+	strip_newline(doc);
+	CHECK(daxmap_apply_report_from_json(ctx, doc, &report) == 0);
+	if (report) {
+		CHECK(daxmap_apply_report_to_json(report, DAXMAP_JSON_PRETTY,
+						  &again) == 0);
+		CHECK_STR(again, doc);
+		daxmap_apply_report_get_summary(report, &sum);
+		CHECK(sum.created == 1 && sum.failed == 1 && !sum.dry_run);
+	}
+	free(again);
+	daxmap_apply_report_free(report);
+	free(doc);
+}
+
 /* What the handles say, beyond coming back the same. */
 static void check_busy_612(struct daxmap_ctx *ctx)
 {
@@ -93,7 +158,7 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 	      DAXMAP_COUNTER_DEDUP_DATA);
 	/* The document's counter, not this host's /proc/vmstat. */
 	CHECK(daxmap_kernel_read_memmap_pages(k, &pages) == 0);
-	CHECK_U64(pages, 19974);
+	CHECK_U64(pages, 20998);
 
 	daxmap_device_foreach(t, d) {
 		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
@@ -108,7 +173,8 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 	CHECK(mapped == 1);
 	CHECK(system_ram == 1);
 	/* Every device daxmap created was measured; ndctl's was not. */
-	CHECK(measured == 5);
+	CHECK(measured == 6);
+	check_config_612(t);
 
 	daxmap_topology_unref(t);
 	daxmap_kernel_unref(k);
@@ -214,6 +280,11 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		{ "devices.0.memmap_sources", "[]" },
 		{ "devices.0.mappers", "[1]" },
 		{ "devices.1.mappers", "[{\"pid\": 1}]" },
+		{ "config", NULL },
+		{ "config.files", "[3]" },
+		{ "config.namespaces.0.state", "\"fine\"" },
+		{ "config.namespaces.1.drift", "[{\"key\": \"colour\", \"want\": \"a\", \"have\": \"b\"}]" },
+		{ "config.last_apply", "{\"time\": \"now\"}" },
 	};
 	char *doc = slurp("6.12-busy.json");
 	size_t i;
@@ -229,7 +300,7 @@ static void check_refusals(struct daxmap_ctx *ctx)
 
 	/* Keys a later version adds are no reason to refuse. */
 	{
-		char *more = mutate(doc, "config", "{\"files\": []}");
+		char *more = mutate(doc, "firmware", "{\"files\": []}");
 
 		refused(ctx, more, 0, "an added key");
 		free(more);
@@ -326,6 +397,7 @@ int main(void)
 	check_no_counter_61(ctx);
 	check_refusals(ctx);
 	check_plan(ctx);
+	check_apply_report(ctx);
 
 	daxmap_unref(ctx);
 	return test_summary("json-import");

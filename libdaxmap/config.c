@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The declarative configuration: DIR/daxmap.conf, then DIR/daxmap.conf.d/
+ * *.conf in name order, INI files (parsed with libinih) whose
+ * [namespace NAME] sections name the namespaces a host should have.
+ *
+ * All or nothing: the first mistake (a syntax error, an unknown section or
+ * key, a bad value, a section given twice, a key missing) rejects the whole
+ * configuration with one message naming the file, the line and the key,
+ * so that a caller keeps acting on the last good one.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "checks.h"
+
+#define NAME_MAX_LEN 63
+#define SECTION_PREFIX "namespace "
+
+struct daxmap_config_namespace {
+	struct daxmap_config_namespace *next;
+	char *name;
+	char *file;
+	int line;		/* of the [namespace NAME] line */
+	char *region;
+	int numa_node;		/* -1: any */
+	uint64_t size;
+	unsigned int percent;
+	uint64_t align;
+	const char *mode;	/* NULL: devdax; else static */
+	enum daxmap_map map;
+	bool recreate;
+};
+
+struct daxmap_config {
+	int refcount;
+	char *dir;
+	char **files;		/* NULL-terminated */
+	struct daxmap_config_namespace *namespaces;
+};
+
+/* What the parse of one file needs to know as it goes. */
+struct parse {
+	const char *file;
+	FILE *f;
+	int line;			/* counted by read_line() */
+	/* The section being read, NULL in none or an ignored one. */
+	struct daxmap_config_namespace *current;
+	struct daxmap_config_namespace **tail;
+	struct daxmap_config *config;
+	char *error;			/* the first mistake, "file:line: ..." */
+	int error_line;
+};
+
+static void namespace_free(struct daxmap_config_namespace *n)
+{
+	free(n->name);
+	free(n->file);
+	free(n->region);
+	free(n);
+}
+
+static void config_free(struct daxmap_config *c)
+{
+	while (c->namespaces) {
+		struct daxmap_config_namespace *next = c->namespaces->next;
+
+		namespace_free(c->namespaces);
+		c->namespaces = next;
+	}
+	daxmap_strv_free(c->files);
+	free(c->dir);
+	free(c);
+}
+
+static int fail(struct parse *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Keeps the first mistake; returns 0, which tells libinih so. */
+static int fail(struct parse *p, const char *fmt, ...)
+{
+	_cleanup_free_ char *what = NULL;
+	va_list args;
+	int r;
+
+	if (p->error)
+		return 0;
+	va_start(args, fmt);
+	r = vasprintf(&what, fmt, args);
+	va_end(args);
+	if (r < 0) {
+		what = NULL;
+		return 0;
+	}
+	if (asprintf(&p->error, "%s:%d: %s", p->file, p->line, what) < 0)
+		p->error = NULL;
+	p->error_line = p->line;
+	return 0;
+}
+
+static struct daxmap_config_namespace *find(struct daxmap_config *c,
+					    const char *name)
+{
+	struct daxmap_config_namespace *n;
+
+	for (n = c->namespaces; n; n = n->next)
+		if (strcmp(n->name, name) == 0)
+			return n;
+	return NULL;
+}
+
+/*
+ * A section header, seen by the line reader: libinih calls the handler
+ * only for keys, so a section with none would otherwise go unnoticed.
+ */
+static int begin_section(struct parse *p, const char *header)
+{
+	struct daxmap_config_namespace *n, *seen;
+	_cleanup_free_ char *name = NULL;
+	const char *end = strchr(header, ']');
+
+	p->current = NULL;
+	if (!end)
+		return 0;	/* libinih reports the syntax error */
+	name = strndup(header, (size_t)(end - header));
+	if (!name)
+		return -ENOMEM;
+	if (strncmp(name, SECTION_PREFIX, strlen(SECTION_PREFIX)) != 0)
+		return fail(p, "unknown section [%s]: sections are [namespace NAME]",
+			    name);
+	memmove(name, name + strlen(SECTION_PREFIX),
+		strlen(name) - strlen(SECTION_PREFIX) + 1);
+	if (!*name || strchr(name, ' '))
+		return fail(p, "[namespace %s]: the name is one word, the namespace's label name",
+			    name);
+	if (strlen(name) > NAME_MAX_LEN)
+		return fail(p, "[namespace %.20s...]: the name is %zu bytes long; a namespace label holds at most %d",
+			    name, strlen(name), NAME_MAX_LEN);
+	seen = find(p->config, name);
+	if (seen)
+		return fail(p, "[namespace %s] again: it is first at %s:%d",
+			    name, seen->file, seen->line);
+
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->name = TAKE_PTR(name);
+	n->file = strdup(p->file);
+	n->line = p->line;
+	n->numa_node = -1;
+	*p->tail = n;
+	p->tail = &n->next;
+	if (!n->file)
+		return -ENOMEM;
+	p->current = n;
+	return 0;
+}
+
+/* libinih's reader: fgets, counting lines and noticing section headers. */
+static char *read_line(char *buf, int size, void *userdata)
+{
+	struct parse *p = userdata;
+	const char *s;
+
+	if (!fgets(buf, size, p->f))
+		return NULL;
+	p->line++;
+	s = buf + strspn(buf, " \t");
+	if (*s == '[' && begin_section(p, s + 1) < 0)
+		fail(p, "out of memory");
+	return buf;
+}
+
+static int parse_bool(const char *v, bool *ret)
+{
+	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") ||
+	    !strcmp(v, "1") || !strcasecmp(v, "on"))
+		*ret = true;
+	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
+		 !strcmp(v, "0") || !strcasecmp(v, "off"))
+		*ret = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int set_key(struct parse *p, struct daxmap_config_namespace *n,
+		   const char *key, const char *value)
+{
+	const char *why;
+	char *end;
+	long l;
+
+	if (!strcmp(key, "region")) {
+		if (!*value)
+			return fail(p, "region: empty; name a region (region0)");
+		free(n->region);
+		n->region = strdup(value);
+		return n->region ? 1 : fail(p, "out of memory");
+	}
+	if (!strcmp(key, "numa_node")) {
+		l = strtol(value, &end, 10);
+		if (end == value || *end || l < 0 || l > 65535)
+			return fail(p, "numa_node: '%s' is not a NUMA node number",
+				    value);
+		n->numa_node = (int)l;
+		return 1;
+	}
+	if (!strcmp(key, "size")) {
+		if (daxmap_parse_size(value, &n->size, &why) < 0)
+			return fail(p, "size: '%s': %s; use bytes or a number with a K, M, G or T suffix (64G)",
+				    value, why);
+		return 1;
+	}
+	if (!strcmp(key, "percent")) {
+		l = strtol(value, &end, 10);
+		if (end == value || (*end && strcmp(end, "%")) || l < 1 ||
+		    l > 100)
+			return fail(p, "percent: '%s': a whole number from 1 to 100 (of the region's largest free extent)",
+				    value);
+		n->percent = (unsigned int)l;
+		return 1;
+	}
+	if (!strcmp(key, "align")) {
+		uint64_t a = 0;
+
+		if (daxmap_parse_size(value, &a, &why) < 0 ||
+		    (a != SZ_4K && a != SZ_2M && a != SZ_1G))
+			return fail(p, "align: '%s': one of 4K, 2M, 1G", value);
+		n->align = a;
+		return 1;
+	}
+	if (!strcmp(key, "mode")) {
+		if (!strcmp(value, "devdax"))
+			n->mode = "devdax";
+		else if (!strcmp(value, "fsdax"))
+			n->mode = "fsdax";
+		else
+			return fail(p, "mode: '%s': devdax or fsdax", value);
+		return 1;
+	}
+	if (!strcmp(key, "map")) {
+		if (daxmap_map_from_name(value, &n->map) < 0)
+			return fail(p, "map: '%s': mem (the memmap in RAM) or dev (on the device)",
+				    value);
+		return 1;
+	}
+	if (!strcmp(key, "recreate")) {
+		if (parse_bool(value, &n->recreate) < 0)
+			return fail(p, "recreate: '%s': yes or no", value);
+		return 1;
+	}
+	return fail(p, "unknown key '%s': the keys are region, numa_node, size, percent, align, mode, map, recreate",
+		    key);
+}
+
+static int on_key(void *userdata, const char *section, const char *key,
+		  const char *value)
+{
+	struct parse *p = userdata;
+
+	if (p->error)
+		return 0;
+	if (!*section)
+		return fail(p, "'%s' outside a section: keys go in a [namespace NAME] section",
+			    key);
+	/* An unknown section was reported where it started. */
+	if (!p->current)
+		return 0;
+	return set_key(p, p->current, key, value);
+}
+
+/* What a section must say, checked once it is read. */
+static int check_section(struct parse *p, struct daxmap_config_namespace *n)
+{
+	/* Report it at the section's line. */
+	p->line = n->line;
+	if (!n->size && !n->percent)
+		return fail(p, "[namespace %s]: give size or percent", n->name);
+	if (n->size && n->percent)
+		return fail(p, "[namespace %s]: size and percent exclude each other",
+			    n->name);
+	if (n->region && n->numa_node >= 0)
+		return fail(p, "[namespace %s]: region and numa_node exclude each other",
+			    n->name);
+	if (n->align && n->size && n->size % n->align)
+		return fail(p, "[namespace %s]: size is not a multiple of align",
+			    n->name);
+	return 1;
+}
+
+static int parse_file(struct daxmap_config *c, const char *file,
+		      char **ret_message)
+{
+	struct daxmap_config_namespace **first_new = NULL, *n;
+	struct parse p = { .file = file, .config = c };
+	_cleanup_fclose_ FILE *f = NULL;
+	int r;
+
+	f = fopen(file, "re");
+	if (!f)
+		return daxmap_set_message(ret_message, -errno,
+					  "%s: cannot read it: %s", file,
+					  strerror(errno));
+	p.f = f;
+	for (p.tail = &c->namespaces; *p.tail; p.tail = &(*p.tail)->next)
+		;
+	first_new = p.tail;
+
+	r = ini_parse_stream(read_line, &p, on_key, &p);
+	if (r == -2)
+		return -ENOMEM;
+	if (!p.error && r > 0) {
+		p.line = r;
+		fail(&p, "not a [section], a key = value line or a comment");
+	}
+	for (n = *first_new; !p.error && n; n = n->next)
+		check_section(&p, n);
+	if (p.error) {
+		r = daxmap_set_message(ret_message, -EINVAL, "%s", p.error);
+		free(p.error);
+		return r;
+	}
+	return 0;
+}
+
+static int conf_d_filter(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && len > 5 &&
+	       strcmp(d->d_name + len - 5, ".conf") == 0;
+}
+
+/* The files to read, in order: daxmap.conf, then conf.d by name. */
+static int list_files(const char *dir, char ***ret)
+{
+	_cleanup_free_ char *main_file = NULL, *conf_d = NULL;
+	struct dirent **entries = NULL;
+	char **files;
+	size_t n = 0;
+	int i, count;
+
+	if (asprintf(&main_file, "%s/daxmap.conf", dir) < 0 ||
+	    asprintf(&conf_d, "%s/daxmap.conf.d", dir) < 0)
+		return -ENOMEM;
+	count = scandir(conf_d, &entries, conf_d_filter, alphasort);
+	if (count < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -errno;
+		count = 0;
+	}
+	files = calloc((size_t)count + 2, sizeof(*files));
+	if (!files)
+		goto oom;
+	if (access(main_file, F_OK) == 0)
+		files[n++] = TAKE_PTR(main_file);
+	for (i = 0; i < count; i++)
+		if (asprintf(&files[n++], "%s/%s", conf_d,
+			     entries[i]->d_name) < 0) {
+			files[--n] = NULL;
+			goto oom;
+		}
+	for (i = 0; i < count; i++)
+		free(entries[i]);
+	free(entries);
+	*ret = files;
+	return 0;
+oom:
+	for (i = 0; i < count; i++)
+		free(entries[i]);
+	free(entries);
+	daxmap_strv_free(files);
+	return -ENOMEM;
+}
+
+DAXMAP_EXPORT int daxmap_config_load(struct daxmap_ctx *ctx,
+				     struct daxmap_config **ret,
+				     char **ret_message)
+{
+	struct daxmap_config *c;
+	char **f;
+	int r;
+
+	if (ret_message)
+		*ret_message = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->refcount = 1;
+	c->dir = strdup(ctx->config_dir);
+	if (!c->dir) {
+		config_free(c);
+		return -ENOMEM;
+	}
+	r = list_files(c->dir, &c->files);
+	if (r < 0) {
+		config_free(c);
+		return daxmap_set_message(ret_message, r,
+					  "%s: cannot list it: %s", c->dir,
+					  strerror(-r));
+	}
+	for (f = c->files; *f; f++) {
+		r = parse_file(c, *f, ret_message);
+		if (r < 0) {
+			config_free(c);
+			return r;
+		}
+	}
+	dbg(ctx, "configuration in %s: %zu files\n", c->dir,
+	    (size_t)(f - c->files));
+	*ret = c;
+	return 0;
+}
+
+DAXMAP_EXPORT struct daxmap_config *daxmap_config_ref(struct daxmap_config *c)
+{
+	if (c)
+		c->refcount++;
+	return c;
+}
+
+DAXMAP_EXPORT struct daxmap_config *
+daxmap_config_unref(struct daxmap_config *c)
+{
+	if (c && --c->refcount == 0)
+		config_free(c);
+	return NULL;
+}
+
+DAXMAP_EXPORT const char *daxmap_config_get_dir(struct daxmap_config *c)
+{
+	return c->dir;
+}
+
+char *const *daxmap_config_get_files(struct daxmap_config *c)
+{
+	return c->files;
+}
+
+DAXMAP_EXPORT const char *daxmap_config_get_file(struct daxmap_config *c,
+						 int i)
+{
+	return daxmap_strv_at(c->files, i);
+}
+
+DAXMAP_EXPORT struct daxmap_config_namespace *
+daxmap_config_namespace_get_first(struct daxmap_config *c)
+{
+	return c->namespaces;
+}
+
+DAXMAP_EXPORT struct daxmap_config_namespace *
+daxmap_config_namespace_get_next(struct daxmap_config_namespace *n)
+{
+	return n->next;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_config_namespace_get_name(struct daxmap_config_namespace *n)
+{
+	return n->name;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_config_namespace_get_file(struct daxmap_config_namespace *n)
+{
+	return n->file;
+}
+
+DAXMAP_EXPORT int
+daxmap_config_namespace_get_line(struct daxmap_config_namespace *n)
+{
+	return n->line;
+}
+
+DAXMAP_EXPORT bool
+daxmap_config_namespace_get_recreate(struct daxmap_config_namespace *n)
+{
+	return n->recreate;
+}
+
+DAXMAP_EXPORT void
+daxmap_config_namespace_get_request(struct daxmap_config_namespace *n,
+				    struct daxmap_create_request *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->region = n->region;
+	ret->numa_node = n->numa_node;
+	ret->size = n->size;
+	ret->percent = n->percent;
+	ret->align = n->align;
+	ret->mode = n->mode;
+	ret->map = n->map;
+	ret->name = n->name;
+}

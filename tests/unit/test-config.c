@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The configuration: what daxmap.conf and daxmap.conf.d/ *.conf say, in
+ * which order; every kind of mistake refused with the file, the line and
+ * what is valid; and the sections held against a host (a status document
+ * captured on 6.12 in the VM bed): ok, missing, or drifted in each key.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checks.h"
+#include "test.h"
+
+static char dir[] = "/tmp/daxmap-test-config.XXXXXX";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		CHECK(!"fixture file written");
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static void clear_dir(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'/* && mkdir '%s/daxmap.conf.d'",
+		 dir, dir);
+	CHECK(system(cmd) == 0);
+}
+
+/* Loads @text as daxmap.conf; the message (or NULL), freed by the caller. */
+static int load(struct daxmap_ctx *ctx, const char *text,
+		struct daxmap_config **ret, char **ret_message)
+{
+	clear_dir();
+	write_file("daxmap.conf", text);
+	return daxmap_config_load(ctx, ret, ret_message);
+}
+
+static void check_refused(struct daxmap_ctx *ctx, const char *text,
+			  int line, const char *words)
+{
+	struct daxmap_config *cfg = NULL;
+	char *message = NULL, want[128];
+	int r = load(ctx, text, &cfg, &message);
+
+	snprintf(want, sizeof(want), "%s/daxmap.conf:%d: ", dir, line);
+	if (r != -EINVAL || !message || strncmp(message, want, strlen(want)) ||
+	    !strstr(message, words)) {
+		fprintf(stderr, "for:\n%s\ngot %d, '%s'; want line %d and '%s'\n",
+			text, r, message ? message : "(none)", line, words);
+		CHECK(!"refused at the right line, saying why");
+	}
+	daxmap_config_unref(cfg);
+	free(message);
+}
+
+static void check_refusals(struct daxmap_ctx *ctx)
+{
+	check_refused(ctx, "[namespace db0]\nsize = 1G\ncolour = blue\n", 3,
+		      "unknown key 'colour': the keys are region, numa_node");
+	check_refused(ctx, "# a comment\n[region0]\nsize = 1G\n", 2,
+		      "unknown section [region0]: sections are [namespace NAME]");
+	check_refused(ctx, "[namespace db0]\nsize = 12Q\n", 2,
+		      "size: '12Q': not a size");
+	check_refused(ctx, "[namespace db0]\nsize = -1G\n", 2,
+		      "size: '-1G': negative");
+	check_refused(ctx, "[namespace db0]\nsize = 3G\nalign = 3M\n", 3,
+		      "align: '3M': one of 4K, 2M, 1G");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nmode = sector\n", 3,
+		      "mode: 'sector': devdax or fsdax");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nmap = disk\n", 3,
+		      "map: 'disk': mem (the memmap in RAM) or dev");
+	check_refused(ctx, "[namespace db0]\npercent = 150\n", 2,
+		      "percent: '150': a whole number from 1 to 100");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nrecreate = maybe\n", 3,
+		      "recreate: 'maybe': yes or no");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nnuma_node = two\n", 3,
+		      "numa_node: 'two' is not a NUMA node number");
+	check_refused(ctx, "size = 1G\n", 1,
+		      "'size' outside a section");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nthis is not ini\n", 3,
+		      "not a [section], a key = value line or a comment");
+	check_refused(ctx, "\n\n[namespace db0]\nalign = 2M\n", 3,
+		      "[namespace db0]: give size or percent");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\npercent = 5\n", 1,
+		      "size and percent exclude each other");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nregion = region0\n"
+		      "numa_node = 0\n", 1,
+		      "region and numa_node exclude each other");
+	check_refused(ctx, "[namespace db0]\nsize = 3M\nalign = 2M\n", 1,
+		      "size is not a multiple of align");
+	check_refused(ctx, "[namespace a b]\nsize = 1G\n", 1,
+		      "the name is one word");
+	check_refused(ctx, "[namespace "
+		      "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn]\n"
+		      "size = 1G\n", 1, "a namespace label holds at most 63");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\n[namespace db0]\n"
+		      "size = 2G\n", 3, "[namespace db0] again: it is first at");
+}
+
+/* daxmap.conf first, then conf.d by name; other files passed over. */
+static void check_order(struct daxmap_ctx *ctx)
+{
+	struct daxmap_create_request req;
+	struct daxmap_config_namespace *n;
+	struct daxmap_config *cfg = NULL;
+	char *message = NULL, path[512];
+	const char *names[4];
+	int i = 0;
+
+	clear_dir();
+	write_file("daxmap.conf", "; the host's namespaces\n"
+		   "[namespace db0]\nsize = 64G\nalign = 1G\nmap = mem\n"
+		   "region = region1\n");
+	write_file("daxmap.conf.d/20-cache.conf",
+		   "[namespace cache0]\npercent = 50%\nnuma_node = 1\n"
+		   "mode = fsdax\nrecreate = yes\n");
+	write_file("daxmap.conf.d/10-logs.conf",
+		   "[namespace logs]\nsize = 1.5G\nmap = dev\n");
+	write_file("daxmap.conf.d/README", "[not read]\n");
+	write_file("daxmap.conf.d/.hidden.conf", "[not read]\n");
+	CHECK(daxmap_config_load(ctx, &cfg, &message) == 0);
+	if (message)
+		fprintf(stderr, "%s\n", message);
+	if (!cfg)
+		return;
+	daxmap_config_namespace_foreach(cfg, n)
+		if (i < 4)
+			names[i++] = daxmap_config_namespace_get_name(n);
+	CHECK(i == 3);
+	CHECK_STR(names[0], "db0");
+	CHECK_STR(names[1], "logs");
+	CHECK_STR(names[2], "cache0");
+	snprintf(path, sizeof(path), "%s/daxmap.conf.d/10-logs.conf", dir);
+	CHECK_STR(daxmap_config_get_file(cfg, 1), path);
+	CHECK(daxmap_config_get_file(cfg, 3) == NULL);
+
+	n = daxmap_config_namespace_get_first(cfg);
+	CHECK(daxmap_config_namespace_get_line(n) == 2);
+	daxmap_config_namespace_get_request(n, &req);
+	CHECK_U64(req.size, UINT64_C(64) << 30);
+	CHECK_U64(req.align, UINT64_C(1) << 30);
+	CHECK(req.map == DAXMAP_MAP_MEM && req.numa_node == -1);
+	CHECK_STR(req.region, "region1");
+	CHECK(!daxmap_config_namespace_get_recreate(n));
+	n = daxmap_config_namespace_get_next(n);
+	daxmap_config_namespace_get_request(n, &req);
+	CHECK_U64(req.size, UINT64_C(3) << 29);
+	CHECK(req.map == DAXMAP_MAP_DEV && !req.mode);
+	n = daxmap_config_namespace_get_next(n);
+	daxmap_config_namespace_get_request(n, &req);
+	CHECK(req.percent == 50 && req.numa_node == 1 && !req.size);
+	CHECK_STR(req.mode, "fsdax");
+	CHECK(daxmap_config_namespace_get_recreate(n));
+	daxmap_config_unref(cfg);
+
+	/* A section given again in another file names both places. */
+	write_file("daxmap.conf.d/30-again.conf", "\n[namespace db0]\nsize = 1G\n");
+	message = NULL;
+	CHECK(daxmap_config_load(ctx, &cfg, &message) == -EINVAL);
+	CHECK(message && strstr(message, "30-again.conf:2: [namespace db0] again: it is first at") &&
+	      strstr(message, "/daxmap.conf:2"));
+	free(message);
+
+	/* No files at all: an empty configuration, not an error. */
+	clear_dir();
+	CHECK(daxmap_config_load(ctx, &cfg, NULL) == 0);
+	CHECK(cfg && !daxmap_config_get_file(cfg, 0) &&
+	      !daxmap_config_namespace_get_first(cfg));
+	daxmap_config_unref(cfg);
+}
+
+static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
+{
+	struct daxmap_topology *t = NULL;
+	struct daxmap_kernel *k = NULL;
+	char path[512], *doc = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), FIXTURE_DIR "/status/6.12-busy.json");
+	f = fopen(path, "r");
+	if (!f || getdelim(&doc, &len, '\0', f) < 0) {
+		CHECK(!"the 6.12 capture is readable");
+	} else {
+		CHECK(daxmap_status_from_json(ctx, doc, &k, &t) == 0);
+	}
+	if (f)
+		fclose(f);
+	free(doc);
+	daxmap_kernel_unref(k);
+	return t;
+}
+
+/* Each section of @text against the 6.12 capture: state and drift keys. */
+static void check_planner(struct daxmap_ctx *ctx)
+{
+	static const struct {
+		const char *name;
+		enum daxmap_config_state state;
+		const char *drifts;	/* keys, comma-separated */
+		bool managed;
+	} want[] = {
+		{ "db0", DAXMAP_CONFIG_OK, "", true },
+		{ "cache0", DAXMAP_CONFIG_DRIFT, "align", true },
+		{ "small4k", DAXMAP_CONFIG_DRIFT, "size,align,map", true },
+		{ "fs0", DAXMAP_CONFIG_DRIFT, "mode", true },
+		{ "foreign", DAXMAP_CONFIG_DRIFT, "size", false },
+		{ "ondev", DAXMAP_CONFIG_DRIFT, "region", true },
+		{ "nowhere", DAXMAP_CONFIG_MISSING, "", false },
+		{ "newone", DAXMAP_CONFIG_OK, "", true },
+	};
+	struct daxmap_topology *t = host_612(ctx);
+	struct daxmap_config_namespace *n;
+	struct daxmap_config *cfg = NULL;
+	size_t i = 0;
+
+	CHECK(load(ctx,
+		   "[namespace db0]\nsize = 2G\nalign = 2M\nmap = mem\n"
+		   "[namespace cache0]\nsize = 3G\nalign = 2M\n"
+		   "[namespace small4k]\nsize = 2G\nalign = 2M\nmap = mem\n"
+		   "[namespace fs0]\nsize = 1G\n"
+		   "[namespace foreign]\nsize = 1G\nrecreate = yes\n"
+		   "[namespace ondev]\nsize = 1G\nregion = region1\n"
+		   "[namespace nowhere]\npercent = 10\n"
+		   /* A percentage is of free space that has changed since. */
+		   "[namespace newone]\npercent = 90\n",
+		   &cfg, NULL) == 0);
+	if (!t || !cfg)
+		goto out;
+	daxmap_config_namespace_foreach(cfg, n) {
+		struct daxmap_config_check *c = NULL;
+		const char *key, *w, *h;
+		char keys[64] = "";
+		int j;
+
+		CHECK(daxmap_config_check_new(n, t, &c) == 0);
+		if (!c)
+			break;
+		for (j = 0; daxmap_config_check_get_drift(c, j, &key, &w, &h) == 0;
+		     j++)
+			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys),
+				 "%s%s", j ? "," : "", key);
+		CHECK_STR(daxmap_config_check_get_name(c), want[i].name);
+		CHECK(daxmap_config_check_get_state(c) == want[i].state);
+		CHECK_STR(keys, want[i].drifts);
+		CHECK(c->managed == want[i].managed);
+		CHECK((daxmap_config_check_get_namespace(c) == NULL) ==
+		      (want[i].state == DAXMAP_CONFIG_MISSING));
+		if (i == 1) {
+			/* What the section says, and what the host has. */
+			CHECK_STR(w, "2M");
+			CHECK_STR(h, "1G");
+		}
+		daxmap_config_checks_free(c);
+		i++;
+	}
+	CHECK(i == ARRAY_SIZE(want));
+out:
+	daxmap_config_unref(cfg);
+	daxmap_topology_unref(t);
+}
+
+static void check_sizes(void)
+{
+	static const struct {
+		const char *text;
+		uint64_t bytes;	/* 0: refused */
+	} sizes[] = {
+		{ "4096", 4096 }, { "512M", UINT64_C(512) << 20 },
+		{ "1.5G", UINT64_C(3) << 29 }, { "2MiB", UINT64_C(2) << 20 },
+		{ "16kb", UINT64_C(16) << 10 }, { "1T", UINT64_C(1) << 40 },
+		{ "0", 0 }, { "-1G", 0 }, { "12Q", 0 }, { "1.5.3G", 0 },
+		{ "0.3K", 0 }, { "", 0 }, { "99999999999T", 0 },
+	};
+	const char *why;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		int r = daxmap_parse_size(sizes[i].text, &v, &why);
+
+		if (sizes[i].bytes)
+			CHECK(r == 0 && v == sizes[i].bytes);
+		else
+			CHECK(r < 0 && why && *why);
+	}
+}
+
+int main(void)
+{
+	struct daxmap_ctx *ctx;
+	char cmd[600];
+
+	if (!mkdtemp(dir) || daxmap_new(&ctx) < 0)
+		return 1;
+	daxmap_set_log_priority(ctx, 0);
+	CHECK(daxmap_set_config_dir(ctx, dir) == 0);
+	CHECK(daxmap_set_config_dir(ctx, "relative") == -EINVAL);
+
+	check_sizes();
+	check_refusals(ctx);
+	check_order(ctx);
+	check_planner(ctx);
+
+	daxmap_unref(ctx);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	return test_summary("config");
+}

@@ -299,6 +299,35 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 	return 0;
 }
 
+int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
+		     bool dry_run, struct daxmap_apply_report **ret)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	const char *json;
+	int r;
+
+	r = new_call(d, "Apply", &m);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sv}");
+	if (r >= 0 && dry_run)
+		r = sd_bus_message_append(m, "{sv}", "dry_run", "b", true);
+	if (r >= 0)
+		r = close_options(d, m);
+	if (r < 0)
+		return cli_error(r, "cannot ask daxmapd to apply the configuration");
+	r = sd_bus_call(d->bus, m, 0, &error, &reply);
+	if (r < 0)
+		return daemon_error("apply", &error, r);
+	r = sd_bus_message_read(reply, "s", &json);
+	if (r < 0)
+		return cli_error(r, "cannot read daxmapd's answer");
+	r = daxmap_apply_report_from_json(ctx, json, ret);
+	if (r < 0)
+		return cli_error(r, "cannot read daxmapd's report");
+	return 0;
+}
+
 #else /* !HAVE_SD_BUS: built without libsystemd, the library only. */
 
 struct cli_daemon {
@@ -338,6 +367,12 @@ int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
 
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req)
+{
+	return cli_error(-EOPNOTSUPP, "daxmapd");
+}
+
+int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
+		     bool dry_run, struct daxmap_apply_report **ret)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }

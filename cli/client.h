@@ -65,5 +65,7 @@ int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
 		       char **ret_namespace);
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req);
+int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
+		     bool dry_run, struct daxmap_apply_report **ret);
 
 #endif /* DAXMAPCTL_CLIENT_H */

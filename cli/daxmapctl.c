@@ -31,11 +31,12 @@ static const struct command commands[] = {
 	{ "create", cmd_create, usage_create },
 	{ "destroy", cmd_destroy, usage_destroy },
 	{ "reconfigure", cmd_reconfigure, usage_reconfigure },
+	{ "apply", cmd_apply, usage_apply },
 	{ "monitor", cmd_monitor, usage_monitor },
 };
 
 #define COMMAND_NAMES \
-	"status, list, plan, kernel, create, destroy, reconfigure, monitor, help"
+	"status, list, plan, kernel, create, destroy, reconfigure, apply, monitor, help"
 
 static void usage(FILE *f)
 {
@@ -61,6 +62,7 @@ static void usage(FILE *f)
 	      "                     destroy a namespace daxmap created (root)\n"
 	      "  reconfigure device DAXDEV [--mode devdax|system-ram] [--align A] [--size S]\n"
 	      "                     switch a dax device to system RAM and back (root)\n"
+	      "  apply [--dry-run]  create the namespaces the configuration names (root)\n"
 	      "  monitor            print daxmapd's events as JSON lines\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
@@ -369,7 +371,7 @@ int cli_parse_align(const char *s, uint64_t *ret)
 	uint64_t v;
 	size_t i;
 
-	if (size_parse(s, &v, &why) == 0)
+	if (daxmap_parse_size(s, &v, &why) == 0)
 		for (i = 0; i < ARRAY_SIZE(aligns); i++)
 			if (v == aligns[i]) {
 				*ret = v;

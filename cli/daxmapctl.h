@@ -114,6 +114,7 @@ int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure(struct cli *cli, int argc, char **argv);
 int cmd_monitor(struct cli *cli, int argc, char **argv);
+int cmd_apply(struct cli *cli, int argc, char **argv);
 
 void usage_status(FILE *f);
 void usage_list(FILE *f);
@@ -123,6 +124,16 @@ void usage_create(FILE *f);
 void usage_destroy(FILE *f);
 void usage_reconfigure(FILE *f);
 void usage_monitor(FILE *f);
+void usage_apply(FILE *f);
+
+/*
+ * The configuration's sections against the host, as a table: their
+ * state (status) or what an apply did with each and why (@applied).
+ */
+int print_config_checks(struct daxmap_config_check *first, bool applied);
+/* "WHAT TIME: N created, N recreated, ..." */
+void print_apply_summary(const char *what,
+			 const struct daxmap_apply_summary *s);
 
 /* "  key                 value": the key/value lines of the text output. */
 void cli_kv(int indent, const char *key, const char *fmt, ...)

@@ -423,6 +423,36 @@ static void sum_totals(struct daxmap_topology *topo, struct totals *tot)
 	}
 }
 
+/* The configuration held against the host, and the last apply. */
+static int print_config(struct daxmap_topology *topo)
+{
+	struct daxmap_config_check *checks;
+	struct daxmap_apply_summary last;
+	const char *dir = daxmap_topology_get_config_dir(topo);
+	const char *error = daxmap_topology_get_config_error(topo);
+	bool has_last = daxmap_topology_get_last_apply(topo, &last) == 0;
+	int nfiles = 0, r;
+
+	while (daxmap_topology_get_config_file(topo, nfiles))
+		nfiles++;
+	checks = daxmap_topology_get_config_checks(topo);
+	if (error) {
+		printf("Configuration: not loaded: %s\n", error);
+	} else if (!checks) {
+		printf("Configuration: no namespaces named in %s (%d files)\n",
+		       str_or(dir, "-"), nfiles);
+	} else {
+		printf("Configuration (%s, %d file%s):\n", dir, nfiles,
+		       nfiles == 1 ? "" : "s");
+		r = print_config_checks(checks, false);
+		if (r < 0)
+			return r;
+	}
+	if (has_last)
+		print_apply_summary("  last apply at ", &last);
+	return 0;
+}
+
 static void print_totals(struct daxmap_topology *topo)
 {
 	struct totals tot;
@@ -493,6 +523,10 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	print_kernel(k, false, 2);
 	putchar('\n');
 	r = print_tables(t, SHOW_ALL);
+	if (r >= 0) {
+		putchar('\n');
+		r = print_config(t);
+	}
 	if (r < 0)
 		return cli_error(r, "cannot print the status");
 	putchar('\n');

@@ -32,6 +32,8 @@
 #define DAXMAP_ERROR_BUSY "org.daxmap1.Error.Busy"
 /* A namespace daxmap did not create, without force. */
 #define DAXMAP_ERROR_NOT_MANAGED "org.daxmap1.Error.NotManaged"
+/* A configuration file that does not load (the message names the line). */
+#define DAXMAP_ERROR_INVALID_CONFIG "org.daxmap1.Error.InvalidConfig"
 /* What the hardware or the kernel cannot do here (an NVDIMM-backed
  * device's align, a region without labels). */
 #define DAXMAP_ERROR_NOT_SUPPORTED "org.daxmap1.Error.NotSupported"

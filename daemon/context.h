@@ -28,6 +28,8 @@ struct context {
 	 */
 	struct daxmap_ctx *dm;
 	struct daxmap_kernel *kernel;
+	/* The last configuration that loaded; NULL before one did. */
+	struct daxmap_config *config;
 
 	/* What the objects on the bus show: the last good scan. */
 	struct object_set objects;

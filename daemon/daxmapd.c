@@ -18,6 +18,7 @@
 
 #include <cleanup.h>
 
+#include "apply.h"
 #include "bus-errors.h"
 #include "context.h"
 #include "log.h"
@@ -172,7 +173,8 @@ static int on_exit_signal(sd_event_source *s,
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si,
 		     void *userdata)
 {
-	log_info("Received SIGHUP, rescanning");
+	log_info("Received SIGHUP, reloading the configuration and rescanning");
+	(void)config_reload(userdata, NULL);
 	(void)context_scan(userdata, SCAN_PROBE_KERNEL, NULL, NULL);
 	return 0;
 }
@@ -189,6 +191,7 @@ static void context_destroy(struct context *c)
 	manager_props_clear(&c->manager);
 	free(c->last_status);
 	daxmap_kernel_unref(c->kernel);
+	daxmap_config_unref(c->config);
 	daxmap_unref(c->dm);
 	sd_event_unref(c->event);
 }
@@ -282,6 +285,8 @@ static int setup(struct context *c, const struct args *a)
 	/* A create a crash interrupted is finished or undone before the
 	 * first scan, which then shows the outcome. */
 	provision_recover(c);
+	/* What the configuration names and the host lacks, it gets now. */
+	(void)config_apply_at_start(c);
 
 	/* The objects exist before anyone can see the name. A failure is
 	 * logged and in STATUS=: the daemon serves an empty host then. */

@@ -10,6 +10,7 @@
 
 #include <cleanup.h>
 
+#include "apply.h"
 #include "bus-errors.h"
 #include "context.h"
 #include "log.h"
@@ -189,6 +190,9 @@ static int method_reload(sd_bus_message *m, void *userdata,
 	log_info("Reload requested by %s",
 		 sd_bus_message_get_sender(m) ? sd_bus_message_get_sender(m) :
 						"?");
+	/* A configuration that does not load is logged, not an error of
+	 * Reload: the daemon goes on with the last good one. */
+	(void)config_reload(c, NULL);
 	r = context_scan(c, SCAN_PROBE_KERNEL, NULL, error);
 	if (r < 0)
 		return r;
@@ -258,6 +262,11 @@ const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", device, "a{sv}", options),
 				SD_BUS_NO_RESULT,
 				method_reconfigure_device,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Apply",
+				SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("s", report),
+				method_apply,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Reload",
 				SD_BUS_ARGS("a{sv}", options),

@@ -455,7 +455,8 @@ def case_introspect(c, args):
         # The methods that change the system, with their results.
         for member, sig, result in ((".CreateNamespace", "a{sv}", "os"),
                                     (".DestroyNamespace", "sa{sv}", "s"),
-                                    (".ReconfigureDevice", "sa{sv}", "-")):
+                                    (".ReconfigureDevice", "sa{sv}", "-"),
+                                    (".Apply", "a{sv}", "s")):
             got = lines.get(member)
             c.check(f"introspect lists {member}({sig}) -> {result}",
                     got == ["method", sig, result], f"got {got}")
@@ -478,7 +479,8 @@ def case_status(c, args):
         c.check("schema 1 with every top-level key",
                 got.get("schema") == 1 and
                 sorted(got) == sorted(["schema", "kernel", "regions",
-                                       "namespaces", "devices", "totals"]),
+                                       "namespaces", "devices", "totals",
+                                       "config"]),
                 f"keys {sorted(got)}")
         c.check("lists are arrays", all(isinstance(got[k], list) for k in
                                          ("regions", "namespaces",
@@ -969,6 +971,68 @@ def case_valgrind(c, args):
                 f"exit {rc} after {took:.1f} s: {report[-3000:]}")
 
 
+def case_config(c, args):
+    """A configuration that does not load: the daemon says where and keeps
+    going; Apply refuses it by file and line; fixed, Apply reads it."""
+    conf = tempfile.mkdtemp(prefix="daxmapd-conf-")
+    try:
+        with open(os.path.join(conf, "daxmap.conf"), "w") as f:
+            f.write("[namespace db0]\nsize = 1G\nalign = 3M\n")
+        with Env(args, env={"DAXMAP_CONFIG_DIR": conf}) as env:
+            if not start(c, env):
+                return
+            where = f"{conf}/daxmap.conf:3: align: '3M'"
+            c.check("a bad configuration at start: logged with file and "
+                    "line, the daemon serves", where in env.daemon.stderr()
+                    and env.bus.name_has_owner(), env.daemon.stderr())
+            r = env.bus.gdbus(MANAGER, f"{IFACE}.Apply",
+                              "{'dry_run': <true>}")
+            c.check("Apply: InvalidConfig, naming file, line and key",
+                    gdbus_error(r) == "org.daxmap1.Error.InvalidConfig" and
+                    where in r.stderr and "nothing was changed" in r.stderr,
+                    r.stderr)
+            env.daemon.proc.send_signal(signal.SIGHUP)
+            r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                               "a{sv}", "0")
+            c.check("SIGHUP and Reload with it: still serving",
+                    r.returncode == 0 and env.daemon.proc.poll() is None,
+                    r.stderr)
+            status = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+            c.check("GetStatus shows why the configuration is not loaded",
+                    where in (status["config"]["error"] or ""),
+                    str(status["config"]))
+
+            with open(os.path.join(conf, "daxmap.conf"), "w") as f:
+                f.write("[namespace db0]\nsize = 1G\nalign = 2M\n")
+            r = env.bus.busctl("--json=short", "call", BUS_NAME, MANAGER,
+                               IFACE, "Apply", "a{sv}", "1", "dry_run", "b",
+                               "true")
+            report = json.loads(json.loads(r.stdout)["data"][0]) \
+                if r.returncode == 0 else {}
+            ns = report.get("apply", {}).get("namespaces", [{}])
+            c.check("fixed: an Apply dry run reads it (no region here: "
+                    "db0 would fail, saying why)",
+                    report.get("apply", {}).get("dry_run") is True and
+                    ns[0].get("name") == "db0" and
+                    ns[0].get("outcome") == "failed" and
+                    "no persistent-memory regions" in ns[0].get("message",
+                                                                ""),
+                    r.stdout + r.stderr)
+            r = env.bus.gdbus(MANAGER, f"{IFACE}.Apply", "{'dry': <true>}")
+            c.check("Apply: an unknown option is InvalidArgs",
+                    gdbus_error(r) ==
+                    "org.freedesktop.DBus.Error.InvalidArgs", r.stderr)
+            if os.getuid() == 0 and shutil.which("setpriv"):
+                os.chmod(env.tmp, 0o755)
+                r = env.bus.gdbus(MANAGER, f"{IFACE}.Apply", "@a{sv} {}",
+                                  user="65534")
+                c.check("another user's Apply: AccessDenied",
+                        gdbus_error(r) ==
+                        "org.freedesktop.DBus.Error.AccessDenied", r.stderr)
+    finally:
+        shutil.rmtree(conf, ignore_errors=True)
+
+
 def daxmapctl(args, *argv, bus=None, user=None):
     """daxmapctl, as a client of the daemon on @bus (None: --direct)."""
     env = dict(os.environ)
@@ -1108,6 +1172,7 @@ CASES = {
     "activation": case_activation,
     "emit": case_emit,
     "client": case_client,
+    "config": case_config,
     "valgrind": case_valgrind,
 }
 

@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, monitor, help"
+COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, apply, monitor, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -309,6 +309,22 @@ expect_error "monitor --direct" 2 \
 expect_error "monitor: an argument" 2 \
 	"daxmapctl: monitor: unexpected argument 'now' (see 'daxmapctl monitor --help')" \
 	monitor now
+expect_error "apply: unknown option" 2 \
+	"daxmapctl: apply: unknown option '--force' (see 'daxmapctl apply --help')" \
+	apply --force
+expect_error "apply: an argument" 2 \
+	"daxmapctl: apply: unexpected argument 'db0' (see 'daxmapctl apply --help')" \
+	apply db0
+# A configuration that does not load: the file, the line, what is valid;
+# before anything else is read.
+mkdir -p "$tmp/conf"
+printf '[namespace db0]\nsize = 1G\nalign = 3M\n' >"$tmp/conf/daxmap.conf"
+DAXMAP_CONFIG_DIR="$tmp/conf"
+export DAXMAP_CONFIG_DIR
+expect_error "apply: a bad configuration, named by file and line" 1 \
+	"daxmapctl: apply: $tmp/conf/daxmap.conf:3: align: '3M': one of 4K, 2M, 1G; nothing was changed" \
+	apply --direct
+unset DAXMAP_CONFIG_DIR
 expect_error "create: missing object" 2 \
 	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
 	create --size 1G

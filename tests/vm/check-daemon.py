@@ -17,6 +17,8 @@ VM bed with one empty labelled NVDIMM region of at least 16 GiB:
   GetStatus and in `daxmapctl monitor`; destroyed, it goes away;
 - SIGKILL in the middle of CreateNamespace, restart: the interrupted
   create is rolled back or kept, nothing is orphaned;
+- the configuration: applied at start, Apply a no-op the second time,
+  a bad file named by line while the daemon keeps the last good one;
 - malformed calls get InvalidArgs or their named error and change
   nothing, with the daemon under valgrind.
 
@@ -223,7 +225,8 @@ def start_daemon(what="daxmapd", wrapper=(), env=None,
 def introspection():
     r = busctl("introspect", BUS_NAME, MANAGER)
     for member in ("GetStatus", "Plan", "CreateNamespace",
-                   "DestroyNamespace", "ReconfigureDevice", "Reload"):
+                   "DestroyNamespace", "ReconfigureDevice", "Apply",
+                   "Reload"):
         check(f".{member} " in r.stdout, f"introspect lists {member}",
               r.stderr)
 
@@ -577,6 +580,8 @@ def malformed_under_valgrind(daemon):
             ("a huge mode", ("CreateNamespace", "{'size': <uint64 %d>, "
                              "'mode': <'%s'>}" % (GIB, "m" * 100000)),
              "org.daxmap1.Error.InvalidMode"),
+            ("Apply with an unknown option",
+             ("Apply", "{'dry': <true>}"), invalid),
             ("no such namespace", ("DestroyNamespace", "'nosuch'",
                                    "@a{sv} {}"),
              "org.daxmap1.Error.NotFound"),
@@ -604,8 +609,58 @@ def malformed_under_valgrind(daemon):
     return start_daemon("daxmapd restarted")
 
 
+def configuration(daemon):
+    """The configuration through the daemon: applied at start, Apply a
+    no-op the second time, a bad file refused while the daemon goes on."""
+    conf = os.environ["DAXMAP_CONFIG_DIR"]
+    with open(os.path.join(conf, "daxmap.conf"), "w") as f:
+        f.write("[namespace boot0]\nsize = 1G\nalign = 2M\n")
+    daemon.stop()
+    daemon = start_daemon("daxmapd with a configuration")
+    if not daemon:
+        return None
+    s = status()
+    boot0 = namespace_named(s, "boot0")
+    check(boot0 is not None and boot0["managed"] and
+          "Apply: boot0: created" in daemon.log(),
+          "daxmapd creates at start what the configuration names",
+          daemon.log()[-1500:])
+    check(s["config"]["last_apply"] and
+          s["config"]["last_apply"]["created"] == 1 and
+          [c["state"] for c in s["config"]["namespaces"]] == ["ok"],
+          "GetStatus: the section ok, the last apply", str(s["config"]))
+    r = ctl("apply")
+    check(r.returncode == 0 and not r.stderr and "unchanged" in r.stdout and
+          "0 created" in r.stdout,
+          "daxmapctl apply through daxmapd: nothing to do", r.stdout +
+          r.stderr)
+    r = ctl("status")
+    check("boot0" in r.stdout and "last apply at" in r.stdout,
+          "daxmapctl status shows the configuration and the last apply",
+          r.stdout[-800:])
+
+    with open(os.path.join(conf, "daxmap.conf"), "a") as f:
+        f.write("[namespace more]\nsize = lots\n")
+    before = run("ndctl", "list", "-RN").stdout
+    r = ctl("apply")
+    where = f"{conf}/daxmap.conf:5: size: 'lots'"
+    check(r.returncode == 1 and where in r.stderr and
+          run("ndctl", "list", "-RN").stdout == before,
+          "a bad file: daxmapctl apply through daxmapd names file:line, "
+          "nothing changed", r.stderr)
+    daemon.proc.send_signal(signal.SIGHUP)
+    time.sleep(1)
+    check(daemon.proc.poll() is None and status() and
+          "keeping the last good one" in daemon.log(),
+          "SIGHUP with the bad file: logged, the daemon goes on with the "
+          "last good configuration", daemon.log()[-800:])
+    os.unlink(os.path.join(conf, "daxmap.conf"))
+    return daemon
+
+
 def main():
     os.environ.setdefault("DAXMAP_STATE_DIR", "/run/daxmap-daemon-test")
+    os.environ["DAXMAP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="daxmap-conf-")
     os.environ.pop("DBUS_SYSTEM_BUS_ADDRESS", None)
     start_udevd()
     install_polkit_policy()
@@ -621,6 +676,8 @@ def main():
         other_user()
         behind_its_back(daemon)
         daemon = crash_in_create(daemon)
+        if daemon:
+            daemon = configuration(daemon)
         if daemon:
             daemon = malformed_under_valgrind(daemon)
     finally:

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The declarative configuration in the daemon: read at start and on
+ * Reload, SIGHUP and Apply. A configuration that does not load is logged
+ * with its file and line, and the daemon keeps the last one that did.
+ * At start the daemon applies it: what is missing is created, drift is
+ * reported. Apply does the same on request, authorised as a change.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <cleanup.h>
+
+#include "apply.h"
+#include "bus-errors.h"
+#include "context.h"
+#include "log.h"
+#include "options.h"
+#include "provision.h"
+#include "util.h"
+
+int config_reload(struct context *c, sd_bus_error *error)
+{
+	_cleanup_free_ char *message = NULL;
+	struct daxmap_config *cfg = NULL;
+	int r;
+
+	r = daxmap_config_load(c->dm, &cfg, &message);
+	if (r < 0) {
+		log_error("Configuration not loaded, %s: %s",
+			  c->config ? "keeping the last good one" :
+				      "running without one",
+			  message ? message : strerror(-r));
+		if (!error)
+			return r;
+		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_CONFIG,
+					 "%s; nothing was changed",
+					 message ? message : strerror(-r));
+	}
+	daxmap_config_unref(c->config);
+	c->config = cfg;
+	return 0;
+}
+
+/* Logs an apply's outcome, a line for each section that was not as said. */
+static void log_report(struct daxmap_apply_report *report)
+{
+	struct daxmap_config_check *ck;
+	struct daxmap_apply_summary s;
+
+	daxmap_config_check_foreach(daxmap_apply_report_get_checks(report), ck)
+		if (daxmap_config_check_get_outcome(ck) !=
+		    DAXMAP_APPLY_UNCHANGED)
+			log_msg(daxmap_config_check_get_outcome(ck) ==
+					DAXMAP_APPLY_FAILED ?
+				LOG_ERR : LOG_NOTICE,
+				"Apply: %s: %s: %s",
+				daxmap_config_check_get_name(ck),
+				daxmap_apply_outcome_name(
+					daxmap_config_check_get_outcome(ck)),
+				daxmap_config_check_get_message(ck) ?: "");
+	daxmap_apply_report_get_summary(report, &s);
+	log_info("Apply%s: %u created, %u recreated, %u unchanged, %u left drifted, %u failed",
+		 s.dry_run ? " (dry run)" : "", s.created, s.recreated,
+		 s.unchanged, s.drifted, s.failed);
+}
+
+int config_apply_at_start(struct context *c)
+{
+	struct daxmap_apply_report *report = NULL;
+	int r;
+
+	if (config_reload(c, NULL) < 0 || !daxmap_config_get_file(c->config, 0))
+		return 0;
+	r = daxmap_apply(c->dm, c->kernel, c->config, 0, &report);
+	if (r < 0)
+		return log_errno(LOG_ERR, r, "Cannot apply the configuration");
+	log_report(report);
+	daxmap_apply_report_free(report);
+	return 0;
+}
+
+struct apply_call {
+	struct context *c;
+	bool dry_run;
+};
+
+static int apply_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct apply_call *ac = userdata;
+	struct context *c = ac->c;
+	struct daxmap_apply_report *report = NULL;
+	_cleanup_free_ char *json = NULL;
+	int r;
+
+	if (!ac->dry_run)
+		provision_recover(c);
+	/* What the files say now, or an error naming the line. */
+	r = config_reload(c, error);
+	if (r < 0)
+		return r;
+	r = daxmap_apply(c->dm, c->kernel, c->config,
+			 ac->dry_run ? DAXMAP_APPLY_DRY_RUN : 0, &report);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r,
+					       "Cannot read the host to apply the configuration: %m");
+	log_report(report);
+	r = daxmap_apply_report_to_json(report, 0, &json);
+	daxmap_apply_report_free(report);
+	if (r < 0)
+		return r;
+	if (!ac->dry_run)
+		(void)context_scan(c, 0, NULL, NULL);
+	return sd_bus_reply_method_return(m, "s", json);
+}
+
+int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	struct context *c = userdata;
+	_cleanup_free_ struct apply_call *ac = NULL;
+	bool dry_run = false, no_user_interaction = false;
+	const struct bus_option opts[] = {
+		{ "dry_run", "b", &dry_run },
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	int r;
+
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+	ac = calloc(1, sizeof(*ac));
+	if (!ac)
+		return -ENOMEM;
+	ac->c = c;
+	ac->dry_run = dry_run;
+	/* A dry run changes nothing: as open as GetStatus. */
+	if (dry_run)
+		return apply_run(m, ac, error);
+	return auth_check(&c->auth, m, "org.daxmap1.apply",
+			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+			  apply_run, TAKE_PTR(ac), free, error);
+}

@@ -70,6 +70,7 @@ enum daxmap_counter {
 	DAXMAP_COUNTER_NOMINAL,		/* every struct page, dedup ignored */
 	DAXMAP_COUNTER_DEDUP_DATA,	/* dedup data pages, no page tables */
 	DAXMAP_COUNTER_UNKNOWN,		/* present, rule not known for release */
+	DAXMAP_COUNTER_EXACT,		/* RAM really used (memmap-exact) */
 };
 
 /* Where a figure comes from. */
@@ -120,6 +121,26 @@ enum daxmap_counter daxmap_kernel_get_memmap_counting(struct daxmap_kernel *k);
 /* Current nr_memmap_pages; -ENOENT when the kernel has no such counter. */
 int daxmap_kernel_read_memmap_pages(struct daxmap_kernel *k,
 				    uint64_t *ret_pages);
+
+/* daxmap's own kernel patches (kernel-patches/), as a bitmask. */
+enum daxmap_kernel_patch {
+	/*
+	 * nr_memmap_pages counts the RAM runtime memmaps really take, the
+	 * vmemmap's page tables included; map=dev memmap is counted apart,
+	 * in nr_memmap_altmap_pages.
+	 */
+	DAXMAP_PATCH_MEMMAP_EXACT = 1 << 0,
+	/*
+	 * Every device-DAX device has memmap_ram_bytes, memmap_pgtable_bytes
+	 * and memmap_device_bytes in sysfs.
+	 */
+	DAXMAP_PATCH_DAX_MEMMAP = 1 << 1,
+};
+
+/* The patches the kernel is seen to carry: DAXMAP_PATCH_* bits. */
+unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k);
+/* "memmap-exact", "dax-memmap"; NULL for anything but one known patch. */
+const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p);
 
 /* -------------------------------------------------------- the overhead model */
 

@@ -3,6 +3,7 @@
  * Reading /sys and /proc below the context's root, so that the same readers
  * run on the live system and on fixture trees.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -86,4 +87,25 @@ int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int daxmap_read_u64(struct daxmap_ctx *ctx, const char *path, uint64_t *ret)
+{
+	_cleanup_free_ char *value = NULL;
+	char *end;
+	uint64_t v;
+	int r;
+
+	r = daxmap_read_file(ctx, path, &value);
+	if (r < 0)
+		return r;
+	/* strtoull() would take "-1" and " 1": a count has neither. */
+	if (!isdigit((unsigned char)value[0]))
+		return -EBADMSG;
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (errno || *end)
+		return -EBADMSG;
+	*ret = v;
+	return 0;
 }

@@ -187,6 +187,7 @@ static int counter_from_name(struct reader *rd, const char *s,
 	static const enum daxmap_counter all[] = {
 		DAXMAP_COUNTER_NONE, DAXMAP_COUNTER_NOMINAL,
 		DAXMAP_COUNTER_DEDUP_DATA, DAXMAP_COUNTER_UNKNOWN,
+		DAXMAP_COUNTER_EXACT,
 	};
 	size_t i;
 
@@ -196,6 +197,41 @@ static int counter_from_name(struct reader *rd, const char *s,
 			return 0;
 		}
 	return bad(rd, "counting", "not a known counting rule");
+}
+
+/* The kernel's "patches": known names, each once, into DAXMAP_PATCH_* bits. */
+static int read_patches(struct reader *rd, json *o, unsigned int *ret)
+{
+	static const enum daxmap_kernel_patch all[] = {
+		DAXMAP_PATCH_MEMMAP_EXACT, DAXMAP_PATCH_DAX_MEMMAP,
+	};
+	unsigned int patches = 0;
+	json *array;
+	size_t i, j, n;
+	int r;
+
+	r = get_member(rd, o, "patches", json_type_array, false, &array);
+	if (r < 0)
+		return r;
+	n = json_object_array_length(array);
+	for (i = 0; i < n; i++) {
+		json *v = json_object_array_get_idx(array, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			return bad(rd, "patches",
+				   "holds something that is not a string");
+		for (j = 0; j < ARRAY_SIZE(all); j++)
+			if (strcmp(daxmap_kernel_patch_name(all[j]),
+				   json_object_get_string(v)) == 0)
+				break;
+		if (j == ARRAY_SIZE(all))
+			return bad(rd, "patches", "names an unknown patch");
+		if (patches & all[j])
+			return bad(rd, "patches", "names a patch twice");
+		patches |= all[j];
+	}
+	*ret = patches;
+	return 0;
 }
 
 /* "mem", "dev", or "unknown" (null where @nullable) as in the documents. */
@@ -242,7 +278,8 @@ static int read_kernel(struct reader *rd, json *o, struct daxmap_kernel **ret)
 			 &s.dedup_reason)) < 0 ||
 	    (r = get_str(rd, o, "config", true, &s.config_path)) < 0 ||
 	    (r = get_member(rd, o, "memmap_counter", json_type_object, false,
-			    &counter)) < 0)
+			    &counter)) < 0 ||
+	    (r = read_patches(rd, o, &s.patches)) < 0)
 		return r;
 	if ((r = tristate_from_name(rd, "sparsemem_vmemmap", sparse,
 				    &s.sparsemem_vmemmap)) < 0 ||

@@ -172,6 +172,21 @@ static json *memmap_to_json(const struct daxmap_memmap *c, unsigned int flags,
 	return o;
 }
 
+/* The names of the DAXMAP_PATCH_* bits set in @patches, lowest first. */
+static json *patches_to_json(unsigned int patches, bool *ok)
+{
+	json *a = new_array(ok);
+	unsigned int bit;
+
+	for (bit = 1; a && bit && bit <= patches; bit <<= 1) {
+		const char *name = daxmap_kernel_patch_name(bit);
+
+		if ((patches & bit) && name)
+			append(a, json_object_new_string(name), ok);
+	}
+	return a;
+}
+
 static json *kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
 			    bool *ok)
 {
@@ -217,6 +232,8 @@ static json *kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
 			add(counter, "bytes", NULL, ok);
 		}
 	}
+	add(o, "patches", patches_to_json(daxmap_kernel_get_patches(k), ok),
+	    ok);
 	return o;
 }
 

@@ -2,11 +2,15 @@
 /*
  * What the running kernel does with the memmap of a device-DAX namespace:
  * its upstream version, whether it deduplicates the vmemmap of compound
- * devmaps, and how its nr_memmap_pages counter counts them. Every file is
- * read below the context's root, so the rules run against captured trees.
+ * devmaps, how its nr_memmap_pages counter counts them, and which of
+ * daxmap's own kernel patches it carries. Every file is read below the
+ * context's root, so the rules run against captured trees.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,8 @@
 #include "private.h"
 
 #define KV DAXMAP_VERSION_CODE
+
+#define DAX_DEVICES "/sys/bus/dax/devices"
 
 /* The kernel that added compound devmap vmemmap dedup (DESIGN.md). */
 #define KV_DEDUP KV(5, 19, 0)
@@ -44,6 +50,7 @@ struct daxmap_kernel {
 	char *dedup_reason;
 	bool memmap_counter;
 	enum daxmap_counter memmap_counting;
+	unsigned int patches;		/* DAXMAP_PATCH_* */
 	/*
 	 * A kernel read back from a status document describes another
 	 * moment, maybe another host: its counter is the document's figure,
@@ -145,12 +152,19 @@ unsigned int daxmap_parse_version_code(const char *release,
  * carries it has not been verified, so 6.13 and later are unknown rather
  * than guessed either way; so is a counter on a kernel older than 6.11,
  * which can only be a distribution's backport with its own history.
+ *
+ * daxmap's memmap-exact patch (@exact_patch) replaces all of that with the
+ * RAM really used, on whatever release it was applied to: its own
+ * nr_memmap_altmap_pages says it is there. Without nr_memmap_pages there
+ * is still nothing to count with.
  */
 enum daxmap_counter daxmap_counter_rule(unsigned int version_code,
-					bool counter_present)
+					bool counter_present, bool exact_patch)
 {
 	if (!counter_present)
 		return DAXMAP_COUNTER_NONE;
+	if (exact_patch)
+		return DAXMAP_COUNTER_EXACT;
 	if (!version_code || version_code < KV(6, 11, 0))
 		return DAXMAP_COUNTER_UNKNOWN;
 	if (version_code < KV(6, 12, 101))
@@ -526,19 +540,92 @@ static int decide_dedup(struct daxmap_kernel *k, const struct kconfig *kc,
 			 ver, k->machine, k->page_size / 1024);
 }
 
-static void probe_memmap_counter(struct daxmap_kernel *k)
+/* Is @key in /proc/vmstat? A line that does not parse is still there. */
+static bool vmstat_has(struct daxmap_kernel *k, const char *key)
 {
 	uint64_t pages;
 	int r;
 
-	r = daxmap_read_keyed_u64(k->ctx, "/proc/vmstat", "nr_memmap_pages",
-				  &pages);
-	/* A line that does not parse is still a counter the kernel has. */
-	k->memmap_counter = r == 0 || r == -EBADMSG;
+	r = daxmap_read_keyed_u64(k->ctx, "/proc/vmstat", key, &pages);
 	if (r < 0 && r != -ENOENT)
-		dbg(k->ctx, "/proc/vmstat nr_memmap_pages: %s\n", strerror(-r));
-	k->memmap_counting = daxmap_counter_rule(k->version_code,
-						 k->memmap_counter);
+		dbg(k->ctx, "/proc/vmstat %s: %s\n", key, strerror(-r));
+	return r == 0 || r == -EBADMSG;
+}
+
+static void probe_memmap_counter(struct daxmap_kernel *k)
+{
+	k->memmap_counter = vmstat_has(k, "nr_memmap_pages");
+	/* The memmap-exact patch's own counter, which no stock kernel has. */
+	if (vmstat_has(k, "nr_memmap_altmap_pages"))
+		k->patches |= DAXMAP_PATCH_MEMMAP_EXACT;
+	k->memmap_counting = daxmap_counter_rule(
+		k->version_code, k->memmap_counter,
+		k->patches & DAXMAP_PATCH_MEMMAP_EXACT);
+}
+
+/*
+ * The dax-memmap patch gives every device-DAX device memmap_*_bytes
+ * attributes. Only a device shows them, so a patched kernel without any
+ * dax device (not even a region's seed) is not seen as patched: there is
+ * then nothing those attributes would tell either.
+ */
+static int probe_dax_memmap(struct daxmap_kernel *k)
+{
+	_cleanup_closedir_ DIR *dir = NULL;
+	_cleanup_free_ char *path = NULL;
+	struct dirent *de;
+	char attr[NAME_MAX + sizeof("/memmap_ram_bytes")];
+	int r;
+
+	r = daxmap_path(k->ctx, DAX_DEVICES, &path);
+	if (r < 0)
+		return r;
+	dir = opendir(path);
+	if (!dir) {
+		dbg(k->ctx, "%s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(attr, sizeof(attr), "%s/memmap_ram_bytes",
+			 de->d_name);
+		if (faccessat(dirfd(dir), attr, F_OK, 0) == 0) {
+			k->patches |= DAXMAP_PATCH_DAX_MEMMAP;
+			break;
+		}
+	}
+	return 0;
+}
+
+int daxmap_read_dax_memmap(struct daxmap_ctx *ctx, const char *devname,
+			   struct daxmap_dax_memmap *ret)
+{
+	static const char *const attrs[] = {
+		"memmap_ram_bytes",
+		"memmap_pgtable_bytes",
+		"memmap_device_bytes",
+	};
+	uint64_t v[ARRAY_SIZE(attrs)];
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		_cleanup_free_ char *path = NULL;
+
+		if (asprintf(&path, DAX_DEVICES "/%s/%s", devname,
+			     attrs[i]) < 0)
+			return -ENOMEM;
+		r = daxmap_read_u64(ctx, path, &v[i]);
+		if (r < 0) {
+			dbg(ctx, "%s: %s\n", path, strerror(-r));
+			return r;
+		}
+	}
+	ret->ram_bytes = v[0];
+	ret->pagetable_bytes = v[1];
+	ret->device_bytes = v[2];
+	return 0;
 }
 
 DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
@@ -587,6 +674,9 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	    daxmap_tristate_name(k->vmemmap_dedup), k->dedup_reason);
 
 	probe_memmap_counter(k);
+	r = probe_dax_memmap(k);
+	if (r < 0)
+		return r;
 
 	*ret = TAKE_PTR(k);
 	return 0;
@@ -620,6 +710,7 @@ int daxmap_kernel_from_snapshot(struct daxmap_ctx *ctx,
 	k->vmemmap_dedup = s->vmemmap_dedup;
 	k->memmap_counter = s->memmap_counter;
 	k->memmap_counting = s->memmap_counting;
+	k->patches = s->patches;
 	k->has_snapshot_pages = s->has_counter_pages;
 	k->snapshot_pages = s->counter_pages;
 	*ret = TAKE_PTR(k);
@@ -702,6 +793,11 @@ DAXMAP_EXPORT enum daxmap_counter
 daxmap_kernel_get_memmap_counting(struct daxmap_kernel *k)
 {
 	return k->memmap_counting;
+}
+
+DAXMAP_EXPORT unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k)
+{
+	return k->patches;
 }
 
 /* Read anew on every call: the counter moves as devices come and go. */

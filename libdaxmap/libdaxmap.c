@@ -255,8 +255,23 @@ DAXMAP_EXPORT const char *daxmap_counter_name(enum daxmap_counter c)
 		return "nominal";
 	case DAXMAP_COUNTER_DEDUP_DATA:
 		return "dedup-data-only";
+	case DAXMAP_COUNTER_EXACT:
+		return "exact";
 	default:
 		return "unknown";
+	}
+}
+
+DAXMAP_EXPORT const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p)
+{
+	/* The names daxmap's kernel patch series gives them. */
+	switch (p) {
+	case DAXMAP_PATCH_MEMMAP_EXACT:
+		return "memmap-exact";
+	case DAXMAP_PATCH_DAX_MEMMAP:
+		return "dax-memmap";
+	default:
+		return NULL;
 	}
 }
 

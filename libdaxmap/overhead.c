@@ -93,6 +93,27 @@ DAXMAP_EXPORT int daxmap_model_memmap(const struct daxmap_model *m,
 	return 0;
 }
 
+void daxmap_memmap_observed(const struct daxmap_memmap *model,
+			    enum daxmap_source source, uint64_t ram_bytes,
+			    uint64_t pagetable_bytes, uint64_t device_bytes,
+			    struct daxmap_memmap *ret)
+{
+	struct daxmap_memmap c = *model;
+
+	c.source = source;
+	c.ram_bytes = ram_bytes;
+	c.device_bytes = device_bytes;
+	c.actual_bytes = ram_bytes + device_bytes;
+	/* More than the baseline is a cost, not a negative saving. */
+	c.saved_bytes = c.baseline_bytes > c.actual_bytes ?
+				c.baseline_bytes - c.actual_bytes :
+				0;
+	/* Page tables live in RAM: a part of it, never more. */
+	c.pagetable_bytes = pagetable_bytes < ram_bytes ? pagetable_bytes :
+							  ram_bytes;
+	*ret = c;
+}
+
 DAXMAP_EXPORT uint64_t daxmap_model_mapping_pagetables(
 	const struct daxmap_model *m, uint64_t mapped, uint64_t align)
 {

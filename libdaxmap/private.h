@@ -69,6 +69,8 @@ int daxmap_read_file(struct daxmap_ctx *ctx, const char *path, char **ret);
 /* Finds "KEY VALUE" or "KEY: VALUE" lines (vmstat, meminfo, zoneinfo). */
 int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
 			  const char *key, uint64_t *ret);
+/* A file that holds one decimal number (a sysfs attribute); -EBADMSG else. */
+int daxmap_read_u64(struct daxmap_ctx *ctx, const char *path, uint64_t *ret);
 
 /* format.c: "3.98 GiB", and the exact "1536M" that can be typed back. */
 void daxmap_format_human(uint64_t bytes, char *buf, size_t len);
@@ -115,6 +117,15 @@ struct daxmap_create_plan {
 
 /* overhead.c */
 uint64_t daxmap_div_round_up(uint64_t n, uint64_t d);
+/*
+ * A figure from outside the model: @ram_bytes in RAM, of which
+ * @pagetable_bytes are page tables, and @device_bytes on the device, held
+ * against the baseline (and the location) of @model.
+ */
+void daxmap_memmap_observed(const struct daxmap_memmap *model,
+			    enum daxmap_source source, uint64_t ram_bytes,
+			    uint64_t pagetable_bytes, uint64_t device_bytes,
+			    struct daxmap_memmap *ret);
 
 /* mappers.c: the processes that map @chardev, appended to @d's list. */
 struct daxmap_mapper {
@@ -190,6 +201,7 @@ struct daxmap_kernel_snapshot {
 	enum daxmap_tristate vmemmap_dedup;
 	bool memmap_counter;
 	enum daxmap_counter memmap_counting;
+	unsigned int patches;		/* DAXMAP_PATCH_* */
 	bool has_counter_pages;
 	uint64_t counter_pages;
 };
@@ -202,7 +214,21 @@ int daxmap_kernel_from_snapshot(struct daxmap_ctx *ctx,
 unsigned int daxmap_parse_version_code(const char *release,
 				       const char *proc_version);
 enum daxmap_counter daxmap_counter_rule(unsigned int version_code,
-					bool counter_present);
+					bool counter_present, bool exact_patch);
+
+/*
+ * kernel.c: what the dax-memmap patch says of dax device @devname's memmap,
+ * read anew from /sys/bus/dax/devices/@devname/memmap_*_bytes; -errno
+ * (-ENOENT on a kernel without the patch) when one cannot be read.
+ */
+struct daxmap_dax_memmap {
+	uint64_t ram_bytes;		/* page tables included */
+	uint64_t pagetable_bytes;	/* the part of ram_bytes */
+	uint64_t device_bytes;		/* the altmap, on the device */
+};
+
+int daxmap_read_dax_memmap(struct daxmap_ctx *ctx, const char *devname,
+			   struct daxmap_dax_memmap *ret);
 
 #define DAXMAP_VERSION_CODE(a, b, c) (((a) << 16) + ((b) << 8) + (c))
 

@@ -271,17 +271,8 @@ static void set_observed(struct daxmap_device *d, enum daxmap_source source,
 			 int64_t ram_bytes)
 {
 	const struct daxmap_memmap *model = &d->memmap[DAXMAP_SOURCE_MODEL];
-	struct daxmap_memmap *c = &d->memmap[source];
+	uint64_t pagetable_bytes = model->pagetable_bytes;
 
-	*c = *model;
-	c->source = source;
-	c->ram_bytes = ram_bytes > 0 ? (uint64_t)ram_bytes : 0;
-	c->actual_bytes = c->ram_bytes + c->device_bytes;
-	c->saved_bytes = c->baseline_bytes > c->actual_bytes ?
-				 c->baseline_bytes - c->actual_bytes :
-				 0;
-	if (c->pagetable_bytes > c->actual_bytes)
-		c->pagetable_bytes = c->actual_bytes;
 	/*
 	 * No stock kernel counter counts the page tables of a deduplicated
 	 * vmemmap: whatever it says is struct pages, and showing the
@@ -289,8 +280,34 @@ static void set_observed(struct daxmap_device *d, enum daxmap_source source,
 	 * what it misses.
 	 */
 	if (source == DAXMAP_SOURCE_KERNEL)
-		c->pagetable_bytes = 0;
+		pagetable_bytes = 0;
+	daxmap_memmap_observed(model, source,
+			       ram_bytes > 0 ? (uint64_t)ram_bytes : 0,
+			       pagetable_bytes, model->device_bytes,
+			       &d->memmap[source]);
 	d->have_memmap[source] = true;
+}
+
+/*
+ * The kernel's own account of the device's memmap, from the dax-memmap
+ * patch: read now, and every part of it counted by the kernel (page
+ * tables and what is on the device included), so it replaces the counter
+ * delta recorded when daxmap enabled the device. A device not bound to
+ * device_dax (system-ram mode, disabled) reads 0, which is no figure.
+ */
+static bool set_dax_memmap(struct daxmap_ctx *ctx, struct daxmap_device *d)
+{
+	struct daxmap_dax_memmap dm;
+
+	if (!d->enabled || strcmp(d->mode, "devdax") != 0 ||
+	    daxmap_read_dax_memmap(ctx, d->devname, &dm) < 0)
+		return false;
+	daxmap_memmap_observed(&d->memmap[DAXMAP_SOURCE_MODEL],
+			       DAXMAP_SOURCE_KERNEL, dm.ram_bytes,
+			       dm.pagetable_bytes, dm.device_bytes,
+			       &d->memmap[DAXMAP_SOURCE_KERNEL]);
+	d->have_memmap[DAXMAP_SOURCE_KERNEL] = true;
+	return true;
 }
 
 static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
@@ -336,7 +353,8 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		if (rec && rec->has_measured)
 			set_observed(d, DAXMAP_SOURCE_MEASURED,
 				     rec->measured_ram_bytes);
-		if (rec && rec->has_kernel)
+		/* The kernel's own figure, read now, before a recorded one. */
+		if (!set_dax_memmap(ctx, d) && rec && rec->has_kernel)
 			set_observed(d, DAXMAP_SOURCE_KERNEL,
 				     rec->kernel_bytes);
 	} else

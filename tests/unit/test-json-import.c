@@ -156,6 +156,7 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 		  DAXMAP_VERSION_CODE(6, 12, 117));
 	CHECK(daxmap_kernel_get_memmap_counting(k) ==
 	      DAXMAP_COUNTER_DEDUP_DATA);
+	CHECK_U64(daxmap_kernel_get_patches(k), 0);
 	/* The document's counter, not this host's /proc/vmstat. */
 	CHECK(daxmap_kernel_read_memmap_pages(k, &pages) == 0);
 	CHECK_U64(pages, 20998);
@@ -195,6 +196,7 @@ static void check_no_counter_61(struct daxmap_ctx *ctx)
 	}
 	CHECK(!daxmap_kernel_has_memmap_counter(k));
 	CHECK(daxmap_kernel_read_memmap_pages(k, &pages) == -ENOENT);
+	CHECK_U64(daxmap_kernel_get_patches(k), 0);
 	daxmap_topology_unref(t);
 	daxmap_kernel_unref(k);
 	free(doc);
@@ -266,6 +268,12 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		{ "kernel.vmemmap_dedup", "\"maybe\"" },
 		{ "kernel.memmap_counter.counting", "\"sometimes\"" },
 		{ "kernel.memmap_counter.pages", "-1" },
+		{ "kernel.patches", NULL },
+		{ "kernel.patches", "null" },
+		{ "kernel.patches", "\"memmap-exact\"" },
+		{ "kernel.patches", "[1]" },
+		{ "kernel.patches", "[\"memmap-exact\", \"time-travel\"]" },
+		{ "kernel.patches", "[\"dax-memmap\", \"dax-memmap\"]" },
 		{ "regions.0.size", "-4096" },
 		{ "regions.0.size", "\"16G\"" },
 		{ "regions.0.supported_alignments", "[4096, \"2M\"]" },
@@ -309,6 +317,61 @@ static void check_refusals(struct daxmap_ctx *ctx)
 	refused(ctx, "{\"schema\": 1, \"kernel\"", -EBADMSG, "truncated");
 	refused(ctx, "[]", -EBADMSG, "an array");
 	refused(ctx, "", -EBADMSG, "nothing");
+	free(doc);
+}
+
+/*
+ * A kernel with daxmap's patches, as daxmapd on one would describe it:
+ * the patches and the exact counting come back, in the order the
+ * renderer writes them whatever order the document gives them in.
+ */
+static void check_patched(struct daxmap_ctx *ctx)
+{
+	static const char *const lists[] = {
+		"[\"memmap-exact\", \"dax-memmap\"]",
+		"[\"dax-memmap\", \"memmap-exact\"]",
+	};
+	char *doc = slurp("6.12-busy.json");
+	size_t i;
+
+	if (!doc)
+		return;
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		char *counted = mutate(doc, "kernel.memmap_counter.counting",
+				       "\"exact\"");
+		char *patched = mutate(counted, "kernel.patches", lists[i]);
+		struct json_object *back = NULL, *kernel = NULL, *patches;
+		struct daxmap_topology *t = NULL;
+		struct daxmap_kernel *k = NULL;
+		char *again = NULL;
+
+		CHECK(daxmap_status_from_json(ctx, patched, &k, &t) == 0);
+		if (k) {
+			CHECK_U64(daxmap_kernel_get_patches(k),
+				  DAXMAP_PATCH_MEMMAP_EXACT |
+				  DAXMAP_PATCH_DAX_MEMMAP);
+			CHECK(daxmap_kernel_get_memmap_counting(k) ==
+			      DAXMAP_COUNTER_EXACT);
+			CHECK(daxmap_status_to_json(k, t, 0, &again) == 0);
+		}
+		if (again)
+			back = json_tokener_parse(again);
+		CHECK(back && json_object_object_get_ex(back, "kernel",
+							&kernel));
+		if (kernel && json_object_object_get_ex(kernel, "patches",
+							&patches))
+			CHECK_STR(json_object_to_json_string_ext(
+					  patches, JSON_C_TO_STRING_PLAIN),
+				  "[\"memmap-exact\",\"dax-memmap\"]");
+		else
+			CHECK(!"kernel.patches rendered again");
+		json_object_put(back);
+		free(again);
+		daxmap_topology_unref(t);
+		daxmap_kernel_unref(k);
+		free(patched);
+		free(counted);
+	}
 	free(doc);
 }
 
@@ -396,6 +459,7 @@ int main(void)
 	check_busy_612(ctx);
 	check_no_counter_61(ctx);
 	check_refusals(ctx);
+	check_patched(ctx);
 	check_plan(ctx);
 	check_apply_report(ctx);
 

@@ -87,6 +87,10 @@ static void test_status_shape(struct daxmap_kernel *k)
 	get(kernel, "vmemmap_dedup_reason", json_type_string);
 	get(get(kernel, "memmap_counter", json_type_object), "present",
 	    json_type_boolean);
+	/* A stock kernel: the list is there, and empty. */
+	CHECK_U64(json_object_array_length(
+			  get(kernel, "patches", json_type_array)),
+		  0);
 
 	CHECK_U64(json_object_array_length(get(o, "regions", json_type_array)),
 		  0);

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Kernel capability detection against captured /proc and /boot trees
- * (fixtures/kernel/<name>, see the README there), and the release and
- * counter rules at their edges.
+ * Kernel capability detection against captured /proc, /sys and /boot
+ * trees (fixtures/kernel/<name>, see the README there), and the release
+ * and counter rules at their edges.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "private.h"
 #include "test.h"
@@ -116,7 +118,11 @@ struct fixture {
 	enum daxmap_counter counting;
 	int memmap_r;
 	uint64_t memmap_pages;
+	unsigned int patches;		/* DAXMAP_PATCH_* */
+	const char *patches_json;	/* the kernel object's "patches" */
 };
+
+#define BOTH_PATCHES (DAXMAP_PATCH_MEMMAP_EXACT | DAXMAP_PATCH_DAX_MEMMAP)
 
 static const struct fixture fixtures[] = {
 	{
@@ -134,6 +140,7 @@ static const struct fixture fixtures[] = {
 		.counter = false,
 		.counting = DAXMAP_COUNTER_NONE,
 		.memmap_r = -ENOENT,
+		.patches_json = "[]",
 	},
 	{
 		.name = "debian-6.12.95",
@@ -148,6 +155,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_NOMINAL,
 		.memmap_pages = 262144,
+		.patches_json = "[]",
 	},
 	{
 		.name = "debian-6.12.117",
@@ -162,6 +170,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_DEDUP_DATA,
 		.memmap_pages = 65536,
+		.patches_json = "[]",
 	},
 	{
 		/* Ubuntu 22.04: no sublevel anywhere, no kernel.arch yet. */
@@ -177,6 +186,7 @@ static const struct fixture fixtures[] = {
 		.counter = false,
 		.counting = DAXMAP_COUNTER_NONE,
 		.memmap_r = -ENOENT,
+		.patches_json = "[]",
 	},
 	{
 		.name = "arm64-6.12",
@@ -193,6 +203,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_DEDUP_DATA,
 		.memmap_pages = 0,
+		.patches_json = "[]",
 	},
 	{
 		.name = "no-config-x86_64",
@@ -210,6 +221,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_DEDUP_DATA,
 		.memmap_pages = 65536,
+		.patches_json = "[]",
 	},
 	{
 		/* Dedup happens, but with 64 KiB pages the figures differ. */
@@ -226,6 +238,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_DEDUP_DATA,
 		.memmap_pages = 0,
+		.patches_json = "[]",
 	},
 	{
 		.name = "ppc64le-6.12-hash",
@@ -240,6 +253,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_DEDUP_DATA,
 		.memmap_pages = 0,
+		.patches_json = "[]",
 	},
 	{
 		/* gcc's "Debian 14.2.0" must not be taken for the kernel's. */
@@ -255,6 +269,7 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_UNKNOWN,
 		.memmap_pages = 2048,
+		.patches_json = "[]",
 	},
 	{
 		.name = "no-version",
@@ -269,8 +284,67 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_UNKNOWN,
 		.memmap_pages = 0,
+		.patches_json = "[]",
+	},
+	{
+		/* Counts exactly, and says so with nr_memmap_altmap_pages. */
+		.name = "patched-6.12",
+		.release = "6.12.117-daxmap",
+		.version_code = KV(6, 12, 117),
+		.machine = "x86_64",
+		.page_size = 4096,
+		.config_path = "/boot/config-6.12.117-daxmap",
+		.sparsemem_vmemmap = DAXMAP_YES,
+		.dedup = DAXMAP_YES,
+		.reason = { "kernel 6.12.117 on x86_64" },
+		.counter = true,
+		.counting = DAXMAP_COUNTER_EXACT,
+		.memmap_pages = 66048,
+		.patches = BOTH_PATCHES,
+		.patches_json = "[\"memmap-exact\", \"dax-memmap\"]",
+	},
+	{
+		/* Exact on a release whose counter would be unknown. */
+		.name = "patched-6.1",
+		.release = "6.1.192-daxmap",
+		.version_code = KV(6, 1, 192),
+		.machine = "x86_64",
+		.page_size = 4096,
+		.config_path = "/boot/config-6.1.192-daxmap",
+		.sparsemem_vmemmap = DAXMAP_YES,
+		.dedup = DAXMAP_YES,
+		.reason = { "kernel 6.1.192 on x86_64" },
+		.counter = true,
+		.counting = DAXMAP_COUNTER_EXACT,
+		.memmap_pages = 640,
+		.patches = DAXMAP_PATCH_MEMMAP_EXACT,
+		.patches_json = "[\"memmap-exact\"]",
 	},
 };
+
+/* The kernel object's "patches", as daxmapctl kernel --json shows it. */
+static void check_patches_json(const struct fixture *f,
+			       struct daxmap_kernel *k)
+{
+	struct json_object *root = NULL, *kernel = NULL, *got = NULL;
+	struct json_object *want = json_tokener_parse(f->patches_json);
+	char *text = NULL;
+
+	expect_int(f->name, "daxmap_kernel_to_json",
+		   daxmap_kernel_to_json(k, 0, &text), 0);
+	if (text)
+		root = json_tokener_parse(text);
+	test_checks++;
+	if (!root || !json_object_object_get_ex(root, "kernel", &kernel) ||
+	    !json_object_object_get_ex(kernel, "patches", &got) ||
+	    !json_object_equal(got, want))
+		fail(f->name, "kernel.patches", "got %s, want %s",
+		     got ? json_object_to_json_string(got) : "nothing",
+		     f->patches_json);
+	json_object_put(root);
+	json_object_put(want);
+	free(text);
+}
 
 static void check_fixture(const struct fixture *f)
 {
@@ -324,6 +398,10 @@ static void check_fixture(const struct fixture *f)
 	expect_str(f->name, "memmap_counting",
 		   daxmap_counter_name(daxmap_kernel_get_memmap_counting(k)),
 		   daxmap_counter_name(f->counting));
+
+	expect_u64(f->name, "patches", daxmap_kernel_get_patches(k),
+		   f->patches);
+	check_patches_json(f, k);
 
 	r = daxmap_kernel_read_memmap_pages(k, &pages);
 	expect_int(f->name, "read_memmap_pages", r, f->memmap_r);
@@ -504,37 +582,46 @@ static void check_counter_rule(void)
 	static const struct {
 		unsigned int version_code;
 		bool present;
+		bool exact_patch;	/* nr_memmap_altmap_pages is there */
 		enum daxmap_counter want;
 	} cases[] = {
 		/* No counter, whatever the version. */
-		{ 0, false, DAXMAP_COUNTER_NONE },
-		{ KV(5, 15, 0), false, DAXMAP_COUNTER_NONE },
-		{ KV(6, 1, 192), false, DAXMAP_COUNTER_NONE },
-		{ KV(6, 10, 14), false, DAXMAP_COUNTER_NONE },
-		{ KV(6, 11, 0), false, DAXMAP_COUNTER_NONE },
-		{ KV(6, 12, 117), false, DAXMAP_COUNTER_NONE },
-		{ KV(6, 18, 2), false, DAXMAP_COUNTER_NONE },
+		{ 0, false, false, DAXMAP_COUNTER_NONE },
+		{ KV(5, 15, 0), false, false, DAXMAP_COUNTER_NONE },
+		{ KV(6, 1, 192), false, false, DAXMAP_COUNTER_NONE },
+		{ KV(6, 10, 14), false, false, DAXMAP_COUNTER_NONE },
+		{ KV(6, 11, 0), false, false, DAXMAP_COUNTER_NONE },
+		{ KV(6, 12, 117), false, false, DAXMAP_COUNTER_NONE },
+		{ KV(6, 18, 2), false, false, DAXMAP_COUNTER_NONE },
 		/* A counter on a kernel that never had one: a backport. */
-		{ 0, true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(6, 1, 192), true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(6, 10, 0), true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(6, 10, 255), true, DAXMAP_COUNTER_UNKNOWN },
+		{ 0, true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 1, 192), true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 10, 0), true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 10, 255), true, false, DAXMAP_COUNTER_UNKNOWN },
 		/* Nominal from 6.11 to 6.12.100. */
-		{ KV(6, 11, 0), true, DAXMAP_COUNTER_NOMINAL },
-		{ KV(6, 11, 11), true, DAXMAP_COUNTER_NOMINAL },
-		{ KV(6, 11, 255), true, DAXMAP_COUNTER_NOMINAL },
-		{ KV(6, 12, 0), true, DAXMAP_COUNTER_NOMINAL },
-		{ KV(6, 12, 95), true, DAXMAP_COUNTER_NOMINAL },
-		{ KV(6, 12, 100), true, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 11, 0), true, false, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 11, 11), true, false, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 11, 255), true, false, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 12, 0), true, false, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 12, 95), true, false, DAXMAP_COUNTER_NOMINAL },
+		{ KV(6, 12, 100), true, false, DAXMAP_COUNTER_NOMINAL },
 		/* Deduplicated data pages from 6.12.101 on 6.12.y. */
-		{ KV(6, 12, 101), true, DAXMAP_COUNTER_DEDUP_DATA },
-		{ KV(6, 12, 117), true, DAXMAP_COUNTER_DEDUP_DATA },
-		{ KV(6, 12, 255), true, DAXMAP_COUNTER_DEDUP_DATA },
+		{ KV(6, 12, 101), true, false, DAXMAP_COUNTER_DEDUP_DATA },
+		{ KV(6, 12, 117), true, false, DAXMAP_COUNTER_DEDUP_DATA },
+		{ KV(6, 12, 255), true, false, DAXMAP_COUNTER_DEDUP_DATA },
 		/* Not verified past 6.12.y. */
-		{ KV(6, 13, 0), true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(6, 17, 9), true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(6, 18, 2), true, DAXMAP_COUNTER_UNKNOWN },
-		{ KV(7, 0, 0), true, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 13, 0), true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 17, 9), true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(6, 18, 2), true, false, DAXMAP_COUNTER_UNKNOWN },
+		{ KV(7, 0, 0), true, false, DAXMAP_COUNTER_UNKNOWN },
+		/* daxmap's memmap-exact patch, whatever the release. */
+		{ 0, true, true, DAXMAP_COUNTER_EXACT },
+		{ KV(6, 1, 192), true, true, DAXMAP_COUNTER_EXACT },
+		{ KV(6, 12, 95), true, true, DAXMAP_COUNTER_EXACT },
+		{ KV(6, 12, 117), true, true, DAXMAP_COUNTER_EXACT },
+		{ KV(6, 18, 2), true, true, DAXMAP_COUNTER_EXACT },
+		/* ...but with no nr_memmap_pages there is nothing to count. */
+		{ KV(6, 12, 117), false, true, DAXMAP_COUNTER_NONE },
 	};
 	char where[128];
 	size_t i;
@@ -543,13 +630,83 @@ static void check_counter_rule(void)
 		unsigned int v = cases[i].version_code;
 
 		snprintf(where, sizeof(where),
-			 "daxmap_counter_rule(%u.%u.%u, %s)", v >> 16,
+			 "daxmap_counter_rule(%u.%u.%u, %s, %s)", v >> 16,
 			 (v >> 8) & 0xff, v & 0xff,
-			 cases[i].present ? "present" : "absent");
+			 cases[i].present ? "present" : "absent",
+			 cases[i].exact_patch ? "patched" : "stock");
 		expect_str(where, "counting",
 			   daxmap_counter_name(daxmap_counter_rule(
-				   v, cases[i].present)),
+				   v, cases[i].present, cases[i].exact_patch)),
 			   daxmap_counter_name(cases[i].want));
+	}
+}
+
+static void check_patch_names(void)
+{
+	const char *where = "daxmap_kernel_patch_name";
+
+	expect_str(where, "memmap-exact",
+		   daxmap_kernel_patch_name(DAXMAP_PATCH_MEMMAP_EXACT),
+		   "memmap-exact");
+	expect_str(where, "dax-memmap",
+		   daxmap_kernel_patch_name(DAXMAP_PATCH_DAX_MEMMAP),
+		   "dax-memmap");
+	/* A mask of both, or a bit no patch has, names no one patch. */
+	expect_str(where, "both", daxmap_kernel_patch_name(BOTH_PATCHES),
+		   NULL);
+	expect_str(where, "1 << 2",
+		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)(1 << 2)),
+		   NULL);
+	expect_str(where, "0",
+		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)0), NULL);
+	expect_str("daxmap_counter_name", "exact",
+		   daxmap_counter_name(DAXMAP_COUNTER_EXACT), "exact");
+}
+
+/*
+ * The dax-memmap attributes of the patched tree, read as a topology scan
+ * reads them for its kernel figure; a stock tree has none.
+ */
+static void check_read_dax_memmap(void)
+{
+	static const struct {
+		const char *tree;
+		const char *dev;
+		int r;
+		struct daxmap_dax_memmap want;
+	} cases[] = {
+		/* 64 GiB at 2 MiB, map=mem: 256 MiB + 512 PTE pages. */
+		{ "patched-6.12", "dax0.0", 0, { 270532608, 2097152, 0 } },
+		/* 16 GiB, map=dev: the memmap is on the device. */
+		{ "patched-6.12", "dax1.0", 0, { 0, 0, 268435456 } },
+		{ "patched-6.12", "dax9.9", -ENOENT, { 0 } },
+		{ "debian-6.12.117", "dax0.0", -ENOENT, { 0 } },
+	};
+	struct daxmap_dax_memmap got;
+	char where[128], root[4096];
+	struct daxmap_ctx *ctx;
+	size_t i;
+	int r;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(where, sizeof(where), "daxmap_read_dax_memmap(%s, %s)",
+			 cases[i].tree, cases[i].dev);
+		snprintf(root, sizeof(root), "%s/kernel/%s", FIXTURE_DIR,
+			 cases[i].tree);
+		ctx = new_ctx(where, root);
+		memset(&got, 0xa5, sizeof(got));
+		r = daxmap_read_dax_memmap(ctx, cases[i].dev, &got);
+		expect_int(where, "return", r, cases[i].r);
+		if (r == 0) {
+			expect_u64(where, "ram_bytes", got.ram_bytes,
+				   cases[i].want.ram_bytes);
+			expect_u64(where, "pagetable_bytes",
+				   got.pagetable_bytes,
+				   cases[i].want.pagetable_bytes);
+			expect_u64(where, "device_bytes", got.device_bytes,
+				   cases[i].want.device_bytes);
+		}
+		daxmap_unref(ctx);
 	}
 }
 
@@ -559,6 +716,8 @@ int main(void)
 
 	check_parse_version_code();
 	check_counter_rule();
+	check_patch_names();
+	check_read_dax_memmap();
 	for (i = 0; i < ARRAY_SIZE(fixtures); i++)
 		check_fixture(&fixtures[i]);
 	check_refcounts();

@@ -163,6 +163,47 @@ static void test_mapping_pagetables(const struct daxmap_model *m)
 	CHECK_U64(daxmap_model_mapping_pagetables(m, 0, 2 * MiB), 0);
 }
 
+/*
+ * Figures from outside the model around its baseline: the dax-memmap
+ * patch's attributes for the fixture tree's devices (64 GiB at 2 MiB with
+ * its memmap in RAM, 16 GiB with it on the device), and the figures that
+ * cost more than the baseline.
+ */
+static void test_observed(const struct daxmap_model *m)
+{
+	struct daxmap_memmap mem = model(m, 64 * GiB, 2 * MiB, DAXMAP_MAP_MEM);
+	struct daxmap_memmap dev = model(m, 16 * GiB, 2 * MiB, DAXMAP_MAP_DEV);
+	struct daxmap_memmap c;
+
+	daxmap_memmap_observed(&mem, DAXMAP_SOURCE_KERNEL, 270532608, 2 * MiB,
+			       0, &c);
+	CHECK(c.source == DAXMAP_SOURCE_KERNEL);
+	CHECK(c.location == DAXMAP_MAP_MEM);
+	CHECK_U64(c.baseline_bytes, GiB);
+	CHECK_U64(c.ram_bytes, 258 * MiB);
+	CHECK_U64(c.pagetable_bytes, 2 * MiB);
+	CHECK_U64(c.device_bytes, 0);
+	CHECK_U64(c.actual_bytes, 258 * MiB);
+	CHECK_U64(c.saved_bytes, GiB - 258 * MiB);
+
+	/* map=dev: the device holds it, RAM only its page tables. */
+	daxmap_memmap_observed(&dev, DAXMAP_SOURCE_KERNEL, 8 * KiB, 8 * KiB,
+			       256 * MiB, &c);
+	CHECK(c.location == DAXMAP_MAP_DEV);
+	CHECK_U64(c.ram_bytes, 8 * KiB);
+	CHECK_U64(c.pagetable_bytes, 8 * KiB);
+	CHECK_U64(c.device_bytes, 256 * MiB);
+	CHECK_U64(c.actual_bytes, 256 * MiB + 8 * KiB);
+	CHECK_U64(c.saved_bytes, 0);
+
+	/* Page tables are a part of the RAM, never more than all of it. */
+	daxmap_memmap_observed(&mem, DAXMAP_SOURCE_MEASURED, 4 * MiB, 8 * MiB,
+			       0, &c);
+	CHECK(c.source == DAXMAP_SOURCE_MEASURED);
+	CHECK_U64(c.pagetable_bytes, 4 * MiB);
+	CHECK_U64(c.saved_bytes, GiB - 4 * MiB);
+}
+
 int main(void)
 {
 	struct daxmap_model m;
@@ -174,5 +215,6 @@ int main(void)
 	test_head_page_reuse();
 	test_invalid(&m);
 	test_mapping_pagetables(&m);
+	test_observed(&m);
 	return test_summary("model");
 }

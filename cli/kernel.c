@@ -21,8 +21,9 @@ void usage_kernel(FILE *f)
 	      "Report what the running kernel does with the struct pages of device-DAX:\n"
 	      "release and upstream version, page size, SPARSEMEM_VMEMMAP, whether it\n"
 	      "deduplicates the vmemmap of compound devmaps and why, the kernel config\n"
-	      "that was read, and whether /proc/vmstat has nr_memmap_pages, how that\n"
-	      "counter counts compound devmaps, and its current value.\n"
+	      "that was read, whether /proc/vmstat has nr_memmap_pages, how that\n"
+	      "counter counts compound devmaps, and its current value, and which of\n"
+	      "daxmap's own kernel patches the kernel carries.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json         print the report as JSON\n"
@@ -40,6 +41,8 @@ static const char *counting_meaning(enum daxmap_counter c)
 		return "every struct page at nominal size, dedup ignored (too high at huge aligns)";
 	case DAXMAP_COUNTER_DEDUP_DATA:
 		return "deduplicated vmemmap data pages, not their page tables (too low)";
+	case DAXMAP_COUNTER_EXACT:
+		return "RAM really used, vmemmap page tables included; map=dev memmap counted apart";
 	default:
 		return "this release's rule is not known";
 	}
@@ -84,9 +87,16 @@ static void print_counter(struct daxmap_kernel *k, bool full, int indent)
 	cli_kv(indent, "nr_memmap_pages", "present");
 	cli_kv(indent, "  counts", "%s: %s", daxmap_counter_name(counting),
 	       counting_meaning(counting));
-	/* It never tells RAM from device: the altmap is counted as memmap. */
-	cli_kv(indent, "  note",
-	       "map=dev memmap is counted too, though it is on the device");
+	/*
+	 * A stock counter never tells RAM from device: the altmap is counted
+	 * as memmap. The memmap-exact patch counts it on its own.
+	 */
+	if (counting == DAXMAP_COUNTER_EXACT)
+		cli_kv(indent, "  note",
+		       "map=dev memmap is in nr_memmap_altmap_pages instead");
+	else
+		cli_kv(indent, "  note",
+		       "map=dev memmap is counted too, though it is on the device");
 	if (r < 0)
 		cli_kv(indent, "  current value", "unreadable: %s",
 		       strerror(-r));
@@ -95,6 +105,30 @@ static void print_counter(struct daxmap_kernel *k, bool full, int indent)
 		       pages,
 		       size_format(pages * daxmap_kernel_get_page_size(k),
 				   size));
+}
+
+/*
+ * daxmap's own kernel patches, named: on their own line in the full
+ * report, and in the short one only on a kernel that carries some, where
+ * they change what the kernel's figures mean.
+ */
+static void print_patches(struct daxmap_kernel *k, bool full, int indent)
+{
+	unsigned int patches = daxmap_kernel_get_patches(k), bit;
+	char names[128] = "";
+
+	if (!patches && !full)
+		return;
+	for (bit = 1; bit && bit <= patches; bit <<= 1) {
+		const char *name = daxmap_kernel_patch_name(bit);
+
+		if (!(patches & bit) || !name)
+			continue;
+		if (names[0])
+			strncat(names, ", ", sizeof(names) - strlen(names) - 1);
+		strncat(names, name, sizeof(names) - strlen(names) - 1);
+	}
+	cli_kv(indent, "daxmap patches", "%s", names[0] ? names : "none");
 }
 
 void print_kernel(struct daxmap_kernel *k, bool full, int indent)
@@ -119,6 +153,7 @@ void print_kernel(struct daxmap_kernel *k, bool full, int indent)
 		if (reason)
 			cli_kv(indent, "  why", "%s", reason);
 		print_counter(k, false, indent);
+		print_patches(k, false, indent);
 		return;
 	}
 
@@ -136,6 +171,7 @@ void print_kernel(struct daxmap_kernel *k, bool full, int indent)
 	cli_kv(indent, "kernel config", "%s",
 	       str_or(daxmap_kernel_get_config_path(k), "none readable"));
 	print_counter(k, true, indent);
+	print_patches(k, true, indent);
 }
 
 int cmd_kernel(struct cli *cli, int argc, char **argv)

@@ -385,9 +385,10 @@ KERNEL_KEYS='
 k = j["kernel"]
 for key in ("release", "version", "machine", "page_size",
             "sparsemem_vmemmap", "vmemmap_dedup", "vmemmap_dedup_reason",
-            "config", "memmap_counter"):
+            "config", "memmap_counter", "patches"):
     assert key in k, "kernel." + key + " missing"
 assert isinstance(k["page_size"], int), "page_size is not a number"
+assert isinstance(k["patches"], list), "patches is not an array"
 for key in ("present", "counting", "pages", "bytes"):
     assert key in k["memmap_counter"], "memmap_counter." + key + " missing"
 '
@@ -446,6 +447,36 @@ expect_ok "kernel --json --human" kernel --json --human --direct
 cp "$tmp/out" "$tmp/kernel-human.json"
 check_py "kernel --human: same keys plus *_human" "$tmp/kernel-human.json" \
 	"$HUMAN_CHECK" "$tmp/kernel.json"
+
+# Captured kernels, one with daxmap's kernel patches and one without: the
+# patches are named in text and JSON, and the counter's rule with them.
+FIXTURES=$(cd "$(dirname "$0")" && pwd)/fixtures/kernel
+DAXMAP_ROOT=$FIXTURES/patched-6.12
+export DAXMAP_ROOT
+expect_ok "kernel, patched tree" kernel --direct
+expect_stdout "kernel, patched tree: patches named" \
+	"daxmap patches       memmap-exact, dax-memmap"
+expect_stdout "kernel, patched tree: exact counting" \
+	"exact: RAM really used, vmemmap page tables included;"
+expect_ok "kernel --json, patched tree" kernel --json --direct
+cp "$tmp/out" "$tmp/kernel-patched.json"
+check_py "kernel --json, patched tree: patches and counting" \
+	"$tmp/kernel-patched.json" '
+k = j["kernel"]
+assert k["patches"] == ["memmap-exact", "dax-memmap"], k["patches"]
+assert k["memmap_counter"]["counting"] == "exact", k["memmap_counter"]
+assert k["memmap_counter"]["pages"] == 66048, k["memmap_counter"]
+'
+DAXMAP_ROOT=$FIXTURES/debian-6.12.117
+expect_ok "kernel, stock tree" kernel --direct
+expect_stdout "kernel, stock tree: no patches" "daxmap patches       none"
+expect_ok "kernel --json, stock tree" kernel --json --direct
+cp "$tmp/out" "$tmp/kernel-stock.json"
+check_py "kernel --json, stock tree: patches empty" "$tmp/kernel-stock.json" '
+assert j["kernel"]["patches"] == [], j["kernel"]["patches"]
+assert j["kernel"]["memmap_counter"]["counting"] == "dedup-data-only"
+'
+unset DAXMAP_ROOT
 
 expect_ok "status --json" status --json --direct
 cp "$tmp/out" "$tmp/status.json"

@@ -135,11 +135,20 @@ enum daxmap_kernel_patch {
 	 * and memmap_device_bytes in sysfs.
 	 */
 	DAXMAP_PATCH_DAX_MEMMAP = 1 << 1,
+	/*
+	 * A deduplicated compound devmap keeps one vmemmap page (the head's)
+	 * per compound page instead of two; the kernel config says
+	 * CONFIG_DAX_VMEMMAP_HEAD_REUSE=y.
+	 */
+	DAXMAP_PATCH_HEAD_REUSE = 1 << 2,
 };
 
 /* The patches the kernel is seen to carry: DAXMAP_PATCH_* bits. */
 unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k);
-/* "memmap-exact", "dax-memmap"; NULL for anything but one known patch. */
+/*
+ * "memmap-exact", "dax-memmap", "head-reuse"; NULL for anything but one
+ * known patch.
+ */
 const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p);
 
 /* -------------------------------------------------------- the overhead model */

@@ -191,6 +191,7 @@ enum kconfig_opt {
 	KCONFIG_ZONE_DEVICE,
 	KCONFIG_DEV_DAX,
 	KCONFIG_DAX_VMEMMAP,
+	KCONFIG_DAX_HEAD_REUSE,
 	KCONFIG_NR,
 };
 
@@ -199,6 +200,8 @@ static const char *const kconfig_names[KCONFIG_NR] = {
 	[KCONFIG_ZONE_DEVICE] = "CONFIG_ZONE_DEVICE",
 	[KCONFIG_DEV_DAX] = "CONFIG_DEV_DAX",
 	[KCONFIG_DAX_VMEMMAP] = "CONFIG_ARCH_WANT_OPTIMIZE_DAX_VMEMMAP",
+	/* daxmap's head-reuse patch; no stock kernel has the option. */
+	[KCONFIG_DAX_HEAD_REUSE] = "CONFIG_DAX_VMEMMAP_HEAD_REUSE",
 };
 
 /*
@@ -673,6 +676,8 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	dbg(ctx, "vmemmap dedup %s: %s\n",
 	    daxmap_tristate_name(k->vmemmap_dedup), k->dedup_reason);
 
+	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE))
+		k->patches |= DAXMAP_PATCH_HEAD_REUSE;
 	probe_memmap_counter(k);
 	r = probe_dax_memmap(k);
 	if (r < 0)
@@ -828,4 +833,7 @@ DAXMAP_EXPORT void daxmap_kernel_get_model(struct daxmap_kernel *k,
 	m->page_size = k->page_size;
 	/* Unknown counts as no: a model must not promise savings. */
 	m->dedup = k->vmemmap_dedup == DAXMAP_YES;
+	/* The head page alone, which every tail vmemmap page maps. */
+	if (k->patches & DAXMAP_PATCH_HEAD_REUSE)
+		m->dedup_kept_pages = 1;
 }

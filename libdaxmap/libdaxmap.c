@@ -270,6 +270,8 @@ DAXMAP_EXPORT const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p)
 		return "memmap-exact";
 	case DAXMAP_PATCH_DAX_MEMMAP:
 		return "dax-memmap";
+	case DAXMAP_PATCH_HEAD_REUSE:
+		return "head-reuse";
 	default:
 		return NULL;
 	}

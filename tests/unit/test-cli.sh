@@ -455,7 +455,7 @@ DAXMAP_ROOT=$FIXTURES/patched-6.12
 export DAXMAP_ROOT
 expect_ok "kernel, patched tree" kernel --direct
 expect_stdout "kernel, patched tree: patches named" \
-	"daxmap patches       memmap-exact, dax-memmap"
+	"daxmap patches       memmap-exact, dax-memmap, head-reuse"
 expect_stdout "kernel, patched tree: exact counting" \
 	"exact: RAM really used, vmemmap page tables included;"
 expect_ok "kernel --json, patched tree" kernel --json --direct
@@ -463,7 +463,7 @@ cp "$tmp/out" "$tmp/kernel-patched.json"
 check_py "kernel --json, patched tree: patches and counting" \
 	"$tmp/kernel-patched.json" '
 k = j["kernel"]
-assert k["patches"] == ["memmap-exact", "dax-memmap"], k["patches"]
+assert k["patches"] == ["memmap-exact", "dax-memmap", "head-reuse"], k["patches"]
 assert k["memmap_counter"]["counting"] == "exact", k["memmap_counter"]
 assert k["memmap_counter"]["pages"] == 66048, k["memmap_counter"]
 '

@@ -120,6 +120,7 @@ struct fixture {
 	uint64_t memmap_pages;
 	unsigned int patches;		/* DAXMAP_PATCH_* */
 	const char *patches_json;	/* the kernel object's "patches" */
+	uint64_t kept_pages;		/* model's; 0: the default */
 };
 
 #define BOTH_PATCHES (DAXMAP_PATCH_MEMMAP_EXACT | DAXMAP_PATCH_DAX_MEMMAP)
@@ -300,8 +301,11 @@ static const struct fixture fixtures[] = {
 		.counter = true,
 		.counting = DAXMAP_COUNTER_EXACT,
 		.memmap_pages = 66048,
-		.patches = BOTH_PATCHES,
-		.patches_json = "[\"memmap-exact\", \"dax-memmap\"]",
+		.patches = BOTH_PATCHES | DAXMAP_PATCH_HEAD_REUSE,
+		.patches_json =
+			"[\"memmap-exact\", \"dax-memmap\", \"head-reuse\"]",
+		/* Head-page reuse: one vmemmap page per compound page. */
+		.kept_pages = 1,
 	},
 	{
 		/* Exact on a release whose counter would be unknown. */
@@ -419,7 +423,7 @@ static void check_fixture(const struct fixture *f)
 	expect_u64(f->name, "model ptes_per_page", m.ptes_per_page,
 		   defaults.ptes_per_page);
 	expect_u64(f->name, "model dedup_kept_pages", m.dedup_kept_pages,
-		   defaults.dedup_kept_pages);
+		   f->kept_pages ? f->kept_pages : defaults.dedup_kept_pages);
 
 	daxmap_kernel_unref(k);
 	daxmap_unref(ctx);
@@ -654,8 +658,11 @@ static void check_patch_names(void)
 	/* A mask of both, or a bit no patch has, names no one patch. */
 	expect_str(where, "both", daxmap_kernel_patch_name(BOTH_PATCHES),
 		   NULL);
-	expect_str(where, "1 << 2",
-		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)(1 << 2)),
+	expect_str(where, "head-reuse",
+		   daxmap_kernel_patch_name(DAXMAP_PATCH_HEAD_REUSE),
+		   "head-reuse");
+	expect_str(where, "1 << 3",
+		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)(1 << 3)),
 		   NULL);
 	expect_str(where, "0",
 		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)0), NULL);

@@ -40,6 +40,11 @@ def run(*args, env=None):
     return p.returncode, p.stdout, p.stderr
 
 
+def read(path):
+    with open(path) as f:
+        return f.read().strip()
+
+
 def ctl(*args, env=None):
     # The library's own behaviour: no daemon runs here (check-daemon has
     # daxmapctl as its client).
@@ -131,9 +136,28 @@ def creates():
         check(dev['memmap']['source'] == 'measured',
               f'create {name}: memmap shows the measured figure')
         kernel = src['kernel']
+        # Seen once there is a dax device to carry the attributes.
+        patches = ctl_json('kernel')['kernel'].get('patches', [])
+        if 'dax-memmap' in patches:
+            # daxmap's kernel patches: status shows the device's own
+            # attributes, page tables included, and they agree with what
+            # daxmap measured (tests/kernel checks the kernel to a page).
+            attrs = {k: int(read(f'/sys/bus/dax/devices/{dev["dev"]}/'
+                                 f'memmap_{k}_bytes'))
+                     for k in ('ram', 'pgtable', 'device')}
+            shown = kernel and {'ram': kernel['ram_bytes'],
+                                'pgtable': kernel['pagetable_bytes'],
+                                'device': kernel['device_bytes']}
+            check(shown == attrs, f'create {name}: the kernel figure is the '
+                  f'device\'s memmap_*_bytes', f'{shown} vs {attrs}')
+            kern_pages = attrs['ram'] / PAGE / gib
+            check(abs(kern_pages - meas_pages) <= tolerance,
+                  f'create {name}: the kernel figure agrees with the '
+                  f'measured within 1 % + 16 pages/GiB',
+                  f'kernel {kern_pages:.1f}, measured {meas_pages:.1f}')
         rows.append((name, model_pages, meas_pages,
                      kernel['ram_bytes'] / PAGE / gib if kernel else None))
-    print('\n  namespace   model  measured  nr_memmap_pages  (pages per GiB)')
+    print('\n  namespace   model  measured  kernel figure  (pages per GiB)')
     for name, model_pages, meas_pages, kern in rows:
         k = f'{kern:15.1f}' if kern is not None else '         absent'
         print(f'  {name:9} {model_pages:7.1f} {meas_pages:9.1f} {k}')

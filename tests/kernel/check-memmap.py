@@ -40,6 +40,7 @@ MiB = 1 << 20
 PAGE = 4096
 SIZE = 3 * GiB
 TOLERANCE = 4           # pages, kernel figure against measured delta
+MEASURES = 3            # binds measured per case, the median taken
 # Pages that slab caches, sysfs and the per-cpu lists may keep or give back
 # around a bind or a create, memmap aside: a leaked memmap is thousands.
 SLACK = 16
@@ -275,18 +276,26 @@ def measure_device(align, map_, ns, dev, table):
     bind(dev, False)
     bind(dev, True)
     bind(dev, False)
-    free0, vm0 = settle()
     check(dev_memmap(dev) == {'ram': 0, 'pgtable': 0, 'device': 0},
           f'{what}: memmap_*_bytes read 0 while unbound')
-    bind(dev, True)
-    free1, vm1 = settle()
-    used = free0 - free1
+    # The kernel's figure is exact every time; a measurement can catch the
+    # guest freeing or taking a few pages of its own, so the median of
+    # MEASURES binds is what the kernel is held against.
+    runs = []
+    for i in range(MEASURES):
+        if i:
+            bind(dev, False)
+        free0, vm0 = settle()
+        bind(dev, True)
+        free1, vm1 = settle()
+        runs.append(free0 - free1)
+    used = sorted(runs)[len(runs) // 2]
     k_ram = vm1['nr_memmap_pages'] - vm0['nr_memmap_pages']
     k_dev = vm1['nr_memmap_altmap_pages'] - vm0['nr_memmap_altmap_pages']
     attr = dev_memmap(dev)
     check(abs(k_ram - used) <= TOLERANCE,
           f'{what}: nr_memmap_pages delta {k_ram} = measured {used} '
-          f'within {TOLERANCE} pages')
+          f'within {TOLERANCE} pages', f'measured {runs}')
     check(attr['ram'] == k_ram and attr['device'] == k_dev,
           f'{what}: memmap_ram_bytes {attr["ram"]} pages, '
           f'memmap_device_bytes {attr["device"]} pages = vmstat deltas '

@@ -6,8 +6,8 @@ region of at least 8 GiB:
 
 - for 3 GiB device-dax namespaces at 4K, 2M and 1G align with map=mem and 2M
   with map=dev, the change the device makes to nr_memmap_pages (RAM) equals
-  the free RAM it takes, measured, within 4 pages, and its
-  memmap_*_bytes attributes say the same as the vmstat counters;
+  the free RAM it takes, measured (the median of three binds), within 4
+  pages, and its memmap_*_bytes attributes say the same as the counters;
 - the deduplicated vmemmap costs what the rules say: 2 vmemmap pages per
   compound page (1 with head-page reuse) plus one PTE page per 128 MiB, and
   map=dev keeps the memmap on the device;

@@ -5,9 +5,16 @@
  * free lists and is off by megabytes, so those are added from
  * /proc/zoneinfo after the per-cpu counters are folded (stat_refresh) and
  * the caches that would otherwise shrink or grow meanwhile are dropped.
+ *
+ * Some frees land only after an RCU grace period: the inodes and dentries
+ * that drop_caches let go, the page tables of a process that just exited.
+ * A single reading taken halfway through them made the free RAM rise by
+ * hundreds of pages during an enable, so a reading counts only once the
+ * next one, a moment later, agrees with it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +61,13 @@ static int pcp_pages(struct daxmap_ctx *ctx, uint64_t *ret)
 	return 0;
 }
 
-int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
-			    uint64_t *ret_bytes)
+/* Readings this close are the same: a few pages of slab come and go. */
+#define SETTLED_PAGES 8
+#define SETTLE_TRIES 40
+#define SETTLE_INTERVAL_US 25000
+
+static int read_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
+			 uint64_t *ret_bytes)
 {
 	uint64_t memfree_kb, pcp = 0;
 	int r;
@@ -74,5 +86,35 @@ int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
 	if (r < 0)
 		return r;
 	*ret_bytes = memfree_kb * 1024 + pcp * page_size;
+	return 0;
+}
+
+int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
+			    uint64_t *ret_bytes)
+{
+	uint64_t prev, cur;
+	int i, r;
+
+	r = read_free_ram(ctx, page_size, &prev);
+	if (r < 0)
+		return r;
+	for (i = 0; i < SETTLE_TRIES; i++) {
+		usleep(SETTLE_INTERVAL_US);
+		r = read_free_ram(ctx, page_size, &cur);
+		if (r < 0)
+			return r;
+		if (cur <= prev + SETTLED_PAGES * page_size &&
+		    prev <= cur + SETTLED_PAGES * page_size) {
+			*ret_bytes = cur;
+			return 0;
+		}
+		dbg(ctx, "free RAM still moving: %" PRIu64 " -> %" PRIu64
+			 " bytes\n", prev, cur);
+		prev = cur;
+	}
+	/* A busy host never settles; the figure is then as good as it gets. */
+	warn(ctx, "free RAM did not settle in %d readings; the measured figure may be off\n",
+	     SETTLE_TRIES);
+	*ret_bytes = cur;
 	return 0;
 }

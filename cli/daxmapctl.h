@@ -15,7 +15,7 @@
 
 #define PROGRAM "daxmapctl"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/util.h"
 
 /* Exit codes, documented in --help and daxmapctl(8). */
 enum {

@@ -99,30 +99,12 @@ size_t utf8_prefix_len(const char *s, size_t max)
 	return len;
 }
 
-const char *format_size_exact(uint64_t bytes, char buf[static SIZE_BUF])
-{
-	static const char units[] = "KMGTPE";
-	int i;
-
-	for (i = 5; i >= 0; i--) {
-		unsigned int shift = 10 * (unsigned int)(i + 1);
-
-		if (bytes && bytes % (UINT64_C(1) << shift) == 0) {
-			snprintf(buf, SIZE_BUF, "%" PRIu64 "%c", bytes >> shift,
-				 units[i]);
-			return buf;
-		}
-	}
-	snprintf(buf, SIZE_BUF, "%" PRIu64, bytes);
-	return buf;
-}
-
 const char *describe_size(uint64_t bytes,
 			  char buf[static SIZE_DESCRIPTION_BUF])
 {
 	char exact[SIZE_BUF];
 
-	format_size_exact(bytes, exact);
+	daxmap_format_size_exact(bytes, exact, SIZE_BUF);
 	if (bytes >= 1024 && bytes % 1024 == 0)
 		snprintf(buf, SIZE_DESCRIPTION_BUF, "%s (%" PRIu64 " bytes)",
 			 exact, bytes);

@@ -11,14 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include <daxmap.h>
+
+#include "util/util.h"
 
 #define USEC_PER_MSEC UINT64_C(1000)
 #define USEC_PER_SEC UINT64_C(1000000)
-
-#define SZ_4K (UINT64_C(4) << 10)
-#define SZ_2M (UINT64_C(2) << 20)
-#define SZ_1G (UINT64_C(1) << 30)
 
 static inline bool streq(const char *a, const char *b)
 {
@@ -42,13 +40,14 @@ char *utf8_sanitize(const char *s);
  */
 size_t utf8_prefix_len(const char *s, size_t max);
 
-#define SIZE_BUF 32
+#define SIZE_BUF DAXMAP_SIZE_BUF
 
-/*
- * @bytes in the largest binary unit that divides it, as daxmapctl reads
- * sizes: "2M", "1G", "3145728" (for 3M: "3M"), "0".
- */
-const char *format_size_exact(uint64_t bytes, char buf[static SIZE_BUF]);
+/* The library's exact formatter, for a buffer of SIZE_BUF: "2M", "4097". */
+static inline const char *format_size_exact(uint64_t bytes,
+					    char buf[static SIZE_BUF])
+{
+	return daxmap_format_size_exact(bytes, buf, SIZE_BUF);
+}
 
 #define SIZE_DESCRIPTION_BUF 64
 

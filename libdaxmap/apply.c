@@ -113,8 +113,8 @@ static void add_size_drift(struct daxmap_config_check *c, const char *key,
 {
 	char w[32], h[32];
 
-	daxmap_format_exact(want, w, sizeof(w));
-	daxmap_format_exact(have, h, sizeof(h));
+	daxmap_format_size_exact(want, w, sizeof(w));
+	daxmap_format_size_exact(have, h, sizeof(h));
 	add_drift(c, key, w, h);
 }
 

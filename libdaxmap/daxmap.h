@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -95,6 +96,21 @@ const char *daxmap_source_name(enum daxmap_source s);
  */
 int daxmap_parse_size(const char *s, uint64_t *ret_bytes,
 		      const char **ret_why);
+
+/* Enough for any size either formatter prints. */
+#define DAXMAP_SIZE_BUF 32
+
+/*
+ * Prints @bytes for people, in binary units with three significant digits
+ * ("512 B", "16.0 MiB", "1.00 GiB"), into @buf of @len bytes; the JSON's
+ * *_human strings and both front ends print sizes with it. Returns @buf.
+ */
+const char *daxmap_format_size(uint64_t bytes, char *buf, size_t len);
+/*
+ * Prints @bytes exactly, in the largest unit that divides it, in a form
+ * daxmap_parse_size() reads back: "2M", "1536M", "4097". Returns @buf.
+ */
+const char *daxmap_format_size_exact(uint64_t bytes, char *buf, size_t len);
 
 /* ------------------------------------------------------- kernel capabilities */
 

@@ -145,42 +145,59 @@ too_large:
 	return -ERANGE;
 }
 
-/* Binary units with three significant digits, as people read sizes. */
-void daxmap_format_human(uint64_t bytes, char *buf, size_t len)
+/*
+ * Binary units with three significant digits, judged after rounding: a
+ * value that would print as "1024 MiB" or "10.00 GiB" moves up a unit or
+ * loses a decimal, so 1073479680 bytes read "1.00 GiB".
+ */
+DAXMAP_EXPORT const char *daxmap_format_size(uint64_t bytes, char *buf,
+					     size_t len)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
-					     "PiB", "EiB" };
-	double v = (double)bytes;
-	int u = -1;
+	static const char *const units[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	unsigned int u = 0;
+	double v;
 
 	if (bytes < 1024) {
 		snprintf(buf, len, "%" PRIu64 " B", bytes);
-		return;
+		return buf;
 	}
-	while (v >= 1024 && u < (int)ARRAY_SIZE(units) - 1) {
-		v /= 1024;
+	while (u + 1 < ARRAY_SIZE(units) &&
+	       bytes >= (UINT64_C(1) << (10 * (u + 1))))
 		u++;
+	v = (double)bytes / (double)(UINT64_C(1) << (10 * u));
+	if (v >= 1023.5 && u + 1 < ARRAY_SIZE(units)) {
+		u++;
+		v /= 1024;
 	}
-	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s",
-		 v, units[u]);
+	if (v < 9.995)
+		snprintf(buf, len, "%.2f %s", v, units[u]);
+	else if (v < 99.95)
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	return buf;
 }
 
-void daxmap_format_exact(uint64_t bytes, char *buf, size_t len)
+/* The exact value in the largest unit that divides it, as typed. */
+DAXMAP_EXPORT const char *daxmap_format_size_exact(uint64_t bytes, char *buf,
+						   size_t len)
 {
 	static const char suffix[] = "KMGT";
 	int i;
 
-	/* The exact value in the largest unit that divides it, as typed. */
 	for (i = 3; i >= 0; i--) {
-		uint64_t unit = UINT64_C(1) << (10 * (i + 1));
+		unsigned int shift = 10 * (unsigned int)(i + 1);
 
-		if (bytes && bytes % unit == 0) {
-			snprintf(buf, len, "%" PRIu64 "%c", bytes / unit,
+		if (bytes && bytes % (UINT64_C(1) << shift) == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", bytes >> shift,
 				 suffix[i]);
-			return;
+			return buf;
 		}
 	}
 	snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
 }
 
 int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)

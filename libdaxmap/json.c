@@ -90,7 +90,7 @@ static void add_size(json *obj, const char *key, uint64_t bytes,
 		char human_key[64], buf[32];
 
 		snprintf(human_key, sizeof(human_key), "%s_human", key);
-		daxmap_format_human(bytes, buf, sizeof(buf));
+		daxmap_format_size(bytes, buf, sizeof(buf));
 		add_str(obj, human_key, buf, ok);
 	}
 }

@@ -13,20 +13,15 @@
 
 #include "daxmap.h"
 #include "cleanup.h"
+#include "util/util.h"
 
 #define DAXMAP_EXPORT __attribute__((visibility("default")))
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
  * From <ndctl/ndctl.h>, which Debian ships unusable outside ndctl's tree
  * (it includes ccan headers): the device type of a labelled namespace.
  */
 #define ND_DEVICE_NAMESPACE_PMEM 5
-
-#define SZ_4K (UINT64_C(4) << 10)
-#define SZ_2M (UINT64_C(2) << 20)
-#define SZ_1G (UINT64_C(1) << 30)
 
 struct daxmap_ctx {
 	int refcount;
@@ -72,9 +67,6 @@ int daxmap_read_keyed_u64(struct daxmap_ctx *ctx, const char *path,
 /* A file that holds one decimal number (a sysfs attribute); -EBADMSG else. */
 int daxmap_read_u64(struct daxmap_ctx *ctx, const char *path, uint64_t *ret);
 
-/* format.c: "3.98 GiB", and the exact "1536M" that can be typed back. */
-void daxmap_format_human(uint64_t bytes, char *buf, size_t len);
-void daxmap_format_exact(uint64_t bytes, char *buf, size_t len);
 /*
  * Puts a sentence for the user in *@ret_message (when not NULL) and
  * returns @r, so that a failure reads: return daxmap_set_message(...).

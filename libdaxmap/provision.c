@@ -42,14 +42,14 @@ struct sizes {
 /* A size people read: "3.98 GiB". */
 static const char *sz(struct sizes *b, int i, uint64_t bytes)
 {
-	daxmap_format_human(bytes, b->s[i], sizeof(b->s[i]));
+	daxmap_format_size(bytes, b->s[i], sizeof(b->s[i]));
 	return b->s[i];
 }
 
 /* A size as typed, where the user must type it back: "1536M". */
 static const char *sz_exact(struct sizes *b, int i, uint64_t bytes)
 {
-	daxmap_format_exact(bytes, b->s[i], sizeof(b->s[i]));
+	daxmap_format_size_exact(bytes, b->s[i], sizeof(b->s[i]));
 	return b->s[i];
 }
 
@@ -118,7 +118,7 @@ static int list_alignments(struct daxmap_region *r, char *buf, size_t len)
 	for (i = 0; i < daxmap_region_get_num_alignments(r); i++) {
 		char one[32];
 
-		daxmap_format_exact(daxmap_region_get_supported_alignment(r, i),
+		daxmap_format_size_exact(daxmap_region_get_supported_alignment(r, i),
 				    one, sizeof(one));
 		used += snprintf(buf + used, len > used ? len - used : 0,
 				 "%s%s", i ? ", " : "", one);

@@ -264,6 +264,14 @@ expect_ok "plan 1T at 1G, text" plan --size 1T --align 1G --assume-dedup
 expect_stdout "plan text: RAM split in struct pages and page tables" \
 	"40.0 MiB (8.00 MiB struct pages + 32.0 MiB page tables)"
 expect_stdout "plan text: comparison table" "PAGE TABLES"
+# One formatter for text and JSON: just under 1 GiB reads "1.00 GiB" in both.
+expect_ok "plan just under 1G, text" plan --direct --size 1073479680 --align 4K
+expect_stdout "plan text: 1073479680 bytes are 1.00 GiB" "Plan: 1.00 GiB namespace"
+run --direct --json --human plan --size 1073479680 --align 4K
+printf '%s' "$(cat "$tmp/out")" >"$tmp/plan-human.json"
+check_py "plan --json --human: 1073479680 bytes are 1.00 GiB" \
+	"$tmp/plan-human.json" '
+assert j["request"]["size_human"] == "1.00 GiB", j["request"]["size_human"]'
 expect_ok "kernel" kernel --direct
 expect_stdout "kernel: release" "release"
 expect_stdout "kernel: nr_memmap_pages" "nr_memmap_pages"

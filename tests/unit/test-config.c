@@ -299,6 +299,35 @@ static void check_sizes(void)
 	}
 }
 
+static void check_size_format(void)
+{
+	static const struct {
+		uint64_t bytes;
+		const char *human;
+		const char *exact;
+	} sizes[] = {
+		{ 0, "0 B", "0" },
+		{ 1023, "1023 B", "1023" },
+		{ 4096, "4.00 KiB", "4K" },
+		{ UINT64_C(16) << 20, "16.0 MiB", "16M" },
+		{ UINT64_C(1536) << 20, "1.50 GiB", "1536M" },
+		/* Rounding moves up a unit: never "1024 MiB" or "10.00". */
+		{ 1073479680, "1.00 GiB", "1048320K" },
+		{ (UINT64_C(10) << 30) - 1, "10.0 GiB", "10737418239" },
+		{ UINT64_C(1) << 40, "1.00 TiB", "1T" },
+		{ UINT64_C(3) << 50, "3.00 PiB", "3072T" },
+	};
+	char b[DAXMAP_SIZE_BUF];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		CHECK_STR(daxmap_format_size(sizes[i].bytes, b, sizeof(b)),
+			  sizes[i].human);
+		CHECK_STR(daxmap_format_size_exact(sizes[i].bytes, b, sizeof(b)),
+			  sizes[i].exact);
+	}
+}
+
 int main(void)
 {
 	struct daxmap_ctx *ctx;
@@ -311,6 +340,7 @@ int main(void)
 	CHECK(daxmap_set_config_dir(ctx, "relative") == -EINVAL);
 
 	check_sizes();
+	check_size_format();
 	check_refusals(ctx);
 	check_order(ctx);
 	check_planner(ctx);

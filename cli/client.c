@@ -204,7 +204,8 @@ int cli_daemon_create(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	if (r >= 0 && req->align)
 		r = sd_bus_message_append(m, "{sv}", "align", "t", req->align);
 	if (r >= 0 && req->mode)
-		r = sd_bus_message_append(m, "{sv}", "mode", "s", req->mode);
+		r = sd_bus_message_append(m, "{sv}", "mode", "s",
+					  daxmap_mode_name(req->mode));
 	if (r >= 0 && req->map != DAXMAP_MAP_UNKNOWN)
 		r = sd_bus_message_append(m, "{sv}", "map", "s",
 					  daxmap_map_name(req->map));
@@ -284,7 +285,8 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "{sv}");
 	if (r >= 0 && req->mode)
-		r = sd_bus_message_append(m, "{sv}", "mode", "s", req->mode);
+		r = sd_bus_message_append(m, "{sv}", "mode", "s",
+					  daxmap_mode_name(req->mode));
 	if (r >= 0 && req->align)
 		r = sd_bus_message_append(m, "{sv}", "align", "t", req->align);
 	if (r >= 0 && req->size)

@@ -367,19 +367,23 @@ void cli_print_json(const char *json)
 
 int cli_parse_align(const char *s, uint64_t *ret)
 {
-	static const uint64_t aligns[] = { SZ_4K, SZ_2M, SZ_1G };
 	const char *why;
 	uint64_t v;
-	size_t i;
 
-	if (daxmap_parse_size(s, &v, &why) == 0)
-		for (i = 0; i < ARRAY_SIZE(aligns); i++)
-			if (v == aligns[i]) {
-				*ret = v;
-				return 0;
-			}
-	return cli_usage_error("invalid align '%s': must be one of 4K, 2M, 1G",
-			       s);
+	if (daxmap_parse_size(s, &v, &why) == 0 && daxmap_align_is_valid(v)) {
+		*ret = v;
+		return 0;
+	}
+	return cli_usage_error("invalid align '%s': must be one of %s", s,
+			       daxmap_align_list());
+}
+
+int cli_refused(const char *what, const char *message)
+{
+	if (what)
+		return cli_usage_error("%s: %s", what,
+				       message ? message : "refused");
+	return cli_usage_error("%s", message ? message : "refused");
 }
 
 static const struct command *find_command(const char *name)

@@ -79,6 +79,12 @@ int cli_no_arguments(const char *cmd, int argc, char **argv);
 int cli_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/*
+ * "daxmapctl: [<what>: ]<message>" for a request the library's checks
+ * refused before anything was read or changed; returns EXIT_USAGE.
+ */
+int cli_refused(const char *what, const char *message);
+
 /* "daxmapctl: <what>: <strerror(-r)>" on stderr; returns EXIT_FAILED. */
 int cli_error(int r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -38,26 +38,7 @@ void usage_plan(FILE *f)
 	      "  -h, --help         show this help\n", f);
 }
 
-static const uint64_t plan_aligns[] = { SZ_4K, SZ_2M, SZ_1G };
 static const enum daxmap_map plan_maps[] = { DAXMAP_MAP_MEM, DAXMAP_MAP_DEV };
-
-/* Says that @size is not a multiple of @align, naming the sizes that are. */
-static int not_a_multiple(const char *arg, uint64_t size, uint64_t align)
-{
-	char a[SIZE_BUF], below[SIZE_BUF], above[SIZE_BUF];
-	uint64_t lo = size - size % align, hi;
-
-	size_format_exact(align, a);
-	if (__builtin_add_overflow(lo, align, &hi))
-		return cli_usage_error("invalid size '%s': not a multiple of align %s; the nearest valid size is %s",
-				       arg, a, size_format_exact(lo, below));
-	size_format_exact(hi, above);
-	if (!lo)
-		return cli_usage_error("invalid size '%s': not a multiple of align %s; the smallest valid size is %s",
-				       arg, a, above);
-	return cli_usage_error("invalid size '%s': not a multiple of align %s; the nearest valid sizes are %s and %s",
-			       arg, a, size_format_exact(lo, below), above);
-}
 
 static void print_summary(const struct daxmap_model *m, uint64_t size,
 			  uint64_t align, enum daxmap_map map,
@@ -101,21 +82,24 @@ static int print_comparison(const struct daxmap_model *m, uint64_t size,
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
 	bool impossible = false;
 	char b[SIZE_BUF];
-	size_t i, j;
+	unsigned int i;
+	size_t j;
 
 	if (!t)
 		return -ENOMEM;
-	for (i = 0; i < ARRAY_SIZE(plan_aligns); i++) {
+	for (i = 0; daxmap_align_get(i); i++) {
+		uint64_t a = daxmap_align_get(i);
+
 		for (j = 0; j < ARRAY_SIZE(plan_maps); j++) {
 			struct daxmap_memmap mm;
 			int k;
 
 			table_row(t);
-			table_cell(t, "%s", plan_aligns[i] == align &&
+			table_cell(t, "%s", a == align &&
 				   plan_maps[j] == map ? "*" : "");
-			table_cell(t, "%s", size_format_exact(plan_aligns[i], b));
+			table_cell(t, "%s", size_format_exact(a, b));
 			table_cell(t, "%s", daxmap_map_name(plan_maps[j]));
-			if (daxmap_model_memmap(m, size, plan_aligns[i],
+			if (daxmap_model_memmap(m, size, a,
 						plan_maps[j], &mm) < 0) {
 				/* size not a multiple of it, or below a page */
 				impossible = true;
@@ -177,14 +161,13 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	const char *size_arg = NULL, *align_arg = NULL, *map_arg = NULL;
-	_cleanup_free_ char *json = NULL;
-	enum daxmap_map map = DAXMAP_MAP_MEM;
-	uint64_t size, align = SZ_2M;
+	_cleanup_free_ char *json = NULL, *message = NULL;
+	struct daxmap_plan_request req = {};
+	enum daxmap_reason reason;
 	struct daxmap_model model;
 	struct daxmap_memmap mm;
-	bool assume_dedup = false;
 	const char *why;
-	char b[2][SIZE_BUF];
+	char b[SIZE_BUF];
 	int c, r;
 
 	optind = 0;
@@ -201,7 +184,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 			map_arg = optarg;
 			break;
 		case OPT_ASSUME_DEDUP:
-			assume_dedup = true;
+			req.assume_dedup = true;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -217,20 +200,24 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	if (!size_arg)
 		return cli_usage_error("plan: missing required option --size (e.g. --size 64G; see '"
 				       PROGRAM " plan --help')");
-	r = daxmap_parse_size(size_arg, &size, &why);
+	r = daxmap_parse_size(size_arg, &req.size, &why);
 	if (r < 0)
 		return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
 				       size_arg, why);
 	if (align_arg) {
-		r = cli_parse_align(align_arg, &align);
+		r = cli_parse_align(align_arg, &req.align);
 		if (r)
 			return r;
 	}
-	if (map_arg && daxmap_map_from_name(map_arg, &map) < 0)
+	if (map_arg && daxmap_map_from_name(map_arg, &req.map) < 0)
 		return cli_usage_error("invalid map '%s': must be mem or dev",
 				       map_arg);
-	if (size % align)
-		return not_a_multiple(size_arg, size, align);
+	r = daxmap_plan_request_check(&req, &reason, &message);
+	if (r < 0 && reason == DAXMAP_REASON_INVALID_SIZE)
+		return cli_usage_error("invalid size '%s': %s", size_arg,
+				       message ? message : "refused");
+	if (r < 0)
+		return cli_refused("plan", message);
 
 	r = cli_open(cli, &ctx);
 	if (r)
@@ -238,29 +225,17 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	r = daxmap_kernel_probe(ctx, &k);
 	if (r < 0)
 		return cli_error(r, "cannot probe the running kernel");
-	daxmap_kernel_get_model(k, &model);
-	if (assume_dedup) {
-		struct daxmap_model upstream;
+	r = daxmap_plan_model(k, &req, &model, NULL, &message);
+	if (r < 0)
+		return cli_refused("plan", message);
 
-		/* The kernel's sizes, upstream's dedup. */
-		daxmap_model_init(&upstream);
-		model.dedup = true;
-		if (!model.dedup_kept_pages)
-			model.dedup_kept_pages = upstream.dedup_kept_pages;
-	}
-
-	r = daxmap_model_memmap(&model, size, align, map, &mm);
-	if (r == -EINVAL)
-		/* Only a page size above the align gets here: not x86_64. */
-		return cli_usage_error("invalid align '%s': smaller than the running kernel's page size %s",
-				       size_format_exact(align, b[0]),
-				       size_format(model.page_size, b[1]));
+	r = daxmap_model_memmap(&model, req.size, req.align, req.map, &mm);
 	if (r < 0)
 		return cli_error(r, "cannot model %s at align %s",
-				 size_arg, size_format_exact(align, b[0]));
+				 size_arg, size_format_exact(req.align, b));
 
 	if (cli->json) {
-		r = daxmap_plan_to_json(&model, size, align, map,
+		r = daxmap_plan_to_json(&model, req.size, req.align, req.map,
 					cli_json_flags(cli), &json);
 		if (r < 0)
 			return cli_error(r, "cannot render the plan as JSON");
@@ -268,10 +243,10 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	print_summary(&model, size, align, map, &mm);
-	r = print_comparison(&model, size, align, map);
+	print_summary(&model, req.size, req.align, req.map, &mm);
+	r = print_comparison(&model, req.size, req.align, req.map);
 	if (r < 0)
 		return cli_error(r, "cannot print the plan");
-	print_dedup_note(k, &model, assume_dedup);
+	print_dedup_note(k, &model, req.assume_dedup);
 	return EXIT_OK;
 }

@@ -189,7 +189,7 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 	if (r < 0)
 		return cli_error(r, "cannot read the persistent-memory topology");
 
-	r = daxmap_create_prepare(ctx, k, t, req, &plan, &message);
+	r = daxmap_create_prepare(ctx, k, t, req, &plan, NULL, &message);
 	if (r < 0) {
 		fprintf(stderr, PROGRAM ": create namespace: %s\n",
 			message ? message : strerror(-r));
@@ -201,7 +201,7 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 		daxmap_create_plan_free(plan);
 		return EXIT_OK;
 	}
-	r = daxmap_create_commit(ctx, k, plan, ret_namespace, &message);
+	r = daxmap_create_commit(ctx, k, plan, ret_namespace, NULL, &message);
 	daxmap_create_plan_free(plan);
 	if (r < 0) {
 		fprintf(stderr, PROGRAM ": create namespace: %s\n",
@@ -258,7 +258,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL, *ctx2 = NULL;
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
-	_cleanup_free_ char *devname = NULL, *json = NULL;
+	_cleanup_free_ char *devname = NULL, *json = NULL, *message = NULL;
 	struct daxmap_create_request req = { .numa_node = -1 };
 	const char *size_arg = NULL;
 	bool dry_run = false;
@@ -288,10 +288,9 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 				return r;
 			break;
 		case 'm':
-			if (strcmp(optarg, "devdax") && strcmp(optarg, "fsdax"))
-				return cli_usage_error("invalid mode '%s': must be devdax or fsdax",
-						       optarg);
-			req.mode = optarg;
+			if (daxmap_create_request_set_mode(&req, optarg, NULL,
+							   &message) < 0)
+				return cli_refused(NULL, message);
 			break;
 		case 'M':
 			if (daxmap_map_from_name(optarg, &req.map) < 0)
@@ -327,8 +326,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	r = parse_size_or_percent(size_arg, &req);
 	if (r)
 		return r;
-	if (req.region && req.numa_node >= 0)
-		return cli_usage_error("create namespace: --region and --numa-node exclude each other");
+	if (daxmap_create_request_check(&req, NULL, &message) < 0)
+		return cli_refused("create namespace", message);
 
 	r = cli_daemon_open(cli, dry_run ? CLI_WANT_STATUS : CLI_WANT_CHANGE,
 			    &daemon);
@@ -393,9 +392,9 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_handled_help(cli, usage_destroy))
 		return EXIT_OK;
-	if (optind >= argc)
-		return cli_usage_error("destroy namespace: which one? (namespaceX.Y, its name, or daxX.Y)");
-	which = argv[optind++];
+	which = optind < argc ? argv[optind++] : "";
+	if (daxmap_destroy_request_check(which, NULL, &message) < 0)
+		return cli_refused("destroy namespace", message);
 	r = cli_no_arguments("destroy namespace", argc, argv);
 	if (r)
 		return r;
@@ -413,7 +412,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		if (r)
 			return r;
 		cli_recover(ctx);
-		r = daxmap_destroy_namespace(ctx, which, flags, &devname,
+		r = daxmap_destroy_namespace(ctx, which, flags, &devname, NULL,
 					     &message);
 		if (r < 0) {
 			fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
@@ -456,11 +455,10 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 			       longopts)) != -1) {
 		switch (c) {
 		case 'm':
-			if (strcmp(optarg, "devdax") &&
-			    strcmp(optarg, "system-ram"))
-				return cli_usage_error("invalid mode '%s': must be devdax or system-ram",
-						       optarg);
-			req.mode = optarg;
+			if (daxmap_reconfigure_request_set_mode(&req, optarg,
+								NULL,
+								&message) < 0)
+				return cli_refused(NULL, message);
 			break;
 		case 'a':
 			r = cli_parse_align(optarg, &req.align);
@@ -478,14 +476,12 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 	}
 	if (cli_handled_help(cli, usage_reconfigure))
 		return EXIT_OK;
-	if (optind >= argc)
-		return cli_usage_error("reconfigure device: which one? (daxX.Y)");
-	which = argv[optind++];
+	which = optind < argc ? argv[optind++] : "";
+	if (daxmap_reconfigure_request_check(which, &req, NULL, &message) < 0)
+		return cli_refused("reconfigure device", message);
 	r = cli_no_arguments("reconfigure device", argc, argv);
 	if (r)
 		return r;
-	if (!req.mode && !req.align && !req.size)
-		return cli_usage_error("reconfigure device: nothing to change: give --mode, --align or --size");
 
 	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
 	if (r)
@@ -499,7 +495,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		if (r)
 			return r;
 		cli_recover(ctx);
-		r = daxmap_reconfigure_device(ctx, which, &req, &message);
+		r = daxmap_reconfigure_device(ctx, which, &req, NULL, &message);
 		if (r < 0) {
 			fprintf(stderr, PROGRAM ": reconfigure device: %s\n",
 				message ? message : strerror(-r));

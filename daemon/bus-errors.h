@@ -7,7 +7,11 @@
 #ifndef DAXMAPD_BUS_ERRORS_H
 #define DAXMAPD_BUS_ERRORS_H
 
+#include <stdbool.h>
+
 #include <systemd/sd-bus.h>
+
+#include <daxmap.h>
 
 /* An operation failed for a reason outside the caller's control. */
 #define DAXMAP_ERROR_FAILED "org.daxmap1.Error.Failed"
@@ -40,5 +44,20 @@
 
 /* Makes sd-bus map these names to errno values, in both directions. */
 int bus_errors_register(void);
+
+/*
+ * The name a library refusal goes on the bus under: one per reason, and
+ * no two reasons share one (NULL for DAXMAP_REASON_NONE).
+ */
+const char *bus_error_for_reason(enum daxmap_reason reason);
+
+/*
+ * Sets @error to the named error of @reason with @message (made valid
+ * UTF-8), or strerror(-@r) without one; -ENOMEM stays -ENOMEM. When
+ * @sentence, the message is the library's clause said as a sentence
+ * (a capital, a full stop), as the daemon's other errors are.
+ */
+int bus_refusal(sd_bus_error *error, enum daxmap_reason reason, int r,
+		const char *message, bool sentence);
 
 #endif /* DAXMAPD_BUS_ERRORS_H */

@@ -74,38 +74,6 @@ static int invalid_map(sd_bus_error *error, const char *map)
 				 (int)len, map, map[len] ? "..." : "");
 }
 
-static int unsupported_align(sd_bus_error *error, uint64_t align)
-{
-	char a[SIZE_DESCRIPTION_BUF];
-
-	return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
-				 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824), or 0 for 2M.",
-				 describe_size(align, a));
-}
-
-/* Says that @size is not a multiple of @align, naming the sizes that are. */
-static int not_a_multiple(sd_bus_error *error, uint64_t size, uint64_t align)
-{
-	char s[SIZE_DESCRIPTION_BUF], a[SIZE_BUF], below[SIZE_DESCRIPTION_BUF],
-		above[SIZE_DESCRIPTION_BUF];
-	uint64_t lo = size - size % align, hi;
-
-	describe_size(size, s);
-	format_size_exact(align, a);
-	if (__builtin_add_overflow(lo, align, &hi))
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
-					 "Size %s is not a multiple of align %s: the nearest valid size is %s.",
-					 s, a, describe_size(lo, below));
-	describe_size(hi, above);
-	if (!lo)
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
-					 "Size %s is not a multiple of align %s: the smallest valid size is %s.",
-					 s, a, above);
-	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
-				 "Size %s is not a multiple of align %s: the nearest valid sizes are %s and %s.",
-				 s, a, describe_size(lo, below), above);
-}
-
 static int method_plan(sd_bus_message *m, void *userdata,
 		       sd_bus_error *error)
 {
@@ -117,15 +85,15 @@ static int method_plan(sd_bus_message *m, void *userdata,
 		{ "human", "b", &human },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
-	enum daxmap_map map = DAXMAP_MAP_MEM;
+	struct daxmap_plan_request req = {};
+	_cleanup_free_ char *message = NULL;
+	enum daxmap_reason reason;
 	struct daxmap_model model;
 	struct daxmap_memmap mm;
-	uint64_t size, align;
 	const char *map_name;
-	char a[SIZE_BUF], p[SIZE_BUF];
 	int r;
 
-	r = sd_bus_message_read(m, "tts", &size, &align, &map_name);
+	r = sd_bus_message_read(m, "tts", &req.size, &req.align, &map_name);
 	if (r < 0)
 		return r;
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
@@ -133,40 +101,29 @@ static int method_plan(sd_bus_message *m, void *userdata,
 		return r;
 
 	/* Everything is checked before the model is asked, as daxmapctl plan does. */
-	if (*map_name && daxmap_map_from_name(map_name, &map) < 0)
+	if (*map_name && daxmap_map_from_name(map_name, &req.map) < 0)
 		return invalid_map(error, map_name);
-	if (!align)
-		align = SZ_2M;
-	if (align != SZ_4K && align != SZ_2M && align != SZ_1G)
-		return unsupported_align(error, align);
-	if (!size)
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
-					 "Size 0 plans nothing: give the namespace's size in bytes, a multiple of the align (%s).",
-					 format_size_exact(align, a));
-	if (size % align)
-		return not_a_multiple(error, size, align);
+	req.assume_dedup = assume_dedup;
+	r = daxmap_plan_request_check(&req, &reason, &message);
+	if (r >= 0)
+		r = daxmap_plan_model(c->kernel, &req, &model, &reason,
+				      &message);
+	if (r < 0 && reason == DAXMAP_REASON_INVALID_SIZE && req.size &&
+	    message) {
+		char s[SIZE_DESCRIPTION_BUF];
 
-	daxmap_kernel_get_model(c->kernel, &model);
-	if (assume_dedup) {
-		struct daxmap_model upstream;
-
-		/* The kernel's sizes, upstream's dedup: planning another host. */
-		daxmap_model_init(&upstream);
-		model.dedup = true;
-		if (!model.dedup_kept_pages)
-			model.dedup_kept_pages = upstream.dedup_kept_pages;
+		/* "Size 3M (3145728 bytes) is not a multiple of align 2M; ..." */
+		return sd_bus_error_setf(error, bus_error_for_reason(reason),
+					 "Size %s is %s.",
+					 describe_size(req.size, s), message);
 	}
-	r = daxmap_model_memmap(&model, size, align, map, &mm);
-	if (r == -EINVAL)
-		/* Only a page size above the align gets here: not x86_64. */
-		return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
-					 "Align %s is smaller than the running kernel's page size %s.",
-					 format_size_exact(align, a),
-					 format_size_exact(model.page_size, p));
+	if (r < 0)
+		return bus_refusal(error, reason, r, message, true);
+	r = daxmap_model_memmap(&model, req.size, req.align, req.map, &mm);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r, "Cannot model the plan: %m");
 
-	r = daxmap_plan_to_json(&model, size, align, map,
+	r = daxmap_plan_to_json(&model, req.size, req.align, req.map,
 				human ? DAXMAP_JSON_HUMAN : 0, &json);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,

@@ -26,100 +26,20 @@
 /* A request's strings are quoted in errors, but not a megabyte of one. */
 #define QUOTE_MAX 64
 
-static const char *const create_modes[] = { "devdax", "fsdax", NULL };
-static const char *const device_modes[] = { "devdax", "system-ram", NULL };
-
-/* What the library's -errno means as a named error, per operation. */
-struct errno_name {
-	int errnum;
-	const char *name;
-};
-
-static const struct errno_name create_errors[] = {
-	{ ENODEV, DAXMAP_ERROR_NO_SUCH_REGION },
-	{ EOPNOTSUPP, DAXMAP_ERROR_UNSUPPORTED_ALIGN },
-	{ EINVAL, DAXMAP_ERROR_INVALID_SIZE },
-	{ ERANGE, DAXMAP_ERROR_INVALID_SIZE },
-	{ ENOSPC, DAXMAP_ERROR_NO_SPACE },
-	{ ENAMETOOLONG, DAXMAP_ERROR_INVALID_NAME },
-	{ EBUSY, DAXMAP_ERROR_BUSY },
-	{}
-};
-
-/* Once validated, what can still fail is the kernel's or the platform's. */
-static const struct errno_name commit_errors[] = {
-	{ ENODEV, DAXMAP_ERROR_NO_SUCH_REGION },
-	{ EOPNOTSUPP, DAXMAP_ERROR_NOT_SUPPORTED },
-	{ ENOSPC, DAXMAP_ERROR_NO_SPACE },
-	{ EBUSY, DAXMAP_ERROR_BUSY },
-	{}
-};
-
-static const struct errno_name destroy_errors[] = {
-	{ ENODEV, DAXMAP_ERROR_NOT_FOUND },
-	{ ENOENT, DAXMAP_ERROR_NOT_FOUND },
-	{ EPERM, DAXMAP_ERROR_NOT_MANAGED },
-	{ EBUSY, DAXMAP_ERROR_BUSY },
-	{ EOPNOTSUPP, DAXMAP_ERROR_NOT_SUPPORTED },
-	{}
-};
-
-static const struct errno_name reconfigure_errors[] = {
-	{ ENODEV, DAXMAP_ERROR_NOT_FOUND },
-	{ ENOENT, DAXMAP_ERROR_NOT_FOUND },
-	{ EBUSY, DAXMAP_ERROR_BUSY },
-	{ EOPNOTSUPP, DAXMAP_ERROR_NOT_SUPPORTED },
-	{ EINVAL, DAXMAP_ERROR_INVALID_SIZE },
-	{}
-};
-
 /*
- * The library refused with @r and said why in @message: the named error
- * for @r in @names, or Failed (with the errno for sd-bus clients).
+ * The library's refusal of a request it was asked to check, as a sentence
+ * under the reason's name; of an operation, its own words.
  */
-static int library_error(sd_bus_error *error, const struct errno_name *names,
+static int check_refused(sd_bus_error *error, enum daxmap_reason reason,
 			 int r, const char *message)
 {
-	const char *text = message ? message : strerror(-r);
-
-	for (; names->name; names++)
-		if (names->errnum == -r)
-			return sd_bus_error_setf(error, names->name, "%s", text);
-	if (r == -ENOMEM)
-		return r;
-	return sd_bus_error_setf(error, DAXMAP_ERROR_FAILED, "%s", text);
+	return bus_refusal(error, reason, r, message, true);
 }
 
-/* 0 for 4K, 2M, 1G (and 0 where @zero_ok), else UnsupportedAlign. */
-static int check_align(sd_bus_error *error, uint64_t align, bool zero_ok)
+static int library_error(sd_bus_error *error, enum daxmap_reason reason,
+			 int r, const char *message)
 {
-	char a[SIZE_DESCRIPTION_BUF];
-
-	if ((zero_ok && !align) || align == SZ_4K || align == SZ_2M ||
-	    align == SZ_1G)
-		return 0;
-	return sd_bus_error_setf(error, DAXMAP_ERROR_UNSUPPORTED_ALIGN,
-				 "Align %s is not supported: device-DAX aligns are 4K (4096), 2M (2097152) and 1G (1073741824)%s.",
-				 describe_size(align, a),
-				 zero_ok ? ", or 0 for 2M" : "");
-}
-
-/* 0 for "" or one of @modes (NULL-terminated), else InvalidMode. */
-static int check_mode(sd_bus_error *error, const char *mode,
-		      const char *const *modes, const char *valid)
-{
-	const char *const *p;
-	size_t len;
-
-	if (!*mode)
-		return 0;
-	for (p = modes; *p; p++)
-		if (streq(mode, *p))
-			return 0;
-	len = utf8_prefix_len(mode, QUOTE_MAX);
-	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MODE,
-				 "Unknown mode '%.*s%s': use %s.", (int)len, mode,
-				 mode[len] ? "..." : "", valid);
+	return bus_refusal(error, reason, r, message, false);
 }
 
 /* Finishes creates a crash interrupted before anything else is changed. */
@@ -161,6 +81,7 @@ static int create_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	struct create_call *cc = userdata;
 	struct context *c = cc->c;
 	struct daxmap_create_plan *plan = NULL;
+	enum daxmap_reason reason;
 	int r;
 
 	if (!cc->dry_run)
@@ -169,9 +90,9 @@ static int create_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (r < 0)
 		return r;
 	r = daxmap_create_prepare(c->dm, c->kernel, t, &cc->req, &plan,
-				  &message);
+				  &reason, &message);
 	if (r < 0)
-		return library_error(error, create_errors, r, message);
+		return library_error(error, reason, r, message);
 	r = daxmap_create_plan_to_json(plan, 0, &json);
 	if (r < 0)
 		goto out;
@@ -180,11 +101,12 @@ static int create_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
 		goto out;
 	}
 
-	r = daxmap_create_commit(c->dm, c->kernel, plan, &devname, &message);
+	r = daxmap_create_commit(c->dm, c->kernel, plan, &devname, &reason,
+				 &message);
 	if (r < 0) {
 		log_warning("CreateNamespace for %s failed: %s", sender_of(m),
 			    message ? message : strerror(-r));
-		r = library_error(error, commit_errors, r, message);
+		r = library_error(error, reason, r, message);
 		goto out;
 	}
 	log_notice("Created %s on %s (%s%s) for %s", devname,
@@ -224,6 +146,8 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		{ "dry_run", "b", &dry_run },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	_cleanup_free_ char *message = NULL;
+	enum daxmap_reason reason;
 	size_t len;
 	int r;
 
@@ -239,36 +163,19 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	cc->req.numa_node = -1;
 	cc->req.size = size;
 	cc->req.percent = percent;
-
-	/* What the library would refuse anyway, refused before polkit asks. */
-	if (!size && !percent)
-		return sd_bus_error_set(error, DAXMAP_ERROR_INVALID_SIZE,
-					"Give the namespace's size in bytes (option 'size') or a percentage of a region's largest free extent (option 'percent').");
-	if (size && percent)
-		return sd_bus_error_set(error, DAXMAP_ERROR_INVALID_SIZE,
-					"Give 'size' or 'percent', not both.");
-	if (percent > 100)
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_SIZE,
-					 "A percentage of %" PRIu32 " is more than 100.",
-					 percent);
-	r = check_align(error, align, true);
-	if (r < 0)
-		return r;
 	cc->req.align = align;
-	r = check_mode(error, mode, create_modes,
-		       "\"devdax\" or \"fsdax\", or \"\" for devdax");
-	if (r < 0)
-		return r;
-	cc->req.mode = *mode ? mode : NULL;
+	if (*mode) {
+		r = daxmap_create_request_set_mode(&cc->req, mode, &reason,
+						   &message);
+		if (r < 0)
+			return check_refused(error, reason, r, message);
+	}
 	if (*map && daxmap_map_from_name(map, &cc->req.map) < 0) {
 		len = utf8_prefix_len(map, QUOTE_MAX);
 		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MAP,
 					 "Unknown map '%.*s%s': use \"mem\" (the memmap in system RAM) or \"dev\" (on the device), or \"\" to let the kernel's rules decide.",
 					 (int)len, map, map[len] ? "..." : "");
 	}
-	if (*region && numa_node != UINT32_MAX)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-					"Give 'region' or 'numa_node', not both.");
 	cc->req.region = *region ? region : NULL;
 	if (numa_node != UINT32_MAX) {
 		if (numa_node > INT32_MAX)
@@ -278,6 +185,11 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		cc->req.numa_node = (int)numa_node;
 	}
 	cc->req.name = *name ? name : NULL;
+
+	/* What the library would refuse anyway, refused before polkit asks. */
+	r = daxmap_create_request_check(&cc->req, &reason, &message);
+	if (r < 0)
+		return check_refused(error, reason, r, message);
 
 	/* A dry run changes nothing: as open as GetStatus. */
 	if (dry_run)
@@ -300,13 +212,14 @@ static int destroy_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	_cleanup_free_ char *message = NULL, *devname = NULL;
 	struct destroy_call *dc = userdata;
 	struct context *c = dc->c;
+	enum daxmap_reason reason;
 	int r;
 
 	provision_recover(c);
 	r = daxmap_destroy_namespace(c->dm, dc->which, dc->flags, &devname,
-				     &message);
+				     &reason, &message);
 	if (r < 0)
-		return library_error(error, destroy_errors, r, message);
+		return library_error(error, reason, r, message);
 	log_notice("Destroyed %s%s for %s", devname,
 		   dc->flags & DAXMAP_DESTROY_FORCE ? " (forced)" : "",
 		   sender_of(m));
@@ -324,6 +237,8 @@ int method_destroy_namespace(sd_bus_message *m, void *userdata,
 		{ "force", "b", &force },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	_cleanup_free_ char *message = NULL;
+	enum daxmap_reason reason;
 	const char *which;
 	int r;
 
@@ -333,9 +248,9 @@ int method_destroy_namespace(sd_bus_message *m, void *userdata,
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
-	if (!*which)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-					"Name the namespace: namespaceX.Y, its label name, or its dax device daxX.Y.");
+	r = daxmap_destroy_request_check(which, &reason, &message);
+	if (r < 0)
+		return check_refused(error, reason, r, message);
 
 	dc = calloc(1, sizeof(*dc));
 	if (!dc)
@@ -362,12 +277,14 @@ static int reconfigure_run(sd_bus_message *m, void *userdata,
 	_cleanup_free_ char *message = NULL;
 	struct reconfigure_call *rc = userdata;
 	struct context *c = rc->c;
+	enum daxmap_reason reason;
 	int r;
 
 	provision_recover(c);
-	r = daxmap_reconfigure_device(c->dm, rc->which, &rc->req, &message);
+	r = daxmap_reconfigure_device(c->dm, rc->which, &rc->req, &reason,
+				      &message);
 	if (r < 0)
-		return library_error(error, reconfigure_errors, r, message);
+		return library_error(error, reason, r, message);
 	log_notice("Reconfigured %s for %s", rc->which, sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
 	return sd_bus_reply_method_return(m, NULL);
@@ -378,6 +295,9 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 {
 	struct context *c = userdata;
 	_cleanup_free_ struct reconfigure_call *rc = NULL;
+	struct daxmap_reconfigure_request req = {};
+	_cleanup_free_ char *message = NULL;
+	enum daxmap_reason reason;
 	bool no_user_interaction = false;
 	const char *which, *mode = "";
 	uint64_t align = 0, size = 0;
@@ -395,29 +315,24 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
-	if (!*which)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-					"Name the dax device: daxX.Y or /dev/daxX.Y.");
-	r = check_mode(error, mode, device_modes,
-		       "\"devdax\" or \"system-ram\"");
+	if (*mode) {
+		r = daxmap_reconfigure_request_set_mode(&req, mode, &reason,
+							&message);
+		if (r < 0)
+			return check_refused(error, reason, r, message);
+	}
+	req.align = align;
+	req.size = size;
+	r = daxmap_reconfigure_request_check(which, &req, &reason, &message);
 	if (r < 0)
-		return r;
-	/* 0: not asked for. */
-	r = align ? check_align(error, align, false) : 0;
-	if (r < 0)
-		return r;
-	if (!*mode && !align && !size)
-		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS,
-					"Nothing to change: give 'mode', 'align' or 'size'.");
+		return check_refused(error, reason, r, message);
 
 	rc = calloc(1, sizeof(*rc));
 	if (!rc)
 		return -ENOMEM;
 	rc->c = c;
 	rc->which = which;
-	rc->req.mode = *mode ? mode : NULL;
-	rc->req.align = align;
-	rc->req.size = size;
+	rc->req = req;
 	return auth_check(&c->auth, m, "org.daxmap1.reconfigure-device",
 			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
 			  reconfigure_run, TAKE_PTR(rc), free, error);

@@ -166,7 +166,7 @@ int daxmap_config_check_new(struct daxmap_config_namespace *cn,
 		add_size_drift(c, "size", req.size, n->raw_size);
 	if (req.align && n->align != req.align)
 		add_size_drift(c, "align", req.align, n->align);
-	mode = req.mode ? req.mode : "devdax";
+	mode = daxmap_mode_name(req.mode ?: DAXMAP_MODE_DEVDAX);
 	if (strcmp(n->mode, mode) != 0)
 		add_drift(c, "mode", mode, n->mode);
 	if (req.map != DAXMAP_MAP_UNKNOWN && n->map != req.map)
@@ -516,9 +516,10 @@ static int create(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	int r;
 
 	daxmap_config_namespace_get_request(cn, &req);
-	r = daxmap_create_prepare(ctx, k, t, &req, &plan, &message);
+	r = daxmap_create_prepare(ctx, k, t, &req, &plan, NULL, &message);
 	if (r >= 0 && !dry_run)
-		r = daxmap_create_commit(ctx, k, plan, &devname, &message);
+		r = daxmap_create_commit(ctx, k, plan, &devname, NULL,
+					 &message);
 	if (r == -ENOMEM) {
 		daxmap_create_plan_free(plan);
 		return r;
@@ -583,7 +584,8 @@ static int apply_one(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 		return set_message(c, "%s; would be destroyed and created again",
 				   drift);
 	}
-	r = daxmap_destroy_namespace(ctx, c->namespace, 0, &gone, &message);
+	r = daxmap_destroy_namespace(ctx, c->namespace, 0, &gone, NULL,
+				     &message);
 	if (r < 0) {
 		c->outcome = DAXMAP_APPLY_FAILED;
 		return set_message(c, "%s; not recreated: %s", drift,

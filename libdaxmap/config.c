@@ -22,7 +22,6 @@
 
 #include "checks.h"
 
-#define NAME_MAX_LEN 63
 #define SECTION_PREFIX "namespace "
 
 struct daxmap_config_namespace {
@@ -35,7 +34,7 @@ struct daxmap_config_namespace {
 	uint64_t size;
 	unsigned int percent;
 	uint64_t align;
-	const char *mode;	/* NULL: devdax; else static */
+	enum daxmap_mode mode;	/* UNKNOWN: devdax */
 	enum daxmap_map map;
 	bool recreate;
 };
@@ -141,9 +140,9 @@ static int begin_section(struct parse *p, const char *header)
 	if (!*name || strchr(name, ' '))
 		return fail(p, "[namespace %s]: the name is one word, the namespace's label name",
 			    name);
-	if (strlen(name) > NAME_MAX_LEN)
+	if (strlen(name) > DAXMAP_NAME_MAX)
 		return fail(p, "[namespace %.20s...]: the name is %zu bytes long; a namespace label holds at most %d",
-			    name, strlen(name), NAME_MAX_LEN);
+			    name, strlen(name), DAXMAP_NAME_MAX);
 	seen = find(p->config, name);
 	if (seen)
 		return fail(p, "[namespace %s] again: it is first at %s:%d",
@@ -233,18 +232,16 @@ static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 		uint64_t a = 0;
 
 		if (daxmap_parse_size(value, &a, &why) < 0 ||
-		    (a != SZ_4K && a != SZ_2M && a != SZ_1G))
-			return fail(p, "align: '%s': one of 4K, 2M, 1G", value);
+		    !daxmap_align_is_valid(a))
+			return fail(p, "align: '%s': one of %s", value,
+				    daxmap_align_list());
 		n->align = a;
 		return 1;
 	}
 	if (!strcmp(key, "mode")) {
-		if (!strcmp(value, "devdax"))
-			n->mode = "devdax";
-		else if (!strcmp(value, "fsdax"))
-			n->mode = "fsdax";
-		else
-			return fail(p, "mode: '%s': devdax or fsdax", value);
+		if (daxmap_mode_from_name(value, &n->mode) < 0 ||
+		    !daxmap_mode_create_takes(n->mode))
+			return fail(p, "mode: '%s': " DAXMAP_CREATE_MODES, value);
 		return 1;
 	}
 	if (!strcmp(key, "map")) {
@@ -281,16 +278,15 @@ static int on_key(void *userdata, const char *section, const char *key,
 /* What a section must say, checked once it is read. */
 static int check_section(struct parse *p, struct daxmap_config_namespace *n)
 {
+	_cleanup_free_ char *why = NULL;
+	struct daxmap_create_request req;
+
 	/* Report it at the section's line. */
 	p->line = n->line;
-	if (!n->size && !n->percent)
-		return fail(p, "[namespace %s]: give size or percent", n->name);
-	if (n->size && n->percent)
-		return fail(p, "[namespace %s]: size and percent exclude each other",
-			    n->name);
-	if (n->region && n->numa_node >= 0)
-		return fail(p, "[namespace %s]: region and numa_node exclude each other",
-			    n->name);
+	daxmap_config_namespace_get_request(n, &req);
+	if (daxmap_create_request_check(&req, NULL, &why) < 0)
+		return fail(p, "[namespace %s]: %s", n->name,
+			    why ? why : "not a valid request");
 	if (n->align && n->size && n->size % n->align)
 		return fail(p, "[namespace %s]: size is not a multiple of align",
 			    n->name);

@@ -81,8 +81,22 @@ enum daxmap_source {
 	DAXMAP_SOURCE_MEASURED,		/* observed free-RAM delta */
 };
 
+/* What a namespace or dax device is used as, named as ndctl and daxctl do. */
+enum daxmap_mode {
+	DAXMAP_MODE_UNKNOWN = 0,	/* not given, or not known */
+	DAXMAP_MODE_DEVDAX,		/* a character device, /dev/daxX.Y */
+	DAXMAP_MODE_FSDAX,		/* a block device for DAX filesystems */
+	DAXMAP_MODE_SYSTEM_RAM,		/* a dax device onlined by kmem */
+	DAXMAP_MODE_RAW,		/* a namespace without metadata */
+	DAXMAP_MODE_SECTOR,		/* a namespace behind a BTT */
+};
+
 const char *daxmap_map_name(enum daxmap_map map);
 int daxmap_map_from_name(const char *name, enum daxmap_map *ret_map);
+/* "devdax", "fsdax", "system-ram", "raw", "sector"; NULL for UNKNOWN. */
+const char *daxmap_mode_name(enum daxmap_mode mode);
+/* -EINVAL for a name that is none of those. */
+int daxmap_mode_from_name(const char *name, enum daxmap_mode *ret_mode);
 const char *daxmap_tristate_name(enum daxmap_tristate t);
 const char *daxmap_counter_name(enum daxmap_counter c);
 const char *daxmap_source_name(enum daxmap_source s);
@@ -111,6 +125,41 @@ const char *daxmap_format_size(uint64_t bytes, char *buf, size_t len);
  * daxmap_parse_size() reads back: "2M", "1536M", "4097". Returns @buf.
  */
 const char *daxmap_format_size_exact(uint64_t bytes, char *buf, size_t len);
+
+/*
+ * The aligns device-DAX namespaces and devices take: 4K, 2M and 1G, in
+ * that order. daxmap_align_get() returns 0 past the end;
+ * daxmap_align_list() says them for messages: "4K, 2M, 1G".
+ */
+uint64_t daxmap_align_get(unsigned int i);
+bool daxmap_align_is_valid(uint64_t align);
+const char *daxmap_align_list(void);
+
+/*
+ * Why a request was refused, beside its -errno and its message. Each
+ * reason has its own name on the bus (daxmapd) and its own line in
+ * daxmapctl(8)'s table of exit statuses.
+ */
+enum daxmap_reason {
+	DAXMAP_REASON_NONE = 0,		/* not refused */
+	DAXMAP_REASON_FAILED,		/* the system failed, not the request */
+	DAXMAP_REASON_INVALID_ARGUMENT,	/* options missing, or excluding others */
+	DAXMAP_REASON_INVALID_SIZE,	/* zero, not a multiple, too small */
+	DAXMAP_REASON_UNSUPPORTED_ALIGN, /* not 4K/2M/1G, or not the region's */
+	DAXMAP_REASON_INVALID_MODE,
+	DAXMAP_REASON_INVALID_MAP,
+	DAXMAP_REASON_INVALID_NAME,	/* longer than a label holds */
+	DAXMAP_REASON_NO_SUCH_REGION,	/* or none that can take the request */
+	DAXMAP_REASON_NOT_FOUND,	/* no such namespace or dax device */
+	DAXMAP_REASON_NO_SPACE,		/* more than the largest free extent */
+	DAXMAP_REASON_BUSY,		/* mapped, held open, or system RAM */
+	DAXMAP_REASON_NOT_MANAGED,	/* not created by daxmap, no force */
+	DAXMAP_REASON_NOT_SUPPORTED,	/* not here: the hardware, the kernel */
+	DAXMAP_REASON_INVALID_CONFIG,	/* a configuration that does not load */
+};
+
+/* "invalid-size", "busy", ...; NULL for a value out of range. */
+const char *daxmap_reason_name(enum daxmap_reason reason);
 
 /* ------------------------------------------------------- kernel capabilities */
 
@@ -205,6 +254,37 @@ struct daxmap_memmap {
 int daxmap_model_memmap(const struct daxmap_model *m, uint64_t size,
 			uint64_t align, enum daxmap_map map,
 			struct daxmap_memmap *ret);
+
+/*
+ * What if: a namespace of @size at @align (0: 2M) with its memmap at @map
+ * (UNKNOWN: mem), modelled for this kernel or, with @assume_dedup, for one
+ * that deduplicates compound devmaps (planning another host).
+ */
+struct daxmap_plan_request {
+	uint64_t size;
+	uint64_t align;
+	enum daxmap_map map;
+	bool assume_dedup;
+};
+
+/*
+ * Checks @req without a kernel: a size, an align of the set, a size that
+ * is a multiple of it (the message names the nearest that are); then
+ * fills in the defaults.
+ */
+int daxmap_plan_request_check(struct daxmap_plan_request *req,
+			      enum daxmap_reason *ret_reason,
+			      char **ret_message);
+
+/*
+ * The model a checked plan request is computed with: @k's (or the
+ * default's, for NULL), with dedup as upstream does it when the request
+ * assumes it. -EINVAL (UNSUPPORTED_ALIGN) for an align below the page size.
+ */
+int daxmap_plan_model(struct daxmap_kernel *k,
+		      const struct daxmap_plan_request *req,
+		      struct daxmap_model *ret_model,
+		      enum daxmap_reason *ret_reason, char **ret_message);
 
 /*
  * Page-table bytes one process pays to map @mapped bytes of a device whose
@@ -324,27 +404,55 @@ struct daxmap_create_request {
 	uint64_t size;		/* bytes of namespace capacity, or */
 	unsigned int percent;	/* a percentage of the region's free space */
 	uint64_t align;		/* 0: 2 MiB */
-	const char *mode;	/* "devdax" (default) or "fsdax" */
+	enum daxmap_mode mode;	/* DEVDAX or FSDAX; UNKNOWN: devdax */
 	enum daxmap_map map;	/* UNKNOWN: mem where dedup applies, else dev */
 	const char *name;	/* the label's name, at most 63 bytes */
 };
+
+/*
+ * Every refusal below gives -errno, writes the reason to @ret_reason and a
+ * sentence that says what was wrong and what is valid to @ret_message
+ * (the caller's to free), each when not NULL. The *_request_check()
+ * functions are pure: they look at the request alone, so that a front end
+ * refuses bad input before it reads the host or asks for authorisation.
+ */
+
+/*
+ * Parses a mode for a create: devdax or fsdax; -EINVAL and
+ * DAXMAP_REASON_INVALID_MODE for anything else.
+ */
+int daxmap_create_request_set_mode(struct daxmap_create_request *req,
+				   const char *name,
+				   enum daxmap_reason *ret_reason,
+				   char **ret_message);
+
+/*
+ * What a create request must say, without the host: a size or a
+ * percentage (not both, at most 100), an align of the set (or 0), a mode
+ * a create takes, a region or a NUMA node (not both), a name a label
+ * holds.
+ */
+int daxmap_create_request_check(const struct daxmap_create_request *req,
+				enum daxmap_reason *ret_reason,
+				char **ret_message);
 
 /* A validated request: every value decided, with the reasons. */
 struct daxmap_create_plan;
 
 /*
- * Validates @req against @t (and @k's rules) without writing anything.
- * Fails with -ENODEV (no such region, or none that fits), -EOPNOTSUPP (an
- * align the region does not support, or a region without labels), -EINVAL
- * (a size that is not a multiple of the granule, an unknown mode),
- * -ENOSPC (more than the largest free extent), -ERANGE (too small to leave
- * a device after the info block), -ENAMETOOLONG; @ret_message, when not
- * NULL, receives a sentence that says what was wrong and what is valid.
+ * Validates @req (daxmap_create_request_check() first) against @t (and
+ * @k's rules) without writing anything. Fails with -ENODEV (no such
+ * region, or none that fits), -EOPNOTSUPP (an align the region does not
+ * support, or a region that is not pmem), -EINVAL (a size that is not a
+ * multiple of the granule, an unknown mode), -ENOSPC (more than the
+ * largest free extent), -ERANGE (too small to leave a device after the
+ * info block), -ENAMETOOLONG; the reason tells these apart.
  */
 int daxmap_create_prepare(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			  struct daxmap_topology *t,
 			  const struct daxmap_create_request *req,
-			  struct daxmap_create_plan **ret, char **ret_message);
+			  struct daxmap_create_plan **ret,
+			  enum daxmap_reason *ret_reason, char **ret_message);
 struct daxmap_create_plan *
 daxmap_create_plan_free(struct daxmap_create_plan *p);
 
@@ -369,12 +477,17 @@ const char *daxmap_create_plan_get_note(struct daxmap_create_plan *p, int i);
  */
 int daxmap_create_commit(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			 struct daxmap_create_plan *p, char **ret_namespace,
-			 char **ret_message);
+			 enum daxmap_reason *ret_reason, char **ret_message);
 
 enum daxmap_destroy_flags {
 	/* Destroy a namespace daxmap did not create, or one held open. */
 	DAXMAP_DESTROY_FORCE = 1 << 0,
 };
+
+/* A destroy must name what it destroys. */
+int daxmap_destroy_request_check(const char *which,
+				 enum daxmap_reason *ret_reason,
+				 char **ret_message);
 
 /*
  * Destroys a namespace named by its device (namespaceX.Y), its label name,
@@ -384,14 +497,30 @@ enum daxmap_destroy_flags {
  */
 int daxmap_destroy_namespace(struct daxmap_ctx *ctx, const char *which,
 			     unsigned int flags, char **ret_namespace,
+			     enum daxmap_reason *ret_reason,
 			     char **ret_message);
 
-/* What to change on a dax device; NULL/0 fields stay as they are. */
+/* What to change on a dax device; UNKNOWN/0 fields stay as they are. */
 struct daxmap_reconfigure_request {
-	const char *mode;	/* "devdax" or "system-ram" */
+	enum daxmap_mode mode;	/* DEVDAX or SYSTEM_RAM */
 	uint64_t align;		/* only where the region allows it */
 	uint64_t size;		/* likewise */
 };
+
+/* Parses a mode for a dax device: devdax or system-ram. */
+int daxmap_reconfigure_request_set_mode(struct daxmap_reconfigure_request *req,
+					const char *name,
+					enum daxmap_reason *ret_reason,
+					char **ret_message);
+
+/*
+ * What a reconfigure must say, without the host: the device, and a mode a
+ * device takes, an align of the set or a size; something to change.
+ */
+int daxmap_reconfigure_request_check(const char *which,
+				     const struct daxmap_reconfigure_request *req,
+				     enum daxmap_reason *ret_reason,
+				     char **ret_message);
 
 /*
  * Reconfigures the dax device @which (daxX.Y or /dev/daxX.Y). Refuses with
@@ -400,6 +529,7 @@ struct daxmap_reconfigure_request {
  */
 int daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			      const struct daxmap_reconfigure_request *req,
+			      enum daxmap_reason *ret_reason,
 			      char **ret_message);
 
 /*

@@ -112,6 +112,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 					   const char *which,
 					   unsigned int flags,
 					   char **ret_namespace,
+					   enum daxmap_reason *ret_reason,
 					   char **ret_message)
 {
 	_cleanup_free_ char *devname = NULL, *chardev = NULL;
@@ -123,20 +124,24 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	uuid_t uu;
 	int r;
 
-	if (ret_message)
-		*ret_message = NULL;
+	r = daxmap_destroy_request_check(which, ret_reason, ret_message);
+	if (r < 0)
+		return r;
 	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				   "cannot destroy under the fixture root %s",
 				   daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r, "cannot open libndctl: %s",
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r, "cannot open libndctl: %s",
 				   strerror(-r));
 
 	ndns = find_namespace(nctx, which);
 	if (!ndns) {
-		r = daxmap_set_message(ret_message, -ENODEV,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
 				"no namespace, label name or dax device '%s'",
 				which);
 		goto out;
@@ -147,7 +152,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 		goto out;
 	}
 	if (ndctl_namespace_get_type(ndns) != ND_DEVICE_NAMESPACE_PMEM) {
-		r = daxmap_set_message(ret_message, -EOPNOTSUPP,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				"%s is a label-less namespace: it spans its region and cannot be destroyed, only reconfigured with ndctl",
 				devname);
 		goto out;
@@ -158,7 +164,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (daxmap_record_read(ctx, DAXMAP_RECORD_MANAGED, uuid, &rec) == 0) {
 		daxmap_record_clear(&rec);
 	} else if (!(flags & DAXMAP_DESTROY_FORCE)) {
-		r = daxmap_set_message(ret_message, -EPERM,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_MANAGED, -EPERM,
 				"%s was not created by daxmap (no record in %s/namespaces): --force destroys it anyway",
 				devname, ctx->state_dir);
 		goto out;
@@ -166,7 +173,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 
 	dax = dax_devname(ndns);
 	if (dax && dax_is_system_ram(ndns)) {
-		r = daxmap_set_message(ret_message, -EBUSY,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_BUSY, -EBUSY,
 				       "%s's %s is system RAM now: 'daxmapctl reconfigure device %s --mode devdax' first",
 				       devname, dax, dax);
 		goto out;
@@ -181,14 +189,16 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 			goto out;
 		}
 		r = daxmap_check_users(ctx, devname, chardev,
-				       flags & DAXMAP_DESTROY_FORCE, ret_message);
+				       flags & DAXMAP_DESTROY_FORCE, ret_reason,
+				       ret_message);
 		if (r < 0)
 			goto out;
 	}
 
 	r = ndctl_namespace_disable_safe(ndns);
 	if (r < 0) {
-		r = daxmap_set_message(ret_message, r,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  daxmap_errno_reason(r), r,
 				"cannot disable %s: %s (is it mounted or in use?)",
 				devname, strerror(-r));
 		goto out;
@@ -197,7 +207,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	zero_info_block(ctx, ndns);
 	r = ndctl_namespace_delete(ndns);
 	if (r < 0) {
-		r = daxmap_set_message(ret_message, r,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  daxmap_errno_reason(r), r,
 				"cannot give %s's capacity back: %s", devname,
 				strerror(-r));
 		goto out;
@@ -207,5 +218,5 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	r = 0;
 out:
 	ndctl_unref(nctx);
-	return r;
+	return daxmap_refused(ret_reason, r);
 }

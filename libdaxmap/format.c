@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -205,6 +206,23 @@ int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)
 	va_list args;
 
 	if (ret_message) {
+		va_start(args, fmt);
+		if (vasprintf(ret_message, fmt, args) < 0)
+			*ret_message = NULL;
+		va_end(args);
+	}
+	return r;
+}
+
+int daxmap_refuse(enum daxmap_reason *ret_reason, char **ret_message,
+		  enum daxmap_reason reason, int r, const char *fmt, ...)
+{
+	va_list args;
+
+	if (ret_reason)
+		*ret_reason = reason;
+	if (ret_message) {
+		free(*ret_message);
 		va_start(args, fmt);
 		if (vasprintf(ret_message, fmt, args) < 0)
 			*ret_message = NULL;

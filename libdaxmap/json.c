@@ -500,7 +500,6 @@ DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
 				      enum daxmap_map map, unsigned int flags,
 				      char **ret_json)
 {
-	static const uint64_t aligns[] = { SZ_4K, SZ_2M, SZ_1G };
 	static const enum daxmap_map maps[] = { DAXMAP_MAP_MEM,
 						DAXMAP_MAP_DEV };
 	_cleanup_json_ json *root = NULL;
@@ -537,13 +536,15 @@ DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
 	/* Only the combinations the size allows: a list, possibly short. */
 	alternatives = new_array(&ok);
 	add(root, "alternatives", alternatives, &ok);
-	for (i = 0; alternatives && i < ARRAY_SIZE(aligns); i++) {
-		if (size % aligns[i] || aligns[i] % m->page_size)
+	for (i = 0; alternatives && daxmap_align_get(i); i++) {
+		uint64_t a = daxmap_align_get(i);
+
+		if (size % a || a % m->page_size)
 			continue;
 		for (j = 0; j < ARRAY_SIZE(maps); j++)
 			append(alternatives,
-			       plan_entry_to_json(m, size, aligns[i], maps[j],
-						  flags, &ok),
+			       plan_entry_to_json(m, size, a, maps[j], flags,
+						  &ok),
 			       &ok);
 	}
 	if (!ok)

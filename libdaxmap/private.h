@@ -6,6 +6,7 @@
 #ifndef DAXMAP_PRIVATE_H
 #define DAXMAP_PRIVATE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,35 @@ int daxmap_read_u64(struct daxmap_ctx *ctx, const char *path, uint64_t *ret);
  */
 int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with the reason of the refusal, in *@ret_reason when not NULL. */
+int daxmap_refuse(enum daxmap_reason *ret_reason, char **ret_message,
+		  enum daxmap_reason reason, int r, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/*
+ * Clears both out-parameters on entry; daxmap_refused() makes a failure
+ * that set no reason (ENOMEM, a library's errno) a DAXMAP_REASON_FAILED.
+ */
+static inline void daxmap_refusal_init(enum daxmap_reason *ret_reason,
+				       char **ret_message)
+{
+	if (ret_reason)
+		*ret_reason = DAXMAP_REASON_NONE;
+	if (ret_message)
+		*ret_message = NULL;
+}
+
+/* A failure the system reports: busy is busy, the rest failed. */
+static inline enum daxmap_reason daxmap_errno_reason(int r)
+{
+	return r == -EBUSY ? DAXMAP_REASON_BUSY : DAXMAP_REASON_FAILED;
+}
+
+static inline int daxmap_refused(enum daxmap_reason *ret_reason, int r)
+{
+	if (r < 0 && ret_reason && *ret_reason == DAXMAP_REASON_NONE)
+		*ret_reason = DAXMAP_REASON_FAILED;
+	return r;
+}
 
 /*
  * users.c: -EBUSY, with a message naming the process, when one maps
@@ -80,7 +110,15 @@ int daxmap_set_message(char **ret_message, int r, const char *fmt, ...)
  */
 int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 		       const char *chardev, bool allow_open,
-		       char **ret_message);
+		       enum daxmap_reason *ret_reason, char **ret_message);
+
+/* A namespace label stores its name in 64 bytes, NUL included. */
+#define DAXMAP_NAME_MAX 63
+
+/* request.c: the modes a create takes, and how messages say them. */
+bool daxmap_mode_create_takes(enum daxmap_mode mode);
+#define DAXMAP_CREATE_MODES "devdax or fsdax"
+#define DAXMAP_DEVICE_MODES "devdax or system-ram"
 
 /* A copy of @s, or NULL for NULL and "" (which the objects do not keep). */
 static inline char *daxmap_strdup_or_null(const char *s)

@@ -20,8 +20,7 @@
 
 #include "private.h"
 
-/* A namespace label stores its name in 64 bytes, NUL included. */
-#define NAME_MAX_LEN 63
+
 /* The info block at the start of a dax or pfn namespace. */
 #define INFO_BLOCK_SIZE (UINT64_C(8) << 10)
 /* The kernel reserves memmap space for pages of at most this size. */
@@ -129,7 +128,8 @@ static int list_alignments(struct daxmap_region *r, char *buf, size_t len)
 static int choose_region(struct daxmap_topology *t,
 			 const struct daxmap_create_request *req,
 			 uint64_t align, struct daxmap_create_plan *p,
-			 struct daxmap_region **ret, char **ret_message)
+			 struct daxmap_region **ret,
+			 enum daxmap_reason *ret_reason, char **ret_message)
 {
 	struct daxmap_region *r, *best = NULL;
 	int candidates = 0;
@@ -152,10 +152,12 @@ static int choose_region(struct daxmap_topology *t,
 				return 0;
 			}
 		if (!used)
-			return daxmap_set_message(ret_message, -ENODEV,
+			return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 					   "no region '%s': this host has no persistent-memory regions",
 					   req->region);
-		return daxmap_set_message(ret_message, -ENODEV,
+		return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 				   "no region '%s': the regions are %s",
 				   req->region, names);
 	}
@@ -173,14 +175,17 @@ static int choose_region(struct daxmap_topology *t,
 	}
 	if (!best) {
 		if (!used)
-			return daxmap_set_message(ret_message, -ENODEV,
+			return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 					   "this host has no persistent-memory regions");
 		if (req->numa_node >= 0)
-			return daxmap_set_message(ret_message, -ENODEV,
+			return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 					   "no region on NUMA node %d supports align %s (regions: %s)",
 					   req->numa_node, sz_exact(&b, 0, align),
 					   names);
-		return daxmap_set_message(ret_message, -ENODEV,
+		return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 				   "no region supports align %s (regions: %s)",
 				   sz_exact(&b, 0, align), names);
 	}
@@ -195,24 +200,19 @@ static int choose_region(struct daxmap_topology *t,
 
 static int decide_size(const struct daxmap_create_request *req,
 		       struct daxmap_region *r, uint64_t granule,
-		       struct daxmap_create_plan *p, char **ret_message)
+		       struct daxmap_create_plan *p,
+		       enum daxmap_reason *ret_reason, char **ret_message)
 {
 	uint64_t extent = daxmap_region_get_max_available_extent(r);
 	const char *region = daxmap_region_get_devname(r);
 	struct sizes b;
 
-	if (req->size && req->percent)
-		return daxmap_set_message(ret_message, -EINVAL,
-				   "give a size or a percentage, not both");
 	if (req->percent) {
-		if (req->percent > 100)
-			return daxmap_set_message(ret_message, -EINVAL,
-					   "percentage %u%% is more than 100%%",
-					   req->percent);
 		/* Of the free extent, the most one namespace can take. */
 		p->size = extent / 100 * req->percent / granule * granule;
 		if (!p->size)
-			return daxmap_set_message(ret_message, -ENOSPC,
+			return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_NO_SPACE, -ENOSPC,
 					   "%u%% of %s's largest free extent (%s) is less than one %s granule",
 					   req->percent, region,
 					   sz(&b, 0, extent),
@@ -221,19 +221,18 @@ static int decide_size(const struct daxmap_create_request *req,
 				sz(&b, 0, p->size), req->percent, region,
 				sz(&b, 1, extent), sz_exact(&b, 2, granule));
 	}
-	if (!req->size)
-		return daxmap_set_message(ret_message, -EINVAL,
-				   "a size or a percentage is required");
 	if (req->size % granule) {
 		uint64_t below = req->size / granule * granule;
 
 		if (!below)
-			return daxmap_set_message(ret_message, -EINVAL,
+			return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_INVALID_SIZE, -EINVAL,
 					   "size %s is not a multiple of %s (the region's alignment and the align): the smallest is %s",
 					   sz_exact(&b, 0, req->size),
 					   sz_exact(&b, 1, granule),
 					   sz_exact(&b, 2, granule));
-		return daxmap_set_message(ret_message, -EINVAL,
+		return daxmap_refuse(ret_reason, ret_message,
+				   DAXMAP_REASON_INVALID_SIZE, -EINVAL,
 				   "size %s is not a multiple of %s (the region's alignment and the align): use %s or %s",
 				   sz_exact(&b, 0, req->size), sz_exact(&b, 1, granule),
 				   sz_exact(&b, 2, below),
@@ -277,6 +276,7 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 					struct daxmap_topology *t,
 					const struct daxmap_create_request *req,
 					struct daxmap_create_plan **ret,
+					enum daxmap_reason *ret_reason,
 					char **ret_message)
 {
 	_cleanup_(plan_freep) struct daxmap_create_plan *p = NULL;
@@ -287,33 +287,28 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	struct sizes b;
 	int r;
 
-	if (ret_message)
-		*ret_message = NULL;
+	r = daxmap_create_request_check(req, ret_reason, ret_message);
+	if (r < 0)
+		return daxmap_refused(ret_reason, r);
 	p = calloc(1, sizeof(*p));
 	if (!p)
-		return -ENOMEM;
+		return daxmap_refused(ret_reason, -ENOMEM);
 	if (k)
 		daxmap_kernel_get_model(k, &m);
 	else
 		daxmap_model_init(&m);
 
-	if (!req->mode || strcmp(req->mode, "devdax") == 0)
-		p->mode = "devdax";
-	else if (strcmp(req->mode, "fsdax") == 0)
-		p->mode = "fsdax";
-	else
-		return daxmap_set_message(ret_message, -EINVAL,
-				   "unknown mode '%s': devdax or fsdax",
-				   req->mode);
-
-	if (req->name && strlen(req->name) > NAME_MAX_LEN)
-		return daxmap_set_message(ret_message, -ENAMETOOLONG,
-				   "name '%.20s...' is %zu bytes long: a namespace label holds at most %d",
-				   req->name, strlen(req->name), NAME_MAX_LEN);
+	p->mode = daxmap_mode_name(req->mode ?: DAXMAP_MODE_DEVDAX);
+	if (req->name && strlen(req->name) > DAXMAP_NAME_MAX)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_NAME, -ENAMETOOLONG,
+				     "name '%.20s...' is %zu bytes long: a namespace label holds at most %d",
+				     req->name, strlen(req->name),
+				     DAXMAP_NAME_MAX);
 	if (req->name && req->name[0]) {
 		p->name = strdup(req->name);
 		if (!p->name)
-			return -ENOMEM;
+			return daxmap_refused(ret_reason, -ENOMEM);
 	}
 
 	p->align = req->align;
@@ -322,28 +317,32 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 		r = add_note(p, "align 2M: the default for %s, the smallest align whose memmap the kernel deduplicates",
 			     p->mode);
 		if (r < 0)
-			return r;
+			return daxmap_refused(ret_reason, r);
 	}
 	if (p->align & (p->align - 1) || p->align < m.page_size)
-		return daxmap_set_message(ret_message, -EINVAL,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_UNSUPPORTED_ALIGN, -EINVAL,
 				   "align %s is not a power of two of at least the page size",
 				   sz_exact(&b, 0, p->align));
 
-	r = choose_region(t, req, p->align, p, &region, ret_message);
+	r = choose_region(t, req, p->align, p, &region, ret_reason,
+			  ret_message);
 	if (r < 0)
-		return r;
+		return daxmap_refused(ret_reason, r);
 	p->region = strdup(daxmap_region_get_devname(region));
 	if (!p->region)
-		return -ENOMEM;
+		return daxmap_refused(ret_reason, -ENOMEM);
 	if (!daxmap_region_get_type(region) ||
 	    strcmp(daxmap_region_get_type(region), "pmem") != 0)
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				   "%s is a %s region: only pmem regions hold dax namespaces",
 				   p->region,
 				   daxmap_region_get_type(region) ?: "unknown");
 	if (!daxmap_region_supports_alignment(region, p->align)) {
 		list_alignments(region, aligns, sizeof(aligns));
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_UNSUPPORTED_ALIGN, -EOPNOTSUPP,
 				   "align %s is not supported by %s: it supports %s",
 				   sz_exact(&b, 0, p->align), p->region,
 				   aligns[0] ? aligns : "none (no dax seed)");
@@ -353,11 +352,12 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	granule = p->align;
 	if (daxmap_region_get_align(region) > granule)
 		granule = daxmap_region_get_align(region);
-	r = decide_size(req, region, granule, p, ret_message);
+	r = decide_size(req, region, granule, p, ret_reason, ret_message);
 	if (r < 0)
-		return r;
+		return daxmap_refused(ret_reason, r);
 	if (p->size > daxmap_region_get_max_available_extent(region))
-		return daxmap_set_message(ret_message, -ENOSPC,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NO_SPACE, -ENOSPC,
 				   "size %s is more than %s's largest free extent, %s (%s free in all)",
 				   sz_exact(&b, 0, p->size), p->region,
 				   sz(&b, 1, daxmap_region_get_max_available_extent(region)),
@@ -372,7 +372,8 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 			     req->map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
 							  DAXMAP_MAP_MEM);
 	if (offset >= p->size)
-		return daxmap_set_message(ret_message, -ERANGE,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_SIZE, -ERANGE,
 				   "size %s leaves no device: at align %s the info block%s takes the first %s; the size must be at least %s",
 				   sz_exact(&b, 0, p->size), sz_exact(&b, 1, p->align),
 				   req->map == DAXMAP_MAP_DEV ? " and the memmap" : "",
@@ -381,11 +382,12 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	p->device_size = p->size - offset;
 	r = decide_map(req, &m, p);
 	if (r < 0)
-		return r;
+		return daxmap_refused(ret_reason, r);
 	if (p->map == DAXMAP_MAP_DEV && req->map != DAXMAP_MAP_DEV) {
 		offset = data_offset(p->size, p->align, DAXMAP_MAP_DEV);
 		if (offset >= p->size)
-			return daxmap_set_message(ret_message, -ERANGE,
+			return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_SIZE, -ERANGE,
 					   "size %s leaves no device with the memmap on it: the size must be at least %s",
 					   sz_exact(&b, 0, p->size),
 					   sz_exact(&b, 1, round_up(offset + granule, granule)));
@@ -394,14 +396,14 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	r = daxmap_model_memmap(&m, p->device_size, p->align, p->map,
 				&p->memmap);
 	if (r < 0)
-		return r;
+		return daxmap_refused(ret_reason, r);
 	if (offset > SUBSECTION_SIZE) {
 		r = add_note(p, "device %s: the info block%s takes %s at align %s",
 			     sz(&b, 0, p->device_size),
 			     p->map == DAXMAP_MAP_DEV ? " and the memmap" : "",
 			     sz(&b, 1, offset), sz_exact(&b, 2, p->align));
 		if (r < 0)
-			return r;
+			return daxmap_refused(ret_reason, r);
 	}
 	*ret = TAKE_PTR(p);
 	return 0;
@@ -617,7 +619,8 @@ static inline void crash_point(const char *step)
  * at enable.
  */
 static int check_placement(struct ndctl_region *region,
-			   struct ndctl_namespace *ndns, char **ret_message)
+			   struct ndctl_namespace *ndns,
+			   enum daxmap_reason *ret_reason, char **ret_message)
 {
 	unsigned long long start = ndctl_namespace_get_resource(ndns);
 	unsigned long align = ndctl_region_get_align(region);
@@ -627,7 +630,8 @@ static int check_placement(struct ndctl_region *region,
 		return 0;
 	if (start % align == 0)
 		return 0;
-	return daxmap_set_message(ret_message, -EINVAL,
+	return daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_FAILED,
+			     -EINVAL,
 			   "%s would start at %#llx, which is not aligned to %s's %lu MiB alignment, so the kernel could not enable it; the region itself starts at %#llx (a platform or emulator that places it off that boundary); rolled back",
 			   ndctl_namespace_get_devname(ndns), start,
 			   ndctl_region_get_devname(region), align >> 20,
@@ -656,10 +660,29 @@ static const char *errno_meaning(int r)
 	}
 }
 
+/* What a step the kernel refused says about the request, if anything. */
+static enum daxmap_reason kernel_reason(int r)
+{
+	switch (-r) {
+	case ENODEV:
+		return DAXMAP_REASON_NO_SUCH_REGION;
+	case EOPNOTSUPP:
+		return DAXMAP_REASON_NOT_SUPPORTED;
+	case ENOSPC:
+		return DAXMAP_REASON_NO_SPACE;
+	case EBUSY:
+		return DAXMAP_REASON_BUSY;
+	default:
+		return DAXMAP_REASON_FAILED;
+	}
+}
+
 DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 				       struct daxmap_kernel *k,
 				       struct daxmap_create_plan *p,
-				       char **ret_namespace, char **ret_message)
+				       char **ret_namespace,
+				       enum daxmap_reason *ret_reason,
+				       char **ret_message)
 {
 	struct daxmap_record rec = {
 		.size = p->size,
@@ -680,32 +703,36 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	char *devname;
 	int r;
 
-	if (ret_message)
-		*ret_message = NULL;
+	daxmap_refusal_init(ret_reason, ret_message);
 	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				   "cannot create under the fixture root %s",
 				   daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r, "cannot open libndctl: %s",
-				   strerror(-r));
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_FAILED, r,
+				     "cannot open libndctl: %s", strerror(-r));
 
 	region = find_region(nctx, p->region);
 	if (!region) {
-		r = daxmap_set_message(ret_message, -ENODEV,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
 				"region %s has gone away", p->region);
 		goto out;
 	}
 	seed = ndctl_region_get_namespace_seed(region);
 	if (!seed || ndctl_namespace_get_type(seed) != ND_DEVICE_NAMESPACE_PMEM) {
-		r = daxmap_set_message(ret_message, -EOPNOTSUPP,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				"%s has no namespace labels, so it cannot be divided into namespaces: 'ndctl disable-region %s; ndctl init-labels -f all; ndctl enable-region %s' writes them (and erases the region's namespaces)",
 				p->region, p->region, p->region);
 		goto out;
 	}
 	if (ndctl_namespace_get_size(seed)) {
-		r = daxmap_set_message(ret_message, -EBUSY,
+		r = daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_BUSY,
+				  -EBUSY,
 				"%s's namespace seed %s is already being configured by someone else",
 				p->region, ndctl_namespace_get_devname(seed));
 		goto out;
@@ -717,7 +744,8 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	/* From here on a crash leaves this record for daxmap_recover(). */
 	r = daxmap_record_write(ctx, DAXMAP_RECORD_PENDING, &rec);
 	if (r < 0) {
-		r = daxmap_set_message(ret_message, r,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_FAILED, r,
 				"cannot record the create in %s: %s",
 				ctx->state_dir, strerror(-r));
 		goto out;
@@ -732,7 +760,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	crash_point("labelled");
 	if ((r = ndctl_namespace_set_size(seed, p->size)) < 0)
 		goto fail;
-	r = check_placement(region, seed, ret_message);
+	r = check_placement(region, seed, ret_reason, ret_message);
 	if (r < 0)
 		goto rollback;
 	ndctl_namespace_set_enforce_mode(seed, strcmp(p->mode, "devdax") == 0 ?
@@ -773,14 +801,15 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	goto out;
 
 fail:
-	daxmap_set_message(ret_message, r, "%s on %s failed: %s (%s); rolled back",
-		    step, p->region, strerror(-r), errno_meaning(r));
+	daxmap_refuse(ret_reason, ret_message, kernel_reason(r), r,
+		      "%s on %s failed: %s (%s); rolled back",
+		      step, p->region, strerror(-r), errno_meaning(r));
 rollback:
 	if (rollback_namespace(ctx, seed) == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 out:
 	ndctl_unref(nctx);
-	return r;
+	return daxmap_refused(ret_reason, r);
 }
 
 /* ---------------------------------------------------------------- recovery */

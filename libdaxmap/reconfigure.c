@@ -82,33 +82,38 @@ static int enable_ram_offline(struct daxmap_ctx *ctx, struct daxctl_dev *dev)
 }
 
 static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
-			 const char *name, char **ret_message)
+			 const char *name, enum daxmap_reason *ret_reason,
+			 char **ret_message)
 {
 	struct daxctl_memory *mem;
 	int r;
 
 	r = daxctl_dev_disable(dev);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot disable %s: %s", name,
 					  strerror(-r));
 	r = enable_ram_offline(ctx, dev);
 	if (r < 0) {
 		/* Give the device back as it was rather than leave it off. */
 		daxctl_dev_enable_devdax(dev);
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot hand %s to the kmem driver: %s (is the kmem module available?)",
 					  name, strerror(-r));
 	}
 	mem = daxctl_dev_get_memory(dev);
 	if (!mem)
-		return daxmap_set_message(ret_message, -ENXIO,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_FAILED, -ENXIO,
 					  "%s is in system-ram mode but shows no memory blocks",
 					  name);
 	/* Movable, as daxctl does: the memory can be offlined again. */
 	r = daxctl_memory_online(mem);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "%s: cannot online its memory: %s",
 					  name, strerror(-r));
 	info(ctx, "%s: %d memory blocks online\n", name, r);
@@ -116,6 +121,7 @@ static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 }
 
 static int to_devdax(struct daxctl_dev *dev, const char *name,
+		     enum daxmap_reason *ret_reason,
 		     char **ret_message)
 {
 	struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
@@ -124,18 +130,21 @@ static int to_devdax(struct daxctl_dev *dev, const char *name,
 	if (mem) {
 		r = daxctl_memory_offline(mem);
 		if (r < 0)
-			return daxmap_set_message(ret_message, -EBUSY,
+			return daxmap_refuse(ret_reason, ret_message,
+					     DAXMAP_REASON_BUSY, -EBUSY,
 						  "cannot offline %s's memory: %s (pages in it are in use and could not be migrated)",
 						  name, strerror(-r));
 	}
 	r = daxctl_dev_disable(dev);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot disable %s: %s", name,
 					  strerror(-r));
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot enable %s as devdax: %s",
 					  name, strerror(-r));
 	return 0;
@@ -143,37 +152,43 @@ static int to_devdax(struct daxctl_dev *dev, const char *name,
 
 static int resize(struct daxctl_dev *dev, const char *name,
 		  const struct daxmap_reconfigure_request *req,
+		  enum daxmap_reason *ret_reason,
 		  char **ret_message)
 {
 	int r;
 
 	if (from_namespace(dev))
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 					  "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
 					  name, req->align ? "align" : "size",
 					  req->align ? "align" : "size");
 	r = daxctl_dev_disable(dev);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot disable %s: %s", name,
 					  strerror(-r));
 	if (req->align && (r = daxctl_dev_set_align(dev, req->align)) < 0) {
 		daxctl_dev_enable_devdax(dev);
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "the kernel refused align %lu on %s: %s",
 					  (unsigned long)req->align, name,
 					  strerror(-r));
 	}
 	if (req->size && (r = daxctl_dev_set_size(dev, req->size)) < 0) {
 		daxctl_dev_enable_devdax(dev);
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "the kernel refused size %llu on %s: %s (the region may lack free space)",
 					  (unsigned long long)req->size, name,
 					  strerror(-r));
 	}
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot enable %s again: %s", name,
 					  strerror(-r));
 	return 0;
@@ -182,6 +197,7 @@ static int resize(struct daxctl_dev *dev, const char *name,
 DAXMAP_EXPORT int
 daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			  const struct daxmap_reconfigure_request *req,
+			  enum daxmap_reason *ret_reason,
 			  char **ret_message)
 {
 	_cleanup_free_ char *name = NULL, *chardev = NULL;
@@ -190,25 +206,25 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 	bool ram;
 	int r;
 
-	if (ret_message)
-		*ret_message = NULL;
-	if (req->mode && strcmp(req->mode, "devdax") != 0 &&
-	    strcmp(req->mode, "system-ram") != 0)
-		return daxmap_set_message(ret_message, -EINVAL,
-					  "unknown mode '%s': devdax or system-ram",
-					  req->mode);
+	r = daxmap_reconfigure_request_check(which, req, ret_reason,
+					     ret_message);
+	if (r < 0)
+		return r;
 	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 					  "cannot reconfigure under the fixture root %s",
 					  daxmap_get_root(ctx));
 	r = daxctl_new(&dctx);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 					  "cannot open libdaxctl: %s",
 					  strerror(-r));
 	dev = find_dev(dctx, which);
 	if (!dev || !daxctl_dev_get_size(dev)) {
-		r = daxmap_set_message(ret_message, -ENODEV,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
 				       "no dax device '%s'", which);
 		goto out;
 	}
@@ -222,29 +238,32 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 
 	/* Taking a device from under a process loses what it is doing. */
 	if (!ram) {
-		r = daxmap_check_users(ctx, name, chardev, false, ret_message);
+		r = daxmap_check_users(ctx, name, chardev, false, ret_reason,
+				       ret_message);
 		if (r < 0)
 			goto out;
 	}
 	r = 0;
 	if ((req->align || req->size) &&
-	    (ram || (req->mode && strcmp(req->mode, "system-ram") == 0))) {
-		r = daxmap_set_message(ret_message, -EINVAL,
+	    (ram || req->mode == DAXMAP_MODE_SYSTEM_RAM)) {
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_NOT_SUPPORTED, -EINVAL,
 				       "change the align or size of %s in devdax mode, then switch it to system-ram",
 				       name);
 		goto out;
 	}
 	if (req->align || req->size)
-		r = resize(dev, name, req, ret_message);
-	if (r == 0 && req->mode) {
-		bool want_ram = strcmp(req->mode, "system-ram") == 0;
+		r = resize(dev, name, req, ret_reason, ret_message);
+	if (r == 0 && req->mode != DAXMAP_MODE_UNKNOWN) {
+		bool want_ram = req->mode == DAXMAP_MODE_SYSTEM_RAM;
 
 		if (want_ram && !ram)
-			r = to_system_ram(ctx, dev, name, ret_message);
+			r = to_system_ram(ctx, dev, name, ret_reason,
+					  ret_message);
 		else if (!want_ram && ram)
-			r = to_devdax(dev, name, ret_message);
+			r = to_devdax(dev, name, ret_reason, ret_message);
 	}
 out:
 	daxctl_unref(dctx);
-	return r;
+	return daxmap_refused(ret_reason, r);
 }

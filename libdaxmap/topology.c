@@ -128,13 +128,13 @@ static const char *mode_name(enum ndctl_namespace_mode mode)
 {
 	switch (mode) {
 	case NDCTL_NS_MODE_FSDAX:
-		return "fsdax";
+		return daxmap_mode_name(DAXMAP_MODE_FSDAX);
 	case NDCTL_NS_MODE_SECTOR:
-		return "sector";
+		return daxmap_mode_name(DAXMAP_MODE_SECTOR);
 	case NDCTL_NS_MODE_RAW:
-		return "raw";
+		return daxmap_mode_name(DAXMAP_MODE_RAW);
 	case NDCTL_NS_MODE_DEVDAX:
-		return "devdax";
+		return daxmap_mode_name(DAXMAP_MODE_DEVDAX);
 	default:
 		return "unknown";
 	}

@@ -68,7 +68,8 @@ static int find_opener(struct daxmap_ctx *ctx, const char *path, char *buf,
 }
 
 int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
-		       const char *chardev, bool allow_open, char **ret_message)
+		       const char *chardev, bool allow_open,
+		       enum daxmap_reason *ret_reason, char **ret_message)
 {
 	struct daxmap_mapper *mappers = NULL;
 	struct daxmap_model m;
@@ -78,11 +79,13 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 	daxmap_model_init(&m);
 	r = daxmap_mappers_scan(ctx, chardev, m.page_size, &m, &mappers);
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 				   "cannot tell whether %s is mapped: %s",
 				   chardev, strerror(-r));
 	if (mappers) {
-		r = daxmap_set_message(ret_message, -EBUSY,
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_BUSY, -EBUSY,
 				"%s is mapped by pid %d (%s): stop it first; --force does not override this",
 				devname, mappers->pid, mappers->comm);
 		daxmap_mappers_free(mappers);
@@ -90,11 +93,13 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 	}
 	r = find_opener(ctx, chardev, who, sizeof(who));
 	if (r < 0)
-		return daxmap_set_message(ret_message, r,
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
 				   "cannot tell whether %s is open: %s",
 				   chardev, strerror(-r));
 	if (r > 0 && !allow_open)
-		return daxmap_set_message(ret_message, -EBUSY,
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_BUSY, -EBUSY,
 				   "%s is held open by %s: close it, or --force",
 				   devname, who);
 	return 0;

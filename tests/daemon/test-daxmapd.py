@@ -666,6 +666,12 @@ def malformed_calls(c, bus):
                  G("CreateNamespace", "{'size': <uint64 1073741824>, "
                    "'region': <'region0'>, 'numa_node': <uint32 0>}"),
                  invalid, "not both")
+    # The name is judged before any region is looked for: InvalidName,
+    # not the NoSuchRegion of a host without pmem.
+    expect_error(c, "CreateNamespace: a name longer than a label holds",
+                 G("CreateNamespace", "{'size': <uint64 1073741824>, "
+                   "'name': <'%s'>, 'dry_run': <true>}" % ("n" * 70)),
+                 "org.daxmap1.Error.InvalidName", "at most 63")
     expect_error(c, "CreateNamespace: a region that does not exist",
                  G("CreateNamespace", "{'size': <uint64 1073741824>, "
                    "'region': <'region9'>, 'dry_run': <true>}"),

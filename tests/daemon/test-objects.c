@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "bus-errors.h"
 #include "context.h"
 #include "objects.h"
 #include "test.h"
@@ -276,6 +278,38 @@ static void test_sizes(void)
 	CHECK_STR(describe_size(4097, d), "4097 bytes");
 }
 
+/*
+ * Every reason the library gives a refusal has a name of its own, and goes
+ * on the bus under an error name of its own: no two share one.
+ */
+static void test_reasons(void)
+{
+	const char *names[64], *errors[64];
+	int n = 0, i, j;
+
+	CHECK(bus_error_for_reason(DAXMAP_REASON_NONE) == NULL);
+	for (i = DAXMAP_REASON_FAILED; daxmap_reason_name(i) && n < 64; i++) {
+		names[n] = daxmap_reason_name(i);
+		errors[n] = bus_error_for_reason(i);
+		CHECK(errors[n] != NULL);
+		if (!errors[n])
+			return;
+		n++;
+	}
+	CHECK(n == DAXMAP_REASON_INVALID_CONFIG);
+	CHECK_STR(bus_error_for_reason(DAXMAP_REASON_INVALID_ARGUMENT),
+		  "org.freedesktop.DBus.Error.InvalidArgs");
+	CHECK_STR(bus_error_for_reason(DAXMAP_REASON_NOT_SUPPORTED),
+		  DAXMAP_ERROR_NOT_SUPPORTED);
+	CHECK_STR(bus_error_for_reason(DAXMAP_REASON_UNSUPPORTED_ALIGN),
+		  DAXMAP_ERROR_UNSUPPORTED_ALIGN);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			CHECK(strcmp(names[i], names[j]) != 0);
+			CHECK(strcmp(errors[i], errors[j]) != 0);
+		}
+}
+
 int main(void)
 {
 	test_paths();
@@ -285,5 +319,6 @@ int main(void)
 	test_manager();
 	test_utf8();
 	test_sizes();
+	test_reasons();
 	return test_summary("objects");
 }

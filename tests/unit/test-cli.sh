@@ -355,10 +355,10 @@ expect_error "create: percentage over 100" 2 \
 	"daxmapctl: invalid size '150%': a percentage is a whole number from 1% to 100%" \
 	create namespace --size 150%
 expect_error "create: region and numa node" 2 \
-	"daxmapctl: create namespace: --region and --numa-node exclude each other" \
+	"daxmapctl: create namespace: region and numa_node exclude each other: give one, not both" \
 	create namespace --size 1G --region region0 --numa-node 0
 expect_error "reconfigure: nothing to change" 2 \
-	"daxmapctl: reconfigure device: nothing to change: give --mode, --align or --size" \
+	"daxmapctl: reconfigure device: nothing to change: give a mode, an align or a size" \
 	reconfigure device dax0.0
 expect_error "reconfigure: bad mode" 2 \
 	"daxmapctl: invalid mode 'kmem': must be devdax or system-ram" \

@@ -162,7 +162,7 @@ static void check_order(struct daxmap_ctx *ctx)
 	n = daxmap_config_namespace_get_next(n);
 	daxmap_config_namespace_get_request(n, &req);
 	CHECK(req.percent == 50 && req.numa_node == 1 && !req.size);
-	CHECK_STR(req.mode, "fsdax");
+	CHECK(req.mode == DAXMAP_MODE_FSDAX);
 	CHECK(daxmap_config_namespace_get_recreate(n));
 	daxmap_config_unref(cfg);
 
@@ -328,6 +328,69 @@ static void check_size_format(void)
 	}
 }
 
+/* The pure request checks: each refusal with its reason. */
+static void check_request_checks(void)
+{
+	struct daxmap_create_request c = { .numa_node = -1, .size = SZ_1G };
+	struct daxmap_reconfigure_request d = {};
+	struct daxmap_plan_request p = { .size = 3 * SZ_2M / 2 };
+	struct daxmap_model m;
+	enum daxmap_reason why;
+	char *msg = NULL;
+
+	CHECK(daxmap_create_request_check(&c, &why, NULL) == 0);
+	CHECK(why == DAXMAP_REASON_NONE);
+	c.percent = 5;
+	CHECK(daxmap_create_request_check(&c, &why, NULL) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_INVALID_SIZE);
+	c.percent = 0;
+	c.region = "region0";
+	c.numa_node = 0;
+	CHECK(daxmap_create_request_check(&c, &why, NULL) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_INVALID_ARGUMENT);
+	c.numa_node = -1;
+	c.align = 3 * SZ_2M / 2;
+	CHECK(daxmap_create_request_check(&c, &why, NULL) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_UNSUPPORTED_ALIGN);
+	c.align = 0;
+	c.mode = DAXMAP_MODE_SYSTEM_RAM;
+	CHECK(daxmap_create_request_check(&c, &why, NULL) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_INVALID_MODE);
+	CHECK(daxmap_create_request_set_mode(&c, "sector", &why, &msg) < 0);
+	CHECK(why == DAXMAP_REASON_INVALID_MODE);
+	CHECK_STR(msg, "invalid mode 'sector': must be devdax or fsdax");
+	free(msg);
+	CHECK(daxmap_create_request_set_mode(&c, "fsdax", &why, NULL) == 0);
+	CHECK(c.mode == DAXMAP_MODE_FSDAX);
+
+	CHECK(daxmap_destroy_request_check("", &why, NULL) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_INVALID_ARGUMENT);
+	CHECK(daxmap_reconfigure_request_check("dax0.0", &d, &why, NULL) < 0);
+	CHECK(why == DAXMAP_REASON_INVALID_ARGUMENT);
+	CHECK(daxmap_reconfigure_request_set_mode(&d, "fsdax", &why, NULL) < 0);
+	CHECK(why == DAXMAP_REASON_INVALID_MODE);
+	CHECK(daxmap_reconfigure_request_set_mode(&d, "system-ram", &why,
+						  NULL) == 0);
+	CHECK(daxmap_reconfigure_request_check("dax0.0", &d, &why, NULL) == 0);
+
+	/* The plan takes its defaults, and names the sizes that would do. */
+	CHECK(daxmap_plan_request_check(&p, &why, &msg) == -EINVAL);
+	CHECK(why == DAXMAP_REASON_INVALID_SIZE);
+	CHECK(p.align == SZ_2M && p.map == DAXMAP_MAP_MEM);
+	CHECK_STR(msg, "not a multiple of align 2M; the nearest valid sizes are 2M and 4M");
+	free(msg);
+	p.size = SZ_1G;
+	p.assume_dedup = true;
+	CHECK(daxmap_plan_request_check(&p, &why, NULL) == 0);
+	CHECK(daxmap_plan_model(NULL, &p, &m, &why, NULL) == 0);
+	CHECK(m.dedup && m.dedup_kept_pages);
+
+	CHECK_STR(daxmap_reason_name(DAXMAP_REASON_NOT_SUPPORTED),
+		  "not-supported");
+	CHECK(daxmap_align_get(0) == SZ_4K && daxmap_align_get(3) == 0);
+	CHECK_STR(daxmap_mode_name(DAXMAP_MODE_SYSTEM_RAM), "system-ram");
+}
+
 int main(void)
 {
 	struct daxmap_ctx *ctx;
@@ -341,6 +404,7 @@ int main(void)
 
 	check_sizes();
 	check_size_format();
+	check_request_checks();
 	check_refusals(ctx);
 	check_order(ctx);
 	check_planner(ctx);

@@ -399,7 +399,7 @@ static void check_plan(struct daxmap_ctx *ctx)
 		free(doc);
 		return;
 	}
-	CHECK(daxmap_create_prepare(ctx, k, t, &req, &plan, &message) == 0);
+	CHECK(daxmap_create_prepare(ctx, k, t, &req, &plan, NULL, &message) == 0);
 	if (message)
 		fprintf(stderr, "prepare: %s\n", message);
 	if (plan) {

@@ -369,60 +369,6 @@ static int print_tables(struct daxmap_topology *t, unsigned int show)
 	return 0;
 }
 
-/*
- * The same sums as the "totals" of the JSON: memmap over enabled devices
- * only (a disabled device has no memmap to pay for), and capacity split
- * between devdax and system-ram, which is memory rather than a device.
- */
-struct totals {
-	unsigned int regions;
-	unsigned int namespaces;
-	unsigned int devices;
-	uint64_t devdax;
-	uint64_t system_ram;
-	struct daxmap_memmap memmap;
-	uint64_t mapper_pagetables;
-};
-
-static void sum_totals(struct daxmap_topology *topo, struct totals *tot)
-{
-	struct daxmap_namespace *n;
-	struct daxmap_region *r;
-	struct daxmap_device *d;
-	struct daxmap_mapper *m;
-
-	*tot = (struct totals){};
-	if (!topo)
-		return;
-	daxmap_region_foreach(topo, r)
-		tot->regions++;
-	daxmap_namespace_foreach(topo, n)
-		tot->namespaces++;
-	daxmap_device_foreach(topo, d) {
-		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
-		const char *mode = daxmap_device_get_mode(d);
-
-		tot->devices++;
-		if (!daxmap_device_is_enabled(d))
-			continue;
-		if (mode && strcmp(mode, "system-ram") == 0)
-			tot->system_ram += daxmap_device_get_size(d);
-		else
-			tot->devdax += daxmap_device_get_size(d);
-		if (mm) {
-			tot->memmap.baseline_bytes += mm->baseline_bytes;
-			tot->memmap.actual_bytes += mm->actual_bytes;
-			tot->memmap.saved_bytes += mm->saved_bytes;
-			tot->memmap.pagetable_bytes += mm->pagetable_bytes;
-			tot->memmap.ram_bytes += mm->ram_bytes;
-			tot->memmap.device_bytes += mm->device_bytes;
-		}
-		daxmap_mapper_foreach(d, m)
-			tot->mapper_pagetables +=
-				daxmap_mapper_get_pagetable_bytes(m);
-	}
-}
-
 /* The configuration held against the host, and the last apply. */
 static int print_config(struct daxmap_topology *topo)
 {
@@ -455,16 +401,16 @@ static int print_config(struct daxmap_topology *topo)
 
 static void print_totals(struct daxmap_topology *topo)
 {
-	struct totals tot;
+	struct daxmap_totals tot;
 	char b[SIZE_BUF];
 
-	sum_totals(topo, &tot);
+	daxmap_topology_get_totals(topo, &tot);
 	printf("Totals (memmap and capacity of enabled devices):\n");
 	cli_kv(2, "regions", "%u", tot.regions);
 	cli_kv(2, "namespaces", "%u", tot.namespaces);
 	cli_kv(2, "devices", "%u", tot.devices);
-	cli_kv(2, "devdax capacity", "%s", size_format(tot.devdax, b));
-	cli_kv(2, "system-ram capacity", "%s", size_format(tot.system_ram, b));
+	cli_kv(2, "devdax capacity", "%s", size_format(tot.devdax_bytes, b));
+	cli_kv(2, "system-ram capacity", "%s", size_format(tot.system_ram_bytes, b));
 	cli_kv(2, "memmap baseline", "%s",
 	       size_format(tot.memmap.baseline_bytes, b));
 	cli_kv(2, "memmap actual", "%s",
@@ -475,7 +421,7 @@ static void print_totals(struct daxmap_topology *topo)
 	       size_format(tot.memmap.pagetable_bytes, b));
 	cli_kv(2, "memmap saved", "%s", size_format(tot.memmap.saved_bytes, b));
 	cli_kv(2, "mapper page tables", "%s",
-	       size_format(tot.mapper_pagetables, b));
+	       size_format(tot.mapper_pagetable_bytes, b));
 }
 
 /* Probes the kernel and scans the topology: the part that reads the host. */

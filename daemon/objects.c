@@ -648,9 +648,7 @@ int manager_props_from_scan(struct daxmap_kernel *k,
 			    struct manager_props *ret)
 {
 	struct manager_props p = { 0 };
-	struct daxmap_namespace *n;
-	struct daxmap_region *r;
-	struct daxmap_device *d;
+	struct daxmap_totals tot;
 	bool ok = true;
 
 	set_str(&p.kernel_release, k ? daxmap_kernel_get_release(k) : NULL,
@@ -670,31 +668,19 @@ int manager_props_from_scan(struct daxmap_kernel *k,
 		return -ENOMEM;
 	}
 
-	daxmap_region_foreach(t, r)
-		p.regions++;
-	daxmap_namespace_foreach(t, n)
-		p.namespaces++;
-	/* The totals of GetStatus: what is enabled, devdax apart from RAM. */
-	daxmap_device_foreach(t, d) {
-		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
-		const char *mode = daxmap_device_get_mode(d);
-
-		p.devices++;
-		if (!daxmap_device_is_enabled(d))
-			continue;
-		if (mode && streq(mode, "system-ram"))
-			p.system_ram_bytes += daxmap_device_get_size(d);
-		else
-			p.devdax_bytes += daxmap_device_get_size(d);
-		if (!mm)
-			continue;
-		p.memmap_baseline_bytes += mm->baseline_bytes;
-		p.memmap_actual_bytes += mm->actual_bytes;
-		p.memmap_saved_bytes += mm->saved_bytes;
-		p.memmap_pagetable_bytes += mm->pagetable_bytes;
-		p.memmap_ram_bytes += mm->ram_bytes;
-		p.memmap_device_bytes += mm->device_bytes;
-	}
+	/* The totals of GetStatus, which the library sums. */
+	daxmap_topology_get_totals(t, &tot);
+	p.regions = tot.regions;
+	p.namespaces = tot.namespaces;
+	p.devices = tot.devices;
+	p.devdax_bytes = tot.devdax_bytes;
+	p.system_ram_bytes = tot.system_ram_bytes;
+	p.memmap_baseline_bytes = tot.memmap.baseline_bytes;
+	p.memmap_actual_bytes = tot.memmap.actual_bytes;
+	p.memmap_saved_bytes = tot.memmap.saved_bytes;
+	p.memmap_pagetable_bytes = tot.memmap.pagetable_bytes;
+	p.memmap_ram_bytes = tot.memmap.ram_bytes;
+	p.memmap_device_bytes = tot.memmap.device_bytes;
 	*ret = p;
 	return 0;
 }

@@ -388,6 +388,25 @@ const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
 
+/*
+ * What the topology adds up to, over what is enabled: a disabled device
+ * has no memmap to pay for, and one in system-ram mode is memory, not
+ * devdax capacity. status's JSON carries these as "totals".
+ */
+struct daxmap_totals {
+	unsigned int regions;
+	unsigned int namespaces;
+	unsigned int devices;		/* enabled or not */
+	uint64_t devdax_bytes;
+	uint64_t system_ram_bytes;
+	struct daxmap_memmap memmap;	/* the devices' best figures, summed */
+	uint64_t mapper_pagetable_bytes;
+};
+
+/* The totals of @t; all zero for NULL (an empty topology). */
+void daxmap_topology_get_totals(struct daxmap_topology *t,
+				struct daxmap_totals *ret);
+
 /* ------------------------------------------------------------- provisioning */
 
 /*

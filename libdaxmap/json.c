@@ -356,60 +356,32 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 static json *totals_to_json(struct daxmap_topology *t, unsigned int flags,
 			    bool *ok)
 {
-	struct daxmap_memmap sum = { 0 };
-	uint64_t devdax = 0, system_ram = 0, mapper_pt = 0;
-	int nregions = 0, nnamespaces = 0, ndevices = 0;
-	struct daxmap_namespace *n;
-	struct daxmap_region *r;
-	struct daxmap_device *d;
+	struct daxmap_totals tot;
 	json *o, *mm;
 
-	daxmap_region_foreach(t, r)
-		nregions++;
-	daxmap_namespace_foreach(t, n)
-		nnamespaces++;
-	daxmap_device_foreach(t, d) {
-		const struct daxmap_memmap *c = daxmap_device_get_memmap(d);
-		struct daxmap_mapper *m;
-
-		ndevices++;
-		if (!daxmap_device_is_enabled(d))
-			continue;
-		if (strcmp(daxmap_device_get_mode(d), "system-ram") == 0)
-			system_ram += daxmap_device_get_size(d);
-		else
-			devdax += daxmap_device_get_size(d);
-		if (c) {
-			sum.baseline_bytes += c->baseline_bytes;
-			sum.actual_bytes += c->actual_bytes;
-			sum.saved_bytes += c->saved_bytes;
-			sum.pagetable_bytes += c->pagetable_bytes;
-			sum.ram_bytes += c->ram_bytes;
-			sum.device_bytes += c->device_bytes;
-		}
-		daxmap_mapper_foreach(d, m)
-			mapper_pt += daxmap_mapper_get_pagetable_bytes(m);
-	}
-
+	daxmap_topology_get_totals(t, &tot);
 	o = new_object(ok);
 	if (!o)
 		return NULL;
-	add_int(o, "regions", nregions, ok);
-	add_int(o, "namespaces", nnamespaces, ok);
-	add_int(o, "devices", ndevices, ok);
-	add_size(o, "devdax_bytes", devdax, flags, ok);
-	add_size(o, "system_ram_bytes", system_ram, flags, ok);
+	add_int(o, "regions", tot.regions, ok);
+	add_int(o, "namespaces", tot.namespaces, ok);
+	add_int(o, "devices", tot.devices, ok);
+	add_size(o, "devdax_bytes", tot.devdax_bytes, flags, ok);
+	add_size(o, "system_ram_bytes", tot.system_ram_bytes, flags, ok);
 	mm = new_object(ok);
 	add(o, "memmap", mm, ok);
 	if (mm) {
-		add_size(mm, "baseline_bytes", sum.baseline_bytes, flags, ok);
-		add_size(mm, "actual_bytes", sum.actual_bytes, flags, ok);
-		add_size(mm, "saved_bytes", sum.saved_bytes, flags, ok);
-		add_size(mm, "pagetable_bytes", sum.pagetable_bytes, flags, ok);
-		add_size(mm, "ram_bytes", sum.ram_bytes, flags, ok);
-		add_size(mm, "device_bytes", sum.device_bytes, flags, ok);
+		add_size(mm, "baseline_bytes", tot.memmap.baseline_bytes, flags,
+			 ok);
+		add_size(mm, "actual_bytes", tot.memmap.actual_bytes, flags, ok);
+		add_size(mm, "saved_bytes", tot.memmap.saved_bytes, flags, ok);
+		add_size(mm, "pagetable_bytes", tot.memmap.pagetable_bytes,
+			 flags, ok);
+		add_size(mm, "ram_bytes", tot.memmap.ram_bytes, flags, ok);
+		add_size(mm, "device_bytes", tot.memmap.device_bytes, flags, ok);
 	}
-	add_size(o, "mappers_pagetable_bytes", mapper_pt, flags, ok);
+	add_size(o, "mappers_pagetable_bytes", tot.mapper_pagetable_bytes,
+		 flags, ok);
 	return o;
 }
 

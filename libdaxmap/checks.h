@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The configuration held against the host: one check per [namespace NAME]
- * section (apply.c), kept in a status (the topology's "config") and in an
+ * section (drift.c), kept in a status (the topology's "config") and in an
  * apply report, rendered by json.c and read back by json-import.c.
  */
 #ifndef DAXMAP_CHECKS_H
@@ -69,10 +69,17 @@ int daxmap_config_status_new(struct daxmap_ctx *ctx, struct daxmap_topology *t,
 
 void daxmap_config_checks_free(struct daxmap_config_check *list);
 void daxmap_config_status_free(struct daxmap_config_status *s);
-/* Entry @i of the NULL-terminated @strv (may be NULL), NULL past the end. */
-const char *daxmap_strv_at(char *const *strv, int i);
-/* A NULL-terminated copy of @strv; NULL on ENOMEM. */
-char **daxmap_strv_copy(char *const *strv);
+/* drift.c: every section of @cfg against @t, in the configuration's order. */
+int daxmap_config_checks_new(struct daxmap_config *cfg,
+			     struct daxmap_topology *t,
+			     struct daxmap_config_check **ret);
+
+/* last-apply.c: STATE/last-apply, written atomically; -ENOENT without. */
+int daxmap_last_apply_write(struct daxmap_ctx *ctx,
+			    const struct daxmap_apply_summary *s);
+int daxmap_last_apply_read(struct daxmap_ctx *ctx,
+			   struct daxmap_apply_summary *ret);
+
 /* Counts @list's outcomes into @ret (time and dry_run left alone). */
 void daxmap_apply_count(const struct daxmap_config_check *list,
 			struct daxmap_apply_summary *ret);

@@ -206,7 +206,18 @@ int daxmap_record_remove(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 int daxmap_record_list(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 		       char ***ret_uuids);
 void daxmap_record_clear(struct daxmap_record *rec);
+
+/*
+ * helpers.c: NULL-terminated string arrays (free, entry @i or NULL past
+ * the end, a copy or NULL on ENOMEM), and a file written whole or not at
+ * all: a temporary beside @path, fsync()ed, renamed over @path, and the
+ * directory fsync()ed so that the rename survives a power cut.
+ */
 void daxmap_strv_free(char **strv);
+const char *daxmap_strv_at(char *const *strv, int i);
+char **daxmap_strv_copy(char *const *strv);
+int daxmap_write_file_atomic(const char *path, const char *content,
+			     size_t len);
 
 /*
  * measure.c: free RAM as the page allocator sees it, MemFree plus the

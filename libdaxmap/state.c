@@ -22,15 +22,6 @@ static const char *kind_dir(enum daxmap_record_kind kind)
 	return kind == DAXMAP_RECORD_PENDING ? "pending" : "namespaces";
 }
 
-void daxmap_strv_free(char **strv)
-{
-	char **s;
-
-	for (s = strv; s && *s; s++)
-		free(*s);
-	free(strv);
-}
-
 void daxmap_record_clear(struct daxmap_record *rec)
 {
 	free(rec->name);
@@ -90,9 +81,10 @@ static int record_path(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 			const struct daxmap_record *rec)
 {
-	_cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
-	int r, fd;
+	_cleanup_free_ char *dir = NULL, *path = NULL, *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
 
 	r = record_path(ctx, kind, NULL, &dir);
 	if (r < 0)
@@ -103,17 +95,9 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 	r = mkdir_p(dir);
 	if (r < 0)
 		return r;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
+	f = open_memstream(&buf, &len);
+	if (!f)
 		return -ENOMEM;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -errno;
-	}
 	fprintf(f, "uuid=%s\n", rec->uuid);
 	fprintf(f, "name=%s\n", rec->name ? rec->name : "");
 	fprintf(f, "region=%s\n", rec->region ? rec->region : "");
@@ -127,18 +111,10 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 	if (rec->has_kernel)
 		fprintf(f, "kernel_bytes=%" PRId64 "\n", rec->kernel_bytes);
 
+	if (fclose(f) != 0)
+		return -ENOMEM;
 	/* The record must survive the crash it exists to recover from. */
-	if (fflush(f) != 0 || fsync(fileno(f)) < 0) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+	return daxmap_write_file_atomic(path, buf, len);
 }
 
 static int set_string(char **field, const char *value)

@@ -147,7 +147,8 @@ static int close_options(struct cli_daemon *d, sd_bus_message *m)
 
 static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
 			 struct daxmap_kernel **ret_k,
-			 struct daxmap_topology **ret_t)
+			 struct daxmap_topology **ret_t,
+			 struct daxmap_config_status **ret_cs)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
@@ -163,7 +164,7 @@ static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	r = sd_bus_message_read(reply, "s", &json);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status");
-	r = daxmap_status_from_json(ctx, json, ret_k, &t);
+	r = daxmap_status_from_json(ctx, json, ret_k, &t, ret_cs);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status (is daxmapd of another version?)");
 	if (ret_t)
@@ -383,7 +384,8 @@ int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
 
 int cli_get_status(struct cli *cli, unsigned int want,
 		   struct daxmap_ctx **ret_ctx, struct daxmap_kernel **ret_k,
-		   struct daxmap_topology **ret_t)
+		   struct daxmap_topology **ret_t,
+		   struct daxmap_config_status **ret_cs)
 {
 	_cleanup_(cli_daemon_closep) struct cli_daemon *d = NULL;
 	int r;
@@ -396,7 +398,8 @@ int cli_get_status(struct cli *cli, unsigned int want,
 		return r;
 	if (d)
 		return daemon_status(d, *ret_ctx, ret_k,
-				     want & CLI_WANT_STATUS ? ret_t : NULL);
+				     want & CLI_WANT_STATUS ? ret_t : NULL,
+				     want & CLI_WANT_STATUS ? ret_cs : NULL);
 
 	/* Only root can repair; others see what is there. */
 	if ((want & CLI_WANT_STATUS) && geteuid() == 0)
@@ -409,5 +412,11 @@ int cli_get_status(struct cli *cli, unsigned int want,
 	r = daxmap_topology_scan(*ret_ctx, *ret_k, ret_t);
 	if (r < 0)
 		return cli_error(r, "cannot scan regions, namespaces and dax devices");
+	/* The configuration, held against what the scan found. */
+	if (ret_cs) {
+		r = daxmap_config_status_new(*ret_ctx, *ret_t, ret_cs);
+		if (r < 0)
+			return cli_error(r, "cannot read the configuration");
+	}
 	return 0;
 }

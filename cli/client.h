@@ -52,7 +52,8 @@ static inline void cli_daemon_closep(struct cli_daemon **d)
  * creates first, as root). Returns 0 or an exit code after saying why.
  */
 int cli_get_status(struct cli *cli, unsigned int want, struct daxmap_ctx **ret_ctx,
-		   struct daxmap_kernel **ret_k, struct daxmap_topology **ret_t);
+		   struct daxmap_kernel **ret_k, struct daxmap_topology **ret_t,
+		   struct daxmap_config_status **ret_cs);
 
 /*
  * The daemon's side of the changing commands. Each returns 0, or

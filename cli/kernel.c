@@ -195,7 +195,7 @@ int cmd_kernel(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_get_status(cli, CLI_WANT_KERNEL, &ctx, &k, NULL);
+	r = cli_get_status(cli, CLI_WANT_KERNEL, &ctx, &k, NULL, NULL);
 	if (r)
 		return r;
 

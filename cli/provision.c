@@ -343,7 +343,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		return r;
 
 	/* Show what the kernel made of it, measured figures included. */
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx2, &k, &t);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx2, &k, &t, NULL);
 	if (r)
 		return r;
 	if (cli->json) {

@@ -370,18 +370,18 @@ static int print_tables(struct daxmap_topology *t, unsigned int show)
 }
 
 /* The configuration held against the host, and the last apply. */
-static int print_config(struct daxmap_topology *topo)
+static int print_config(struct daxmap_config_status *cs)
 {
 	struct daxmap_config_check *checks;
 	struct daxmap_apply_summary last;
-	const char *dir = daxmap_topology_get_config_dir(topo);
-	const char *error = daxmap_topology_get_config_error(topo);
-	bool has_last = daxmap_topology_get_last_apply(topo, &last) == 0;
+	const char *dir = daxmap_config_status_get_dir(cs);
+	const char *error = daxmap_config_status_get_error(cs);
+	bool has_last = daxmap_config_status_get_last_apply(cs, &last) == 0;
 	int nfiles = 0, r;
 
-	while (daxmap_topology_get_config_file(topo, nfiles))
+	while (daxmap_config_status_get_file(cs, nfiles))
 		nfiles++;
-	checks = daxmap_topology_get_config_checks(topo);
+	checks = daxmap_config_status_get_checks(cs);
 	if (error) {
 		printf("Configuration: not loaded: %s\n", error);
 	} else if (!checks) {
@@ -426,12 +426,12 @@ static void print_totals(struct daxmap_topology *topo)
 
 /* Probes the kernel and scans the topology: the part that reads the host. */
 static int print_json(struct cli *cli, struct daxmap_kernel *k,
-		      struct daxmap_topology *t)
+		      struct daxmap_topology *t, struct daxmap_config_status *cs)
 {
 	_cleanup_free_ char *json = NULL;
 	int r;
 
-	r = daxmap_status_to_json(k, t, cli_json_flags(cli), &json);
+	r = daxmap_status_to_json(k, t, cs, cli_json_flags(cli), &json);
 	if (r < 0)
 		return cli_error(r, "cannot render the status as JSON");
 	cli_print_json(json);
@@ -444,6 +444,8 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		CLI_LONGOPTS,
 		{}
 	};
+	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
+		NULL;
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
@@ -459,11 +461,11 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t, &cs);
 	if (r)
 		return r;
 	if (cli->json)
-		return print_json(cli, k, t);
+		return print_json(cli, k, t, cs);
 
 	printf("Kernel:\n");
 	print_kernel(k, false, 2);
@@ -471,7 +473,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	r = print_tables(t, SHOW_ALL);
 	if (r >= 0) {
 		putchar('\n');
-		r = print_config(t);
+		r = print_config(cs);
 	}
 	if (r < 0)
 		return cli_error(r, "cannot print the status");
@@ -508,6 +510,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		CLI_LONGOPTS,
 		{}
 	};
+	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
+		NULL;
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
@@ -527,12 +531,12 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (!show)
 		show = SHOW_ALL;
 
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t, &cs);
 	if (r)
 		return r;
 	/* One shape whatever was named: see usage_list(). */
 	if (cli->json)
-		return print_json(cli, k, t);
+		return print_json(cli, k, t, cs);
 
 	r = print_tables(t, show);
 	if (r < 0)

@@ -89,4 +89,9 @@ static inline void daxmap_topology_unrefp(struct daxmap_topology **p)
 	daxmap_topology_unref(*p);
 }
 
+static inline void daxmap_config_status_freep(struct daxmap_config_status **p)
+{
+	daxmap_config_status_free(*p);
+}
+
 #endif /* DAXMAPD_CONTEXT_H */

@@ -39,6 +39,8 @@ static int reply_json(sd_bus_message *m, char *json)
 static int method_get_status(sd_bus_message *m, void *userdata,
 			     sd_bus_error *error)
 {
+	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
+		NULL;
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	struct context *c = userdata;
 	_cleanup_free_ char *json = NULL;
@@ -57,8 +59,12 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	r = context_scan(c, 0, &t, error);
 	if (r < 0)
 		return r;
-	r = daxmap_status_to_json(c->kernel, t, human ? DAXMAP_JSON_HUMAN : 0,
-				  &json);
+	/* The configuration as the files say now, held against the scan. */
+	r = daxmap_config_status_new(c->dm, t, &cs);
+	if (r < 0)
+		return r;
+	r = daxmap_status_to_json(c->kernel, t, cs,
+				  human ? DAXMAP_JSON_HUMAN : 0, &json);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,
 					       "Cannot render the status as JSON: %m");

@@ -63,12 +63,8 @@ static inline void daxmap_config_unrefp(struct daxmap_config **c)
 int daxmap_config_check_new(struct daxmap_config_namespace *cn,
 			    struct daxmap_topology *t,
 			    struct daxmap_config_check **ret);
-/* The configuration of @ctx held against @t, for status. */
-int daxmap_config_status_new(struct daxmap_ctx *ctx, struct daxmap_topology *t,
-			     struct daxmap_config_status **ret);
 
 void daxmap_config_checks_free(struct daxmap_config_check *list);
-void daxmap_config_status_free(struct daxmap_config_status *s);
 /* drift.c: every section of @cfg against @t, in the configuration's order. */
 int daxmap_config_checks_new(struct daxmap_config *cfg,
 			     struct daxmap_topology *t,

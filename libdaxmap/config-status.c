@@ -12,19 +12,22 @@
 #include "checks.h"
 #include "topology.h"
 
-void daxmap_config_status_free(struct daxmap_config_status *s)
+DAXMAP_EXPORT struct daxmap_config_status *
+daxmap_config_status_free(struct daxmap_config_status *s)
 {
 	if (!s)
-		return;
+		return NULL;
 	free(s->dir);
 	daxmap_strv_free(s->files);
 	free(s->error);
 	daxmap_config_checks_free(s->checks);
 	free(s);
+	return NULL;
 }
 
-int daxmap_config_status_new(struct daxmap_ctx *ctx, struct daxmap_topology *t,
-			     struct daxmap_config_status **ret)
+DAXMAP_EXPORT int daxmap_config_status_new(struct daxmap_ctx *ctx,
+					   struct daxmap_topology *t,
+					   struct daxmap_config_status **ret)
 {
 	_cleanup_(daxmap_config_unrefp) struct daxmap_config *cfg = NULL;
 	struct daxmap_config_status *s;
@@ -60,34 +63,35 @@ oom:
 }
 
 DAXMAP_EXPORT const char *
-daxmap_topology_get_config_dir(struct daxmap_topology *t)
+daxmap_config_status_get_dir(struct daxmap_config_status *s)
 {
-	return t->config ? t->config->dir : NULL;
+	return s ? s->dir : NULL;
 }
 
 DAXMAP_EXPORT const char *
-daxmap_topology_get_config_file(struct daxmap_topology *t, int i)
+daxmap_config_status_get_file(struct daxmap_config_status *s, int i)
 {
-	return t->config ? daxmap_strv_at(t->config->files, i) : NULL;
+	return s ? daxmap_strv_at(s->files, i) : NULL;
 }
 
 DAXMAP_EXPORT const char *
-daxmap_topology_get_config_error(struct daxmap_topology *t)
+daxmap_config_status_get_error(struct daxmap_config_status *s)
 {
-	return t->config ? t->config->error : NULL;
+	return s ? s->error : NULL;
 }
 
 DAXMAP_EXPORT struct daxmap_config_check *
-daxmap_topology_get_config_checks(struct daxmap_topology *t)
+daxmap_config_status_get_checks(struct daxmap_config_status *s)
 {
-	return t->config ? t->config->checks : NULL;
+	return s ? s->checks : NULL;
 }
 
-DAXMAP_EXPORT int daxmap_topology_get_last_apply(struct daxmap_topology *t,
-						 struct daxmap_apply_summary *ret)
+DAXMAP_EXPORT int
+daxmap_config_status_get_last_apply(struct daxmap_config_status *s,
+				    struct daxmap_apply_summary *ret)
 {
-	if (!t->config || !t->config->has_last_apply)
+	if (!s || !s->has_last_apply)
 		return -ENOENT;
-	*ret = t->config->last_apply;
+	*ret = s->last_apply;
 	return 0;
 }

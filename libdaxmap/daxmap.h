@@ -658,17 +658,26 @@ struct daxmap_apply_summary {
 };
 
 /*
- * The configuration in a topology scan: the directory, the files read, why
- * it did not load (NULL when it did), a check per section, and the last
- * apply that changed the host (-ENOENT when there was none).
+ * What status shows of the configuration: the directory, the files read,
+ * why it did not load (NULL when it did), a check per section held
+ * against @t (NULL: an empty host), and the last apply that changed the
+ * host (-ENOENT when there was none). A configuration that does not load
+ * is in the status, not a failure: -ENOMEM is the only one.
  */
-const char *daxmap_topology_get_config_dir(struct daxmap_topology *t);
-const char *daxmap_topology_get_config_file(struct daxmap_topology *t, int i);
-const char *daxmap_topology_get_config_error(struct daxmap_topology *t);
+struct daxmap_config_status;
+
+int daxmap_config_status_new(struct daxmap_ctx *ctx, struct daxmap_topology *t,
+			     struct daxmap_config_status **ret);
+struct daxmap_config_status *
+daxmap_config_status_free(struct daxmap_config_status *s);
+const char *daxmap_config_status_get_dir(struct daxmap_config_status *s);
+const char *daxmap_config_status_get_file(struct daxmap_config_status *s,
+					  int i);
+const char *daxmap_config_status_get_error(struct daxmap_config_status *s);
 struct daxmap_config_check *
-daxmap_topology_get_config_checks(struct daxmap_topology *t);
-int daxmap_topology_get_last_apply(struct daxmap_topology *t,
-				   struct daxmap_apply_summary *ret);
+daxmap_config_status_get_checks(struct daxmap_config_status *s);
+int daxmap_config_status_get_last_apply(struct daxmap_config_status *s,
+					struct daxmap_apply_summary *ret);
 
 struct daxmap_apply_report;
 
@@ -707,12 +716,14 @@ enum daxmap_json_flags {
 
 /*
  * Renders schema 1: {"schema": 1, "kernel": {...}, "regions": [...],
- * "namespaces": [...], "devices": [...], "totals": {...}}. Every list is an
- * array, possibly empty; sizes are integers in bytes. @t may be NULL for an
- * empty topology. The string is the caller's to free().
+ * "namespaces": [...], "devices": [...], "totals": {...}, "config":
+ * {...}}. Every list is an array, possibly empty; sizes are integers in
+ * bytes. @t may be NULL for an empty topology, @cs for a configuration
+ * not looked at. The string is the caller's to free().
  */
 int daxmap_status_to_json(struct daxmap_kernel *k, struct daxmap_topology *t,
-			  unsigned int flags, char **ret_json);
+			  struct daxmap_config_status *cs, unsigned int flags,
+			  char **ret_json);
 
 /* Renders the kernel capability report alone. */
 int daxmap_kernel_to_json(struct daxmap_kernel *k, unsigned int flags,
@@ -744,7 +755,8 @@ int daxmap_namespace_to_json(struct daxmap_topology *t, const char *devname,
  */
 int daxmap_status_from_json(struct daxmap_ctx *ctx, const char *document,
 			    struct daxmap_kernel **ret_kernel,
-			    struct daxmap_topology **ret_topology);
+			    struct daxmap_topology **ret_topology,
+			    struct daxmap_config_status **ret_config);
 
 /*
  * Renders a create plan: {"schema": 1, "plan": {"region", "size",

@@ -799,8 +799,10 @@ static int open_document(struct reader *rd, const char *what,
 DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 					  const char *document,
 					  struct daxmap_kernel **ret_kernel,
-					  struct daxmap_topology **ret_topology)
+					  struct daxmap_topology **ret_topology,
+					  struct daxmap_config_status **ret_config)
 {
+	struct daxmap_config_status *cs = NULL;
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
 	struct reader rd = { .ctx = ctx, .where = "", .index = -1 };
@@ -821,7 +823,7 @@ DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 	if (r >= 0)
 		r = read_devices(&rd, root, t);
 	if (r >= 0)
-		r = read_config_status(&rd, root, &t->config);
+		r = read_config_status(&rd, root, &cs);
 	if (r < 0)
 		goto out;
 
@@ -835,8 +837,11 @@ DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
 
 	*ret_kernel = k;
 	*ret_topology = TAKE_PTR(t);
+	if (ret_config)
+		*ret_config = TAKE_PTR(cs);
 	r = 0;
 out:
+	daxmap_config_status_free(cs);
 	daxmap_topology_unref(t);
 	json_object_put(root);
 	return r;

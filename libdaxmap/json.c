@@ -390,6 +390,7 @@ static json *config_status_to_json(const struct daxmap_config_status *s,
 
 DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 					struct daxmap_topology *t,
+					struct daxmap_config_status *cs,
 					unsigned int flags, char **ret_json)
 {
 	_cleanup_json_ json *root = NULL;
@@ -423,8 +424,7 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 		append(devices, device_to_json(d, flags, &ok), &ok);
 
 	add(root, "totals", totals_to_json(t, flags, &ok), &ok);
-	add(root, "config", config_status_to_json(t ? t->config : NULL, &ok),
-	    &ok);
+	add(root, "config", config_status_to_json(cs, &ok), &ok);
 	if (!ok)
 		return -ENOMEM;
 	return to_string(root, flags, ret_json);

@@ -83,7 +83,6 @@ void daxmap_topology_free(struct daxmap_topology *t)
 		daxmap_device_free(t->devices);
 		t->devices = next;
 	}
-	daxmap_config_status_free(t->config);
 	free(t);
 }
 
@@ -490,9 +489,6 @@ DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
 	r = scan_nvdimm(&s);
 	if (r >= 0)
 		r = scan_other_dax(&s);
-	/* A configuration that does not load is in it, not a failure. */
-	if (r >= 0)
-		r = daxmap_config_status_new(ctx, s.t, &s.t->config);
 	if (r < 0) {
 		daxmap_topology_free(s.t);
 		return r;

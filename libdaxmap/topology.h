@@ -64,8 +64,6 @@ struct daxmap_topology {
 	struct daxmap_region *regions;
 	struct daxmap_namespace *namespaces;
 	struct daxmap_device *devices;
-	/* The configuration held against it; NULL when not evaluated. */
-	struct daxmap_config_status *config;
 };
 
 /* Appends to a singly linked list through its tail pointer. */

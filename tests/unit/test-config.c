@@ -195,7 +195,7 @@ static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
 	if (!f || getdelim(&doc, &len, '\0', f) < 0) {
 		CHECK(!"the 6.12 capture is readable");
 	} else {
-		CHECK(daxmap_status_from_json(ctx, doc, &k, &t) == 0);
+		CHECK(daxmap_status_from_json(ctx, doc, &k, &t, NULL) == 0);
 	}
 	if (f)
 		fclose(f);

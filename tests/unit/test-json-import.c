@@ -49,6 +49,7 @@ static void strip_newline(char *s)
 static void round_trip(struct daxmap_ctx *ctx, const char *name,
 		       unsigned int flags)
 {
+	struct daxmap_config_status *cs = NULL;
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
 	char *doc = slurp(name), *again = NULL;
@@ -56,9 +57,9 @@ static void round_trip(struct daxmap_ctx *ctx, const char *name,
 	if (!doc)
 		return;
 	strip_newline(doc);
-	CHECK(daxmap_status_from_json(ctx, doc, &k, &t) == 0);
+	CHECK(daxmap_status_from_json(ctx, doc, &k, &t, &cs) == 0);
 	if (k && t) {
-		CHECK(daxmap_status_to_json(k, t, flags, &again) == 0);
+		CHECK(daxmap_status_to_json(k, t, cs, flags, &again) == 0);
 		if (again && strcmp(doc, again) != 0) {
 			fprintf(stderr, "%s does not come back the same:\n%s\n",
 				name, again);
@@ -66,13 +67,14 @@ static void round_trip(struct daxmap_ctx *ctx, const char *name,
 		}
 	}
 	free(again);
+	daxmap_config_status_free(cs);
 	daxmap_topology_unref(t);
 	daxmap_kernel_unref(k);
 	free(doc);
 }
 
 /* The configuration in the 6.12 capture, as its sections were written. */
-static void check_config_612(struct daxmap_topology *t)
+static void check_config_612(struct daxmap_config_status *cs)
 {
 	static const struct {
 		const char *name;
@@ -90,10 +92,10 @@ static void check_config_612(struct daxmap_topology *t)
 	const char *key, *w, *h;
 	size_t i = 0;
 
-	CHECK(daxmap_topology_get_config_error(t) == NULL);
-	CHECK(daxmap_topology_get_config_file(t, 1) != NULL);
-	CHECK(daxmap_topology_get_config_file(t, 2) == NULL);
-	daxmap_config_check_foreach(daxmap_topology_get_config_checks(t), c) {
+	CHECK(daxmap_config_status_get_error(cs) == NULL);
+	CHECK(daxmap_config_status_get_file(cs, 1) != NULL);
+	CHECK(daxmap_config_status_get_file(cs, 2) == NULL);
+	daxmap_config_check_foreach(daxmap_config_status_get_checks(cs), c) {
 		if (i >= ARRAY_SIZE(want)) {
 			CHECK(!"no more sections than the capture has");
 			break;
@@ -108,7 +110,7 @@ static void check_config_612(struct daxmap_topology *t)
 		i++;
 	}
 	CHECK(i == ARRAY_SIZE(want));
-	CHECK(daxmap_topology_get_last_apply(t, &last) == 0);
+	CHECK(daxmap_config_status_get_last_apply(cs, &last) == 0);
 	CHECK(last.created == 1 && last.failed == 1 && last.drifted == 2 &&
 	      last.unchanged == 1 && !last.dry_run);
 }
@@ -139,6 +141,7 @@ static void check_apply_report(struct daxmap_ctx *ctx)
 /* What the handles say, beyond coming back the same. */
 static void check_busy_612(struct daxmap_ctx *ctx)
 {
+	struct daxmap_config_status *cs = NULL;
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
 	char *doc = slurp("6.12-busy.json");
@@ -146,7 +149,7 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 	int mapped = 0, system_ram = 0, measured = 0;
 	uint64_t pages = 0;
 
-	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t) < 0) {
+	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t, &cs) < 0) {
 		CHECK(!"6.12-busy.json imported");
 		free(doc);
 		return;
@@ -175,8 +178,9 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 	CHECK(system_ram == 1);
 	/* Every device daxmap created was measured; ndctl's was not. */
 	CHECK(measured == 6);
-	check_config_612(t);
+	check_config_612(cs);
 
+	daxmap_config_status_free(cs);
 	daxmap_topology_unref(t);
 	daxmap_kernel_unref(k);
 	free(doc);
@@ -189,7 +193,7 @@ static void check_no_counter_61(struct daxmap_ctx *ctx)
 	char *doc = slurp("6.1-busy.json");
 	uint64_t pages;
 
-	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t) < 0) {
+	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t, NULL) < 0) {
 		CHECK(!"6.1-busy.json imported");
 		free(doc);
 		return;
@@ -241,7 +245,7 @@ static void refused(struct daxmap_ctx *ctx, const char *doc, int want,
 {
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
-	int r = daxmap_status_from_json(ctx, doc, &k, &t);
+	int r = daxmap_status_from_json(ctx, doc, &k, &t, NULL);
 
 	if (r != want) {
 		fprintf(stderr, "%s: got %d, want %d\n", what, r, want);
@@ -345,14 +349,14 @@ static void check_patched(struct daxmap_ctx *ctx)
 		struct daxmap_kernel *k = NULL;
 		char *again = NULL;
 
-		CHECK(daxmap_status_from_json(ctx, patched, &k, &t) == 0);
+		CHECK(daxmap_status_from_json(ctx, patched, &k, &t, NULL) == 0);
 		if (k) {
 			CHECK_U64(daxmap_kernel_get_patches(k),
 				  DAXMAP_PATCH_MEMMAP_EXACT |
 				  DAXMAP_PATCH_DAX_MEMMAP);
 			CHECK(daxmap_kernel_get_memmap_counting(k) ==
 			      DAXMAP_COUNTER_EXACT);
-			CHECK(daxmap_status_to_json(k, t, 0, &again) == 0);
+			CHECK(daxmap_status_to_json(k, t, NULL, 0, &again) == 0);
 		}
 		if (again)
 			back = json_tokener_parse(again);
@@ -394,7 +398,7 @@ static void check_plan(struct daxmap_ctx *ctx)
 	char *doc = slurp("6.12-busy.json"), *one = NULL, *two = NULL;
 	char *message = NULL;
 
-	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t) < 0) {
+	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t, NULL) < 0) {
 		CHECK(!"6.12-busy.json imported");
 		free(doc);
 		return;

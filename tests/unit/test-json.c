@@ -41,7 +41,7 @@ static char *status(struct daxmap_kernel *k, unsigned int flags)
 {
 	char *text = NULL;
 
-	CHECK(daxmap_status_to_json(k, NULL, flags, &text) == 0);
+	CHECK(daxmap_status_to_json(k, NULL, NULL, flags, &text) == 0);
 	return text;
 }
 

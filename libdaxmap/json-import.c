@@ -8,7 +8,10 @@
  * Strict about what the shape promises (every key there, of its type, a
  * device's memmap sources named for what they are), lenient about what it
  * does not: keys added by later versions and the *_human strings are
- * skipped. A document that breaks the shape is -EBADMSG, with the first
+ * skipped, a mode this version does not know is kept as the document
+ * says it, a patch it does not know is left out, and a map or counting
+ * rule it does not know is "unknown": an older client shows what a newer
+ * daemon says rather than refusing all of it. A document that breaks the shape is -EBADMSG, with the first
  * offending key logged.
  */
 #include <errno.h>
@@ -153,16 +156,28 @@ static int get_bool(struct reader *rd, json *o, const char *key, bool *ret)
 	return 0;
 }
 
-/* Finds @s in @names and returns the library's own copy of it. */
+/*
+ * Finds @s in @names and returns the library's own copy of it; one a
+ * later version added is copied into *@ret_owned and returned as it is.
+ */
 static int intern(struct reader *rd, const char *key, const char *s,
-		  const char *const *names, const char **ret)
+		  const char *const *names, const char **ret,
+		  char **ret_owned)
 {
 	for (; *names; names++)
 		if (strcmp(*names, s) == 0) {
 			*ret = *names;
 			return 0;
 		}
-	return bad(rd, key, "not a known value");
+	if (!ret_owned)
+		return bad(rd, key, "not a known value");
+	dbg(rd->ctx, "status document: %s '%s' is not one this version knows\n",
+	    key, s);
+	*ret_owned = strdup(s);
+	if (!*ret_owned)
+		return -ENOMEM;
+	*ret = *ret_owned;
+	return 0;
 }
 
 static int tristate_from_name(struct reader *rd, const char *key,
@@ -196,7 +211,9 @@ static int counter_from_name(struct reader *rd, const char *s,
 			*ret = all[i];
 			return 0;
 		}
-	return bad(rd, "counting", "not a known counting rule");
+	/* A rule a later version knows: present, but not known here. */
+	*ret = DAXMAP_COUNTER_UNKNOWN;
+	return 0;
 }
 
 /* The kernel's "patches": known names, each once, into DAXMAP_PATCH_* bits. */
@@ -225,8 +242,9 @@ static int read_patches(struct reader *rd, json *o, unsigned int *ret)
 			if (strcmp(daxmap_kernel_patch_name(all[j]),
 				   json_object_get_string(v)) == 0)
 				break;
+		/* One a later version knows: nothing this one can use. */
 		if (j == ARRAY_SIZE(all))
-			return bad(rd, "patches", "names an unknown patch");
+			continue;
 		if (patches & all[j])
 			return bad(rd, "patches", "names a patch twice");
 		patches |= all[j];
@@ -252,8 +270,7 @@ static int map_from_doc(struct reader *rd, json *o, const char *key,
 		*ret = DAXMAP_MAP_MEM;
 	else if (strcmp(s, "dev") == 0)
 		*ret = DAXMAP_MAP_DEV;
-	else
-		return bad(rd, key, "not mem, dev or unknown");
+	/* Anything else is a map a later version knows: unknown here. */
 	return 0;
 }
 
@@ -365,7 +382,7 @@ static int read_namespace(struct reader *rd, json *o,
 	if ((r = dup_str(rd, o, "dev", false, &n->devname)) < 0 ||
 	    (r = dup_str(rd, o, "region", false, &n->region)) < 0 ||
 	    (r = get_str(rd, o, "mode", false, &mode)) < 0 ||
-	    (r = intern(rd, "mode", mode, modes, &n->mode)) < 0 ||
+	    (r = intern(rd, "mode", mode, modes, &n->mode, &n->mode_text)) < 0 ||
 	    (r = get_u64(rd, o, "size", false, &n->size)) < 0 ||
 	    (r = get_u64(rd, o, "raw_size", false, &n->raw_size)) < 0 ||
 	    (r = dup_str(rd, o, "uuid", true, &n->uuid)) < 0 ||
@@ -463,7 +480,7 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	    (r = get_u64(rd, o, "size", false, &d->size)) < 0 ||
 	    (r = get_u64(rd, o, "align", true, &d->align)) < 0 ||
 	    (r = get_str(rd, o, "mode", false, &mode)) < 0 ||
-	    (r = intern(rd, "mode", mode, modes, &d->mode)) < 0 ||
+	    (r = intern(rd, "mode", mode, modes, &d->mode, &d->mode_text)) < 0 ||
 	    (r = map_from_doc(rd, o, "map", false, &d->map)) < 0 ||
 	    (r = get_node(rd, o, "numa_node", &d->numa_node)) < 0 ||
 	    (r = get_node(rd, o, "target_node", &d->target_node)) < 0 ||
@@ -876,7 +893,7 @@ DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
 	    (r = get_u64(&rd, o, "device_size", false, &p->device_size)) < 0 ||
 	    (r = get_u64(&rd, o, "align", false, &p->align)) < 0 ||
 	    (r = get_str(&rd, o, "mode", false, &mode)) < 0 ||
-	    (r = intern(&rd, "mode", mode, modes, &p->mode)) < 0 ||
+	    (r = intern(&rd, "mode", mode, modes, &p->mode, NULL)) < 0 ||
 	    (r = map_from_doc(&rd, o, "map", false, &p->map)) < 0 ||
 	    (r = dup_str(&rd, o, "name", true, &p->name)) < 0 ||
 	    (r = get_member(&rd, o, "memmap", json_type_object, false,

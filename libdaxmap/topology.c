@@ -48,6 +48,7 @@ void daxmap_namespace_free(struct daxmap_namespace *n)
 {
 	free(n->devname);
 	free(n->region);
+	free(n->mode_text);
 	free(n->uuid);
 	free(n->name);
 	free(n->blockdev);
@@ -58,6 +59,7 @@ void daxmap_device_free(struct daxmap_device *d)
 {
 	free(d->devname);
 	free(d->chardev);
+	free(d->mode_text);
 	free(d->namespace);
 	daxmap_mappers_free(d->mappers);
 	free(d);

@@ -29,7 +29,8 @@ struct daxmap_namespace {
 	struct daxmap_namespace *next;
 	char *devname;
 	char *region;
-	const char *mode;
+	const char *mode;	/* static, or mode_text */
+	char *mode_text;	/* a mode a newer document names */
 	uint64_t size;
 	uint64_t raw_size;
 	char *uuid;
@@ -48,7 +49,8 @@ struct daxmap_device {
 	char *chardev;
 	uint64_t size;
 	uint64_t align;
-	const char *mode;
+	const char *mode;	/* static, or mode_text */
+	char *mode_text;	/* a mode a newer document names */
 	enum daxmap_map map;
 	int numa_node;
 	int target_node;

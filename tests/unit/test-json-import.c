@@ -270,22 +270,17 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		{ "kernel.release", "7" },
 		{ "kernel.version", "\"six\"" },
 		{ "kernel.vmemmap_dedup", "\"maybe\"" },
-		{ "kernel.memmap_counter.counting", "\"sometimes\"" },
 		{ "kernel.memmap_counter.pages", "-1" },
 		{ "kernel.patches", NULL },
 		{ "kernel.patches", "null" },
 		{ "kernel.patches", "\"memmap-exact\"" },
 		{ "kernel.patches", "[1]" },
-		{ "kernel.patches", "[\"memmap-exact\", \"time-travel\"]" },
 		{ "kernel.patches", "[\"dax-memmap\", \"dax-memmap\"]" },
 		{ "regions.0.size", "-4096" },
 		{ "regions.0.size", "\"16G\"" },
 		{ "regions.0.supported_alignments", "[4096, \"2M\"]" },
 		{ "regions.0.dev", NULL },
-		{ "namespaces.0.mode", "\"teleport\"" },
 		{ "namespaces.0.enabled", "1" },
-		{ "namespaces.0.map", "\"disk\"" },
-		{ "devices.0.mode", "\"swap\"" },
 		{ "devices.0.numa_node", "4294967296" },
 		{ "devices.0.memmap_sources.model.source", "\"measured\"" },
 		{ "devices.0.memmap_sources.kernel.location", "\"cloud\"" },
@@ -321,6 +316,62 @@ static void check_refusals(struct daxmap_ctx *ctx)
 	refused(ctx, "{\"schema\": 1, \"kernel\"", -EBADMSG, "truncated");
 	refused(ctx, "[]", -EBADMSG, "an array");
 	refused(ctx, "", -EBADMSG, "nothing");
+	free(doc);
+}
+
+/*
+ * A newer daxmapd's document: a key this version does not know, a mode and
+ * a map it has no name for, a patch and a counting rule it has never
+ * heard of. It is read, not refused, and shown again with the values it
+ * could keep as the document says them.
+ */
+static void check_newer(struct daxmap_ctx *ctx)
+{
+	char *doc = slurp("6.12-busy.json");
+	char *a = doc ? mutate(doc, "firmware", "{\"files\": []}") : NULL;
+	char *b = a ? mutate(a, "devices.0.mode", "\"famfs\"") : NULL;
+	char *c = b ? mutate(b, "namespaces.0.mode", "\"teleport\"") : NULL;
+	char *d = c ? mutate(c, "namespaces.0.map", "\"disk\"") : NULL;
+	char *e = d ? mutate(d, "kernel.patches",
+			     "[\"memmap-exact\", \"time-travel\"]") : NULL;
+	char *newer = e ? mutate(e, "kernel.memmap_counter.counting",
+				 "\"sometimes\"") : NULL;
+	struct daxmap_config_status *cs = NULL;
+	struct daxmap_topology *t = NULL;
+	struct daxmap_kernel *k = NULL;
+	char *again = NULL;
+
+	CHECK(newer != NULL);
+	if (newer && daxmap_status_from_json(ctx, newer, &k, &t, &cs) == 0) {
+		struct daxmap_device *dev = daxmap_device_get_first(t);
+		struct daxmap_namespace *ns = daxmap_namespace_get_first(t);
+
+		CHECK_STR(daxmap_device_get_mode(dev), "famfs");
+		CHECK_STR(daxmap_namespace_get_mode(ns), "teleport");
+		CHECK(daxmap_namespace_get_map(ns) == DAXMAP_MAP_UNKNOWN);
+		CHECK_U64(daxmap_kernel_get_patches(k),
+			  DAXMAP_PATCH_MEMMAP_EXACT);
+		CHECK(daxmap_kernel_get_memmap_counting(k) ==
+		      DAXMAP_COUNTER_UNKNOWN);
+		CHECK(daxmap_status_to_json(k, t, cs, DAXMAP_JSON_HUMAN,
+					    &again) == 0);
+		CHECK(again && strstr(again, "\"famfs\"") &&
+		      strstr(again, "\"teleport\""));
+		if (again)
+			fputs(again, stdout);
+	} else {
+		CHECK(!"a newer document is read");
+	}
+	free(again);
+	daxmap_config_status_free(cs);
+	daxmap_topology_unref(t);
+	daxmap_kernel_unref(k);
+	free(newer);
+	free(e);
+	free(d);
+	free(c);
+	free(b);
+	free(a);
 	free(doc);
 }
 
@@ -463,6 +514,7 @@ int main(void)
 	check_busy_612(ctx);
 	check_no_counter_61(ctx);
 	check_refusals(ctx);
+	check_newer(ctx);
 	check_patched(ctx);
 	check_plan(ctx);
 	check_apply_report(ctx);

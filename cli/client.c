@@ -18,6 +18,29 @@
 
 #include "client.h"
 
+/*
+ * The handles a status document describes: what daxmapd answers, and
+ * with --direct what the library renders of its own scan, so that both
+ * modes print from the same document.
+ */
+static int from_document(struct daxmap_ctx *ctx, const char *json,
+			 struct daxmap_kernel **ret_k,
+			 struct daxmap_topology **ret_t,
+			 struct daxmap_config_status **ret_cs)
+{
+	struct daxmap_topology *t = NULL;
+	int r;
+
+	r = daxmap_status_from_json(ctx, json, ret_k, &t, ret_cs);
+	if (r < 0)
+		return r;
+	if (ret_t)
+		*ret_t = t;
+	else
+		daxmap_topology_unref(t);
+	return 0;
+}
+
 #ifdef HAVE_SD_BUS
 #include <systemd/sd-bus.h>
 
@@ -152,7 +175,6 @@ static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	struct daxmap_topology *t = NULL;
 	const char *json;
 	int r;
 
@@ -164,13 +186,9 @@ static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	r = sd_bus_message_read(reply, "s", &json);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status");
-	r = daxmap_status_from_json(ctx, json, ret_k, &t, ret_cs);
+	r = from_document(ctx, json, ret_k, ret_t, ret_cs);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status (is daxmapd of another version?)");
-	if (ret_t)
-		*ret_t = t;
-	else
-		daxmap_topology_unref(t);
 	return 0;
 }
 
@@ -387,7 +405,12 @@ int cli_get_status(struct cli *cli, unsigned int want,
 		   struct daxmap_topology **ret_t,
 		   struct daxmap_config_status **ret_cs)
 {
+	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
+		NULL;
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(cli_daemon_closep) struct cli_daemon *d = NULL;
+	_cleanup_free_ char *json = NULL;
 	int r;
 
 	r = cli_daemon_open(cli, want, &d);
@@ -404,19 +427,24 @@ int cli_get_status(struct cli *cli, unsigned int want,
 	/* Only root can repair; others see what is there. */
 	if ((want & CLI_WANT_STATUS) && geteuid() == 0)
 		cli_recover(*ret_ctx);
-	r = daxmap_kernel_probe(*ret_ctx, ret_k);
+	r = daxmap_kernel_probe(*ret_ctx, &k);
 	if (r < 0)
 		return cli_error(r, "cannot probe the running kernel");
-	if (!(want & CLI_WANT_STATUS))
-		return 0;
-	r = daxmap_topology_scan(*ret_ctx, *ret_k, ret_t);
-	if (r < 0)
-		return cli_error(r, "cannot scan regions, namespaces and dax devices");
-	/* The configuration, held against what the scan found. */
-	if (ret_cs) {
-		r = daxmap_config_status_new(*ret_ctx, *ret_t, ret_cs);
+	if (want & CLI_WANT_STATUS) {
+		r = daxmap_topology_scan(*ret_ctx, k, &t);
+		if (r < 0)
+			return cli_error(r, "cannot scan regions, namespaces and dax devices");
+		/* The configuration, held against what the scan found. */
+		r = daxmap_config_status_new(*ret_ctx, t, &cs);
 		if (r < 0)
 			return cli_error(r, "cannot read the configuration");
 	}
+	r = daxmap_status_to_json(k, t, cs, 0, &json);
+	if (r >= 0)
+		r = from_document(*ret_ctx, json, ret_k,
+				  want & CLI_WANT_STATUS ? ret_t : NULL,
+				  want & CLI_WANT_STATUS ? ret_cs : NULL);
+	if (r < 0)
+		return cli_error(r, "cannot render the status");
 	return 0;
 }

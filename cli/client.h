@@ -47,9 +47,12 @@ static inline void cli_daemon_closep(struct cli_daemon **d)
 }
 
 /*
- * The kernel report and, with CLI_WANT_STATUS, the topology: from
- * daxmapd's GetStatus, or probed and scanned here (repairing interrupted
- * creates first, as root). Returns 0 or an exit code after saying why.
+ * The kernel report and, with CLI_WANT_STATUS, the topology and the
+ * configuration's status: read from a status document, daxmapd's
+ * GetStatus or, with --direct, what daxmap_status_to_json() renders of a
+ * probe and a scan made here (repairing interrupted creates first, as
+ * root). Both modes print from the document, so they print the same.
+ * Returns 0 or an exit code after saying why.
  */
 int cli_get_status(struct cli *cli, unsigned int want, struct daxmap_ctx **ret_ctx,
 		   struct daxmap_kernel **ret_k, struct daxmap_topology **ret_t,

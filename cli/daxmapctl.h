@@ -15,6 +15,7 @@
 
 #define PROGRAM "daxmapctl"
 
+#include "util/handles.h"
 #include "util/util.h"
 
 /* Exit codes, documented in --help and daxmapctl(8). */
@@ -159,25 +160,5 @@ static inline const char *str_or(const char *s, const char *dflt)
  * a summary for status.
  */
 void print_kernel(struct daxmap_kernel *k, bool full, int indent);
-
-static inline void daxmap_unrefp(struct daxmap_ctx **p)
-{
-	daxmap_unref(*p);
-}
-
-static inline void daxmap_kernel_unrefp(struct daxmap_kernel **p)
-{
-	daxmap_kernel_unref(*p);
-}
-
-static inline void daxmap_topology_unrefp(struct daxmap_topology **p)
-{
-	daxmap_topology_unref(*p);
-}
-
-static inline void daxmap_config_status_freep(struct daxmap_config_status **p)
-{
-	daxmap_config_status_free(*p);
-}
 
 #endif /* DAXMAPCTL_H */

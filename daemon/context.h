@@ -16,6 +16,8 @@
 #include "auth.h"
 #include "objects.h"
 
+#include "util/handles.h"
+
 struct context {
 	sd_event *event;
 	sd_bus *bus;
@@ -77,21 +79,5 @@ int manager_register(struct context *c);
 
 /* The Manager's vtable, for comparing its properties after a scan. */
 extern const sd_bus_vtable manager_vtable[];
-
-/* The cleanup helpers of library handles. */
-static inline void daxmap_kernel_unrefp(struct daxmap_kernel **p)
-{
-	daxmap_kernel_unref(*p);
-}
-
-static inline void daxmap_topology_unrefp(struct daxmap_topology **p)
-{
-	daxmap_topology_unref(*p);
-}
-
-static inline void daxmap_config_status_freep(struct daxmap_config_status **p)
-{
-	daxmap_config_status_free(*p);
-}
 
 #endif /* DAXMAPD_CONTEXT_H */

@@ -112,19 +112,27 @@ static int invalid_mode(const char *name, const char *valid,
 			     len > QUOTE_MAX ? "..." : "", valid);
 }
 
+/* @name as a mode @takes accepts, in *@ret; else said with @valid. */
+static int parse_mode(const char *name, bool (*takes)(enum daxmap_mode),
+		      const char *valid, enum daxmap_mode *ret,
+		      enum daxmap_reason *ret_reason, char **ret_message)
+{
+	enum daxmap_mode mode;
+
+	daxmap_refusal_init(ret_reason, ret_message);
+	if (daxmap_mode_from_name(name, &mode) < 0 || !takes(mode))
+		return invalid_mode(name, valid, ret_reason, ret_message);
+	*ret = mode;
+	return 0;
+}
+
 DAXMAP_EXPORT int
 daxmap_create_request_set_mode(struct daxmap_create_request *req,
 			       const char *name, enum daxmap_reason *ret_reason,
 			       char **ret_message)
 {
-	enum daxmap_mode mode;
-
-	daxmap_refusal_init(ret_reason, ret_message);
-	if (daxmap_mode_from_name(name, &mode) < 0 || !daxmap_mode_create_takes(mode))
-		return invalid_mode(name, DAXMAP_CREATE_MODES, ret_reason,
-				    ret_message);
-	req->mode = mode;
-	return 0;
+	return parse_mode(name, daxmap_mode_create_takes, DAXMAP_CREATE_MODES,
+			  &req->mode, ret_reason, ret_message);
 }
 
 DAXMAP_EXPORT int
@@ -133,14 +141,8 @@ daxmap_reconfigure_request_set_mode(struct daxmap_reconfigure_request *req,
 				    enum daxmap_reason *ret_reason,
 				    char **ret_message)
 {
-	enum daxmap_mode mode;
-
-	daxmap_refusal_init(ret_reason, ret_message);
-	if (daxmap_mode_from_name(name, &mode) < 0 || !device_takes(mode))
-		return invalid_mode(name, DAXMAP_DEVICE_MODES, ret_reason,
-				    ret_message);
-	req->mode = mode;
-	return 0;
+	return parse_mode(name, device_takes, DAXMAP_DEVICE_MODES, &req->mode,
+			  ret_reason, ret_message);
 }
 
 static int unsupported_align(uint64_t align, bool zero_ok,

@@ -146,13 +146,13 @@ static int choose_region(struct daxmap_topology *t,
 			}
 		if (!used)
 			return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-					   "no region '%s': this host has no persistent-memory regions",
-					   req->region);
+					     DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
+					     "no region '%s': this host has no persistent-memory regions",
+					     req->region);
 		return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-				   "no region '%s': the regions are %s",
-				   req->region, names);
+				     DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
+				     "no region '%s': the regions are %s",
+				     req->region, names);
 	}
 
 	daxmap_region_foreach(t, r) {
@@ -169,18 +169,18 @@ static int choose_region(struct daxmap_topology *t,
 	if (!best) {
 		if (!used)
 			return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-					   "this host has no persistent-memory regions");
+					     DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
+					     "this host has no persistent-memory regions");
 		if (req->numa_node >= 0)
 			return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-					   "no region on NUMA node %d supports align %s (regions: %s)",
-					   req->numa_node, sz_exact(&b, 0, align),
-					   names);
+					     DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
+					     "no region on NUMA node %d supports align %s (regions: %s)",
+					     req->numa_node, sz_exact(&b, 0, align),
+					     names);
 		return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-				   "no region supports align %s (regions: %s)",
-				   sz_exact(&b, 0, align), names);
+				     DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
+				     "no region supports align %s (regions: %s)",
+				     sz_exact(&b, 0, align), names);
 	}
 	*ret = best;
 	return add_note(p, "region %s: the largest free extent (%s)%s%s",
@@ -205,11 +205,11 @@ static int decide_size(const struct daxmap_create_request *req,
 		p->size = extent / 100 * req->percent / granule * granule;
 		if (!p->size)
 			return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_NO_SPACE, -ENOSPC,
-					   "%u%% of %s's largest free extent (%s) is less than one %s granule",
-					   req->percent, region,
-					   sz(&b, 0, extent),
-					   sz_exact(&b, 1, granule));
+					     DAXMAP_REASON_NO_SPACE, -ENOSPC,
+					     "%u%% of %s's largest free extent (%s) is less than one %s granule",
+					     req->percent, region,
+					     sz(&b, 0, extent),
+					     sz_exact(&b, 1, granule));
 		return add_note(p, "size %s: %u%% of %s's largest free extent (%s), rounded down to a multiple of %s",
 				sz(&b, 0, p->size), req->percent, region,
 				sz(&b, 1, extent), sz_exact(&b, 2, granule));
@@ -219,17 +219,17 @@ static int decide_size(const struct daxmap_create_request *req,
 
 		if (!below)
 			return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_INVALID_SIZE, -EINVAL,
-					   "size %s is not a multiple of %s (the region's alignment and the align): the smallest is %s",
-					   sz_exact(&b, 0, req->size),
-					   sz_exact(&b, 1, granule),
-					   sz_exact(&b, 2, granule));
+					     DAXMAP_REASON_INVALID_SIZE, -EINVAL,
+					     "size %s is not a multiple of %s (the region's alignment and the align): the smallest is %s",
+					     sz_exact(&b, 0, req->size),
+					     sz_exact(&b, 1, granule),
+					     sz_exact(&b, 2, granule));
 		return daxmap_refuse(ret_reason, ret_message,
-				   DAXMAP_REASON_INVALID_SIZE, -EINVAL,
-				   "size %s is not a multiple of %s (the region's alignment and the align): use %s or %s",
-				   sz_exact(&b, 0, req->size), sz_exact(&b, 1, granule),
-				   sz_exact(&b, 2, below),
-				   sz_exact(&b, 3, below + granule));
+				     DAXMAP_REASON_INVALID_SIZE, -EINVAL,
+				     "size %s is not a multiple of %s (the region's alignment and the align): use %s or %s",
+				     sz_exact(&b, 0, req->size), sz_exact(&b, 1, granule),
+				     sz_exact(&b, 2, below),
+				     sz_exact(&b, 3, below + granule));
 	}
 	p->size = req->size;
 	return 0;
@@ -315,8 +315,8 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	if (p->align & (p->align - 1) || p->align < m.page_size)
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_UNSUPPORTED_ALIGN, -EINVAL,
-				   "align %s is not a power of two of at least the page size",
-				   sz_exact(&b, 0, p->align));
+				     "align %s is not a power of two of at least the page size",
+				     sz_exact(&b, 0, p->align));
 
 	r = choose_region(t, req, p->align, p, &region, ret_reason,
 			  ret_message);
@@ -329,16 +329,16 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	    strcmp(daxmap_region_get_type(region), "pmem") != 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				   "%s is a %s region: only pmem regions hold dax namespaces",
-				   p->region,
-				   daxmap_region_get_type(region) ?: "unknown");
+				     "%s is a %s region: only pmem regions hold dax namespaces",
+				     p->region,
+				     daxmap_region_get_type(region) ?: "unknown");
 	if (!daxmap_region_supports_alignment(region, p->align)) {
 		list_alignments(region, aligns, sizeof(aligns));
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_UNSUPPORTED_ALIGN, -EOPNOTSUPP,
-				   "align %s is not supported by %s: it supports %s",
-				   sz_exact(&b, 0, p->align), p->region,
-				   aligns[0] ? aligns : "none (no dax seed)");
+				     "align %s is not supported by %s: it supports %s",
+				     sz_exact(&b, 0, p->align), p->region,
+				     aligns[0] ? aligns : "none (no dax seed)");
 	}
 
 	/* Namespaces are carved in multiples of the region's alignment. */
@@ -351,10 +351,10 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	if (p->size > daxmap_region_get_max_available_extent(region))
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NO_SPACE, -ENOSPC,
-				   "size %s is more than %s's largest free extent, %s (%s free in all)",
-				   sz_exact(&b, 0, p->size), p->region,
-				   sz(&b, 1, daxmap_region_get_max_available_extent(region)),
-				   sz(&b, 2, daxmap_region_get_available_size(region)));
+				     "size %s is more than %s's largest free extent, %s (%s free in all)",
+				     sz_exact(&b, 0, p->size), p->region,
+				     sz(&b, 1, daxmap_region_get_max_available_extent(region)),
+				     sz(&b, 2, daxmap_region_get_available_size(region)));
 
 	/*
 	 * The map decides the data offset and the offset the device size,
@@ -367,11 +367,11 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 	if (offset >= p->size)
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_INVALID_SIZE, -ERANGE,
-				   "size %s leaves no device: at align %s the info block%s takes the first %s; the size must be at least %s",
-				   sz_exact(&b, 0, p->size), sz_exact(&b, 1, p->align),
-				   req->map == DAXMAP_MAP_DEV ? " and the memmap" : "",
-				   sz(&b, 2, offset),
-				   sz_exact(&b, 3, round_up(offset + granule, granule)));
+				     "size %s leaves no device: at align %s the info block%s takes the first %s; the size must be at least %s",
+				     sz_exact(&b, 0, p->size), sz_exact(&b, 1, p->align),
+				     req->map == DAXMAP_MAP_DEV ? " and the memmap" : "",
+				     sz(&b, 2, offset),
+				     sz_exact(&b, 3, round_up(offset + granule, granule)));
 	p->device_size = p->size - offset;
 	r = decide_map(req, &m, p);
 	if (r < 0)
@@ -380,10 +380,10 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 		offset = data_offset(p->size, p->align, DAXMAP_MAP_DEV);
 		if (offset >= p->size)
 			return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_INVALID_SIZE, -ERANGE,
-					   "size %s leaves no device with the memmap on it: the size must be at least %s",
-					   sz_exact(&b, 0, p->size),
-					   sz_exact(&b, 1, round_up(offset + granule, granule)));
+					     DAXMAP_REASON_INVALID_SIZE, -ERANGE,
+					     "size %s leaves no device with the memmap on it: the size must be at least %s",
+					     sz_exact(&b, 0, p->size),
+					     sz_exact(&b, 1, round_up(offset + granule, granule)));
 		p->device_size = p->size - offset;
 	}
 	r = daxmap_model_memmap(&m, p->device_size, p->align, p->map,

@@ -130,20 +130,21 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (!daxmap_ctx_is_real_root(ctx))
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				   "cannot destroy under the fixture root %s",
-				   daxmap_get_root(ctx));
+				     "cannot destroy under the fixture root %s",
+				     daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r, "cannot open libndctl: %s",
-				   strerror(-r));
+				     daxmap_errno_reason(r), r,
+				     "cannot open libndctl: %s",
+				     strerror(-r));
 
 	ndns = find_namespace(nctx, which);
 	if (!ndns) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
-				"no namespace, label name or dax device '%s'",
-				which);
+				  "no namespace, label name or dax device '%s'",
+				  which);
 		goto out;
 	}
 	devname = strdup(ndctl_namespace_get_devname(ndns));
@@ -154,8 +155,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (ndctl_namespace_get_type(ndns) != ND_DEVICE_NAMESPACE_PMEM) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				"%s is a label-less namespace: it spans its region and cannot be destroyed, only reconfigured with ndctl",
-				devname);
+				  "%s is a label-less namespace: it spans its region and cannot be destroyed, only reconfigured with ndctl",
+				  devname);
 		goto out;
 	}
 
@@ -166,8 +167,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	} else if (!(flags & DAXMAP_DESTROY_FORCE)) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_MANAGED, -EPERM,
-				"%s was not created by daxmap (no record in %s/namespaces): --force destroys it anyway",
-				devname, ctx->state_dir);
+				  "%s was not created by daxmap (no record in %s/namespaces): --force destroys it anyway",
+				  devname, ctx->state_dir);
 		goto out;
 	}
 
@@ -175,8 +176,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (dax && dax_is_system_ram(ndns)) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_BUSY, -EBUSY,
-				       "%s's %s is system RAM now: 'daxmapctl reconfigure device %s --mode devdax' first",
-				       devname, dax, dax);
+				  "%s's %s is system RAM now: 'daxmapctl reconfigure device %s --mode devdax' first",
+				  devname, dax, dax);
 		goto out;
 	}
 	bdev = ndctl_namespace_get_pfn(ndns) ?
@@ -199,8 +200,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  daxmap_errno_reason(r), r,
-				"cannot disable %s: %s (is it mounted or in use?)",
-				devname, strerror(-r));
+				  "cannot disable %s: %s (is it mounted or in use?)",
+				  devname, strerror(-r));
 		goto out;
 	}
 	ndctl_namespace_set_enforce_mode(ndns, NDCTL_NS_MODE_RAW);
@@ -209,8 +210,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  daxmap_errno_reason(r), r,
-				"cannot give %s's capacity back: %s", devname,
-				strerror(-r));
+				  "cannot give %s's capacity back: %s", devname,
+				  strerror(-r));
 		goto out;
 	}
 	daxmap_record_remove(ctx, DAXMAP_RECORD_MANAGED, uuid);

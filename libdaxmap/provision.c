@@ -191,10 +191,10 @@ static int check_placement(struct ndctl_region *region,
 		return 0;
 	return daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_FAILED,
 			     -EINVAL,
-			   "%s would start at %#llx, which is not aligned to %s's %lu MiB alignment, so the kernel could not enable it; the region itself starts at %#llx (a platform or emulator that places it off that boundary); rolled back",
-			   ndctl_namespace_get_devname(ndns), start,
-			   ndctl_region_get_devname(region), align >> 20,
-			   ndctl_region_get_resource(region));
+			     "%s would start at %#llx, which is not aligned to %s's %lu MiB alignment, so the kernel could not enable it; the region itself starts at %#llx (a platform or emulator that places it off that boundary); rolled back",
+			     ndctl_namespace_get_devname(ndns), start,
+			     ndctl_region_get_devname(region), align >> 20,
+			     ndctl_region_get_resource(region));
 }
 
 static const char *errno_meaning(int r)
@@ -266,8 +266,8 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (!daxmap_ctx_is_real_root(ctx))
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				   "cannot create under the fixture root %s",
-				   daxmap_get_root(ctx));
+				     "cannot create under the fixture root %s",
+				     daxmap_get_root(ctx));
 	r = ndctl_new(&nctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
@@ -278,22 +278,22 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (!region) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
-				"region %s has gone away", p->region);
+				  "region %s has gone away", p->region);
 		goto out;
 	}
 	seed = ndctl_region_get_namespace_seed(region);
 	if (!seed || ndctl_namespace_get_type(seed) != ND_DEVICE_NAMESPACE_PMEM) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				"%s has no namespace labels, so it cannot be divided into namespaces: 'ndctl disable-region %s; ndctl init-labels -f all; ndctl enable-region %s' writes them (and erases the region's namespaces)",
-				p->region, p->region, p->region);
+				  "%s has no namespace labels, so it cannot be divided into namespaces: 'ndctl disable-region %s; ndctl init-labels -f all; ndctl enable-region %s' writes them (and erases the region's namespaces)",
+				  p->region, p->region, p->region);
 		goto out;
 	}
 	if (ndctl_namespace_get_size(seed)) {
 		r = daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_BUSY,
 				  -EBUSY,
-				"%s's namespace seed %s is already being configured by someone else",
-				p->region, ndctl_namespace_get_devname(seed));
+				  "%s's namespace seed %s is already being configured by someone else",
+				  p->region, ndctl_namespace_get_devname(seed));
 		goto out;
 	}
 
@@ -305,8 +305,8 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_FAILED, r,
-				"cannot record the create in %s: %s",
-				ctx->state_dir, strerror(-r));
+				  "cannot record the create in %s: %s",
+				  ctx->state_dir, strerror(-r));
 		goto out;
 	}
 

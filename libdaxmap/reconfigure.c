@@ -92,30 +92,30 @@ static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot disable %s: %s", name,
-					  strerror(-r));
+				     "cannot disable %s: %s", name,
+				     strerror(-r));
 	r = enable_ram_offline(ctx, dev);
 	if (r < 0) {
 		/* Give the device back as it was rather than leave it off. */
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot hand %s to the kmem driver: %s (is the kmem module available?)",
-					  name, strerror(-r));
+				     "cannot hand %s to the kmem driver: %s (is the kmem module available?)",
+				     name, strerror(-r));
 	}
 	mem = daxctl_dev_get_memory(dev);
 	if (!mem)
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_FAILED, -ENXIO,
-					  "%s is in system-ram mode but shows no memory blocks",
-					  name);
+				     "%s is in system-ram mode but shows no memory blocks",
+				     name);
 	/* Movable, as daxctl does: the memory can be offlined again. */
 	r = daxctl_memory_online(mem);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "%s: cannot online its memory: %s",
-					  name, strerror(-r));
+				     "%s: cannot online its memory: %s",
+				     name, strerror(-r));
 	info(ctx, "%s: %d memory blocks online\n", name, r);
 	return 0;
 }
@@ -132,21 +132,21 @@ static int to_devdax(struct daxctl_dev *dev, const char *name,
 		if (r < 0)
 			return daxmap_refuse(ret_reason, ret_message,
 					     DAXMAP_REASON_BUSY, -EBUSY,
-						  "cannot offline %s's memory: %s (pages in it are in use and could not be migrated)",
-						  name, strerror(-r));
+					     "cannot offline %s's memory: %s (pages in it are in use and could not be migrated)",
+					     name, strerror(-r));
 	}
 	r = daxctl_dev_disable(dev);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot disable %s: %s", name,
-					  strerror(-r));
+				     "cannot disable %s: %s", name,
+				     strerror(-r));
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot enable %s as devdax: %s",
-					  name, strerror(-r));
+				     "cannot enable %s as devdax: %s",
+				     name, strerror(-r));
 	return 0;
 }
 
@@ -160,37 +160,37 @@ static int resize(struct daxctl_dev *dev, const char *name,
 	if (from_namespace(dev))
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-					  "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
-					  name, req->align ? "align" : "size",
-					  req->align ? "align" : "size");
+				     "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
+				     name, req->align ? "align" : "size",
+				     req->align ? "align" : "size");
 	r = daxctl_dev_disable(dev);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot disable %s: %s", name,
-					  strerror(-r));
+				     "cannot disable %s: %s", name,
+				     strerror(-r));
 	if (req->align && (r = daxctl_dev_set_align(dev, req->align)) < 0) {
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "the kernel refused align %lu on %s: %s",
-					  (unsigned long)req->align, name,
-					  strerror(-r));
+				     "the kernel refused align %lu on %s: %s",
+				     (unsigned long)req->align, name,
+				     strerror(-r));
 	}
 	if (req->size && (r = daxctl_dev_set_size(dev, req->size)) < 0) {
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "the kernel refused size %llu on %s: %s (the region may lack free space)",
-					  (unsigned long long)req->size, name,
-					  strerror(-r));
+				     "the kernel refused size %llu on %s: %s (the region may lack free space)",
+				     (unsigned long long)req->size, name,
+				     strerror(-r));
 	}
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot enable %s again: %s", name,
-					  strerror(-r));
+				     "cannot enable %s again: %s", name,
+				     strerror(-r));
 	return 0;
 }
 
@@ -213,19 +213,19 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 	if (!daxmap_ctx_is_real_root(ctx))
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-					  "cannot reconfigure under the fixture root %s",
-					  daxmap_get_root(ctx));
+				     "cannot reconfigure under the fixture root %s",
+				     daxmap_get_root(ctx));
 	r = daxctl_new(&dctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-					  "cannot open libdaxctl: %s",
-					  strerror(-r));
+				     "cannot open libdaxctl: %s",
+				     strerror(-r));
 	dev = find_dev(dctx, which);
 	if (!dev || !daxctl_dev_get_size(dev)) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
-				       "no dax device '%s'", which);
+				  "no dax device '%s'", which);
 		goto out;
 	}
 	name = strdup(daxctl_dev_get_devname(dev));
@@ -248,8 +248,8 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 	    (ram || req->mode == DAXMAP_MODE_SYSTEM_RAM)) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_SUPPORTED, -EINVAL,
-				       "change the align or size of %s in devdax mode, then switch it to system-ram",
-				       name);
+				  "change the align or size of %s in devdax mode, then switch it to system-ram",
+				  name);
 		goto out;
 	}
 	if (req->align || req->size)

@@ -81,13 +81,13 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-				   "cannot tell whether %s is mapped: %s",
-				   chardev, strerror(-r));
+				     "cannot tell whether %s is mapped: %s",
+				     chardev, strerror(-r));
 	if (mappers) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_BUSY, -EBUSY,
-				"%s is mapped by pid %d (%s): stop it first; --force does not override this",
-				devname, mappers->pid, mappers->comm);
+				  "%s is mapped by pid %d (%s): stop it first; --force does not override this",
+				  devname, mappers->pid, mappers->comm);
 		daxmap_mappers_free(mappers);
 		return r;
 	}
@@ -95,12 +95,12 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
-				   "cannot tell whether %s is open: %s",
-				   chardev, strerror(-r));
+				     "cannot tell whether %s is open: %s",
+				     chardev, strerror(-r));
 	if (r > 0 && !allow_open)
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_BUSY, -EBUSY,
-				   "%s is held open by %s: close it, or --force",
-				   devname, who);
+				     "%s is held open by %s: close it, or --force",
+				     devname, who);
 	return 0;
 }

@@ -76,6 +76,7 @@ daxmap_create_plan_free(struct daxmap_create_plan *p)
 	for (i = 0; i < p->nnotes; i++)
 		free(p->notes[i]);
 	free(p->region);
+	free(p->mode_text);
 	free(p->name);
 	free(p);
 	return NULL;

@@ -897,7 +897,7 @@ DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
 	    (r = get_u64(&rd, o, "device_size", false, &p->device_size)) < 0 ||
 	    (r = get_u64(&rd, o, "align", false, &p->align)) < 0 ||
 	    (r = get_str(&rd, o, "mode", false, &mode)) < 0 ||
-	    (r = intern(&rd, "mode", mode, modes, &p->mode, NULL)) < 0 ||
+	    (r = intern(&rd, "mode", mode, modes, &p->mode, &p->mode_text)) < 0 ||
 	    (r = map_from_doc(&rd, o, "map", false, &p->map)) < 0 ||
 	    (r = dup_str(&rd, o, "name", true, &p->name)) < 0 ||
 	    (r = get_member(&rd, o, "memmap", json_type_object, false,

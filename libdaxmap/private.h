@@ -138,7 +138,8 @@ struct daxmap_create_plan {
 	uint64_t device_size;
 	uint64_t align;
 	enum daxmap_map map;
-	const char *mode;	/* "devdax" or "fsdax", static */
+	const char *mode;	/* "devdax" or "fsdax", static, or mode_text */
+	char *mode_text;	/* a mode a newer daxmapd's plan names */
 	char *name;
 	struct daxmap_memmap memmap;
 	char *notes[DAXMAP_PLAN_MAX_NOTES + 1];

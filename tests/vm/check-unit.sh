@@ -59,6 +59,17 @@ check "its record is in /var/lib/daxmap, which systemd made (0700)" \
 	'((records >= 1)) && [[ $(stat -c %a /var/lib/daxmap) == 700 ]]' \
 	"$(ls -lR /var/lib/daxmap 2>&1)"
 
+# The completion as bash-completion loads it for a user, names from sysfs.
+comp=$(bash -c 'source /usr/share/bash-completion/bash_completion
+	_completion_loader daxmapctl
+	COMP_WORDS=(daxmapctl destroy namespace "") COMP_CWORD=3
+	COMP_LINE="daxmapctl destroy namespace " COMP_POINT=${#COMP_LINE}
+	_daxmapctl daxmapctl "" namespace
+	echo "${COMPREPLY[*]}"' 2>&1)
+check "the installed bash completion offers the namespace, its name and its device" \
+	'[[ " $comp " == *" namespace0.0 "* && " $comp " == *" unit-test "* && " $comp " == *" dax0.0 "* ]]' \
+	"offered: $comp"
+
 out=$(busctl --json=short call org.daxmap1 /org/daxmap1 org.daxmap1.Manager DestroyNamespace 'sa{sv}' unit-test 0 2>&1)
 rc=$?
 check "DestroyNamespace through it" \

@@ -19,16 +19,8 @@ source "$lib"
 # shellcheck source=/dev/null
 source "$completion"
 
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 # complete WORD...: what the completion offers for the last WORD.
 complete_words() {
@@ -90,5 +82,4 @@ check "verify offers them too, from daxmap.conf.d" \
 	'[[ $(complete_words verify device v) == vm-1 ]]' \
 	"$(complete_words verify device v)"
 
-echo "$failed failed"
-((failed == 0))
+checks_done

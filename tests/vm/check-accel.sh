@@ -21,16 +21,8 @@ export TMPDIR=$tmp/runs
 mkdir "$TMPDIR"
 trap 'pkill -9 -f -- "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 real_qemu=$(command -v qemu-system-x86_64) || {
 	echo "qemu-system-x86_64 not installed"
@@ -186,5 +178,4 @@ check "a kernel download that fails: 125, saying what failed" \
 leftovers=$(pgrep -af -- "$tmp" | grep -v "^$$ ")
 check "nothing left running" '[[ -z $leftovers ]]' "$leftovers"
 
-echo "$failed failed"
-((failed == 0))
+checks_done

@@ -14,16 +14,8 @@ export TMPDIR=$tmp/runs
 mkdir "$TMPDIR"
 trap 'pkill -9 -f -- "$TMPDIR" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 leftovers() {
 	pgrep -f -- "$TMPDIR" >/dev/null && echo "QEMU still running"
@@ -89,5 +81,4 @@ rc=$?
 check "a --soft-reserved size that is not whole memory blocks is refused with 125" \
 	'((rc == 125)) && grep -q "multiple of 128 MiB" "$tmp/err"' "rc $rc: $(cat "$tmp/err")"
 
-echo "$failed failed"
-((failed == 0))
+checks_done

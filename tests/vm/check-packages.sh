@@ -9,16 +9,8 @@
 # Usage: check-packages.sh TESTS_VM_RUN OUTDIR  (host)
 #        check-packages.sh --guest OUTDIR      (in the guest)
 
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 if [[ $1 != --guest ]]; then
 	run=${1:?usage: check-packages.sh TESTS_VM_RUN OUTDIR}
@@ -59,5 +51,4 @@ check "the packaged daxmapctl gets the status from the activated daxmapd" \
 	"rc $rc: $(cat "$out.err"); $(systemctl status --no-pager daxmapd.service 2>&1 | tail -n 5)"
 check "pkg-config finds libdaxmap-dev" '[[ $(pkg-config --modversion libdaxmap) == 0.1.0 ]]'
 
-echo "$failed failed"
-((failed == 0))
+checks_done

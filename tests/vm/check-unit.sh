@@ -9,16 +9,8 @@
 # Usage: check-unit.sh BUILDDIR
 
 build=${1:?usage: check-unit.sh BUILDDIR}
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 [[ $(cat /proc/1/comm) == systemd ]] || {
 	echo "FAIL - PID 1 is $(cat /proc/1/comm), not systemd (tests/vm/run --systemd)"
@@ -85,5 +77,4 @@ rating=$(systemd-analyze security --no-pager daxmapd.service 2>&1 | sed -n 's/.*
 check "systemd-analyze security rates the running unit 2.5 or better (it says ${rating:-nothing})" \
 	'[[ -n $rating ]] && awk -v r="$rating" "BEGIN { exit !(r <= 2.5) }"'
 
-echo "$failed failed"
-((failed == 0))
+checks_done

@@ -349,6 +349,44 @@ int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	return 0;
 }
 
+int cli_daemon_verify(struct cli_daemon *d,
+		      const struct daxmap_verify_request *req,
+		      unsigned int json_flags, char **ret_document)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	const char *document;
+	int r;
+
+	r = new_call(d, "VerifyDevice", &m);
+	if (r >= 0)
+		r = sd_bus_message_append(m, "s", req->which);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sv}");
+	if (r >= 0 && (req->flags & DAXMAP_VERIFY_PATTERN))
+		r = sd_bus_message_append(m, "{sv}", "pattern", "b", true);
+	if (r >= 0 && req->size)
+		r = sd_bus_message_append(m, "{sv}", "size", "t", req->size);
+	if (r >= 0 && (req->flags & DAXMAP_VERIFY_FORCE))
+		r = sd_bus_message_append(m, "{sv}", "force", "b", true);
+	if (r >= 0 && (json_flags & DAXMAP_JSON_HUMAN))
+		r = sd_bus_message_append(m, "{sv}", "human", "b", true);
+	if (r >= 0)
+		r = close_options(d, m);
+	if (r < 0)
+		return cli_error(r, "cannot ask daxmapd to verify %s", req->which);
+	r = sd_bus_call(d->bus, m, 0, &error, &reply);
+	if (r < 0)
+		return daemon_error("verify device", &error, r);
+	r = sd_bus_message_read(reply, "s", &document);
+	if (r < 0)
+		return cli_error(r, "cannot read daxmapd's answer");
+	*ret_document = strdup(document);
+	if (!*ret_document)
+		return cli_error(-ENOMEM, "verify device");
+	return 0;
+}
+
 #else /* !HAVE_SD_BUS: built without libsystemd, the library only. */
 
 struct cli_daemon {
@@ -394,6 +432,13 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 
 int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
 		     bool dry_run, struct daxmap_apply_report **ret)
+{
+	return cli_error(-EOPNOTSUPP, "daxmapd");
+}
+
+int cli_daemon_verify(struct cli_daemon *d,
+		      const struct daxmap_verify_request *req,
+		      unsigned int json_flags, char **ret_document)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }

@@ -71,5 +71,9 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req);
 int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
 		     bool dry_run, struct daxmap_apply_report **ret);
+/* VerifyDevice: the verify document, as daxmap_verify_to_json() renders it. */
+int cli_daemon_verify(struct cli_daemon *d,
+		      const struct daxmap_verify_request *req,
+		      unsigned int json_flags, char **ret_document);
 
 #endif /* DAXMAPCTL_CLIENT_H */

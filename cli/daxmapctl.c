@@ -32,11 +32,12 @@ static const struct command commands[] = {
 	{ "destroy", cmd_destroy, usage_destroy },
 	{ "reconfigure", cmd_reconfigure, usage_reconfigure },
 	{ "apply", cmd_apply, usage_apply },
+	{ "verify", cmd_verify, usage_verify },
 	{ "monitor", cmd_monitor, usage_monitor },
 };
 
 #define COMMAND_NAMES \
-	"status, list, plan, kernel, create, destroy, reconfigure, apply, monitor, help"
+	"status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, help"
 
 static void usage(FILE *f)
 {
@@ -64,6 +65,9 @@ static void usage(FILE *f)
 	      "  reconfigure device DAXDEV [--mode devdax|system-ram] [--align A] [--size S]\n"
 	      "                     switch a dax device to system RAM and back (root)\n"
 	      "  apply [--dry-run]  create the namespaces the configuration names (root)\n"
+	      "  verify device DEVICE|NAME [--pattern [--size SIZE]] [--force]\n"
+	      "                     map a dax device with libpmem2 and check its page size,\n"
+	      "                     page tables and, with --pattern, what reads back\n"
 	      "  monitor            print daxmapd's events as JSON lines\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
@@ -80,6 +84,19 @@ static void usage(FILE *f)
 	      "Exit status: 0 success, 1 an operation failed, 2 usage error (nothing done).\n"
 	      "\n"
 	      "See daxmapctl(8).\n", f);
+}
+
+int cli_expect_object(const char *verb, const char *object, int argc,
+		      char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage_error("%s: missing object: '" PROGRAM
+				       " %s %s ...' (see '" PROGRAM
+				       " %s --help')", verb, verb, object, verb);
+	if (strcmp(argv[1], object) != 0)
+		return cli_usage_error("%s: unknown object '%s': %s", verb,
+				       argv[1], object);
+	return 0;
 }
 
 int cli_usage_error(const char *fmt, ...)

@@ -76,6 +76,13 @@ bool cli_handled_help(struct cli *cli, void (*usage)(FILE *f));
 /* Refuses positional arguments from argv[optind] on; EXIT_USAGE or 0. */
 int cli_no_arguments(const char *cmd, int argc, char **argv);
 
+/*
+ * The object after a verb ("create namespace"): EXIT_USAGE after saying
+ * so when argv[1] is missing or not @object, else 0.
+ */
+int cli_expect_object(const char *verb, const char *object, int argc,
+		      char **argv);
+
 /* "daxmapctl: ..." on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -122,6 +129,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure(struct cli *cli, int argc, char **argv);
 int cmd_monitor(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
+int cmd_verify(struct cli *cli, int argc, char **argv);
 
 void usage_status(FILE *f);
 void usage_list(FILE *f);
@@ -132,6 +140,7 @@ void usage_destroy(FILE *f);
 void usage_reconfigure(FILE *f);
 void usage_monitor(FILE *f);
 void usage_apply(FILE *f);
+void usage_verify(FILE *f);
 
 /*
  * The configuration's sections against the host, as a table: their

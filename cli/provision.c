@@ -79,19 +79,6 @@ void usage_reconfigure(FILE *f)
 }
 
 /* The object word after the verb: "create namespace". */
-static int expect_object(const char *verb, const char *object, int argc,
-			 char **argv)
-{
-	if (argc < 2 || argv[1][0] == '-')
-		return cli_usage_error("%s: missing object: '" PROGRAM
-				       " %s %s ...' (see '" PROGRAM
-				       " %s --help')", verb, verb, object, verb);
-	if (strcmp(argv[1], object) != 0)
-		return cli_usage_error("%s: unknown object '%s': %s", verb,
-				       argv[1], object);
-	return 0;
-}
-
 static int parse_size_or_percent(const char *arg,
 				 struct daxmap_create_request *req)
 {
@@ -269,7 +256,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		usage_create(stdout);
 		return EXIT_OK;
 	}
-	r = expect_object("create", "namespace", argc, argv);
+	r = cli_expect_object("create", "namespace", argc, argv);
 	if (r)
 		return r;
 	argc--;
@@ -377,7 +364,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		usage_destroy(stdout);
 		return EXIT_OK;
 	}
-	r = expect_object("destroy", "namespace", argc, argv);
+	r = cli_expect_object("destroy", "namespace", argc, argv);
 	if (r)
 		return r;
 	argc--;
@@ -444,7 +431,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		usage_reconfigure(stdout);
 		return EXIT_OK;
 	}
-	r = expect_object("reconfigure", "device", argc, argv);
+	r = cli_expect_object("reconfigure", "device", argc, argv);
 	if (r)
 		return r;
 	argc--;

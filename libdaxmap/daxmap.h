@@ -557,6 +557,67 @@ int daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
  */
 int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report);
 
+/* ------------------------------------------------------------------ verify */
+
+enum daxmap_verify_flags {
+	/* Write a pattern, persist it and read it back. */
+	DAXMAP_VERIFY_PATTERN = 1 << 0,
+	/* Verify a device a process maps; write over what is not zeros. */
+	DAXMAP_VERIFY_FORCE = 1 << 1,
+};
+
+struct daxmap_verify_request {
+	const char *which;	/* daxX.Y, /dev/daxX.Y, a namespace or name */
+	uint64_t size;		/* pattern bytes from the start; 0: a sample */
+	unsigned int flags;	/* DAXMAP_VERIFY_* */
+};
+
+struct daxmap_verify;
+
+/*
+ * Maps the devdax device @req names with libpmem2, as an application
+ * would, and checks what the mapping gets: libpmem2's alignment and the
+ * kernel's page size for it (smaps' KernelPageSize) must both be the
+ * device's align. It faults in the first 2 GiB (or all of a smaller
+ * device) and measures the page tables that cost (VmPTE) beside the model.
+ * With DAXMAP_VERIFY_PATTERN it writes a pattern with libpmem2's memcpy,
+ * persisted, over [0, size) or a sample of 16 ranges spread across the
+ * device, reads it back, and zeroes again what was zeros. Bad blocks that
+ * libpmem2 reports are listed, never read or written.
+ *
+ * Refuses, writing nothing: -ENODEV no such device, -ENOTUNIQ a name of
+ * more than one, -EOPNOTSUPP a device in system-ram mode, -ENXIO one that
+ * is disabled, -EBUSY one a process maps (unless forced), -EEXIST a range
+ * to write that holds data, neither zeros nor the pattern (unless forced),
+ * -EIO a range to write with a bad block, -EINVAL a size beyond the device.
+ * Returns 0 with the result once it has run, whether or not it passed.
+ */
+int daxmap_verify_device(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			 const struct daxmap_verify_request *req,
+			 struct daxmap_verify **ret, char **ret_message);
+struct daxmap_verify *daxmap_verify_free(struct daxmap_verify *v);
+bool daxmap_verify_passed(struct daxmap_verify *v);
+const char *daxmap_verify_get_devname(struct daxmap_verify *v);
+uint64_t daxmap_verify_get_align(struct daxmap_verify *v);
+/* The page size the kernel maps the device with; 0 when unknown. */
+uint64_t daxmap_verify_get_kernel_page_size(struct daxmap_verify *v);
+/*
+ * The page tables faulting in the first *@ret_mapped bytes cost, as
+ * measured (DAXMAP_SOURCE_MEASURED) or as the model says.
+ */
+uint64_t daxmap_verify_get_pagetable_bytes(struct daxmap_verify *v,
+					   enum daxmap_source source,
+					   uint64_t *ret_mapped);
+
+/*
+ * Renders a verify result: {"schema": 1, "verify": {"device", "chardev",
+ * "namespace", "size", "align", "passed", "checks": [{"check", "passed",
+ * "want", "have"}], "mapping": {...}, "pagetables": {...}, "pattern":
+ * {...} or null, "badblocks": [{"offset", "length"}] or null}}.
+ */
+int daxmap_verify_to_json(struct daxmap_verify *v, unsigned int flags,
+			  char **ret_json);
+
 /* ------------------------------------------------------------ configuration */
 
 /*

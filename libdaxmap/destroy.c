@@ -93,15 +93,24 @@ static void zero_info_block(struct daxmap_ctx *ctx,
 		path = NULL;
 		goto out;
 	}
+	/*
+	 * A failure leaves a stale info block that a later namespace at the
+	 * same place might take for its own: say so (a sandbox without
+	 * access to the pmem block devices, for one).
+	 */
 	fd = open(path, O_RDWR | O_DIRECT | O_EXCL | O_CLOEXEC);
-	if (fd < 0 || posix_memalign(&buf, SZ_4K, SZ_4K) != 0) {
+	if (fd < 0) {
+		err(ctx, "%s: cannot open it to zero the info block: %m\n", path);
+		goto out;
+	}
+	if (posix_memalign(&buf, SZ_4K, SZ_4K) != 0) {
 		buf = NULL;
-		dbg(ctx, "%s: cannot zero the info block\n", path);
+		err(ctx, "%s: cannot zero the info block: out of memory\n", path);
 		goto out;
 	}
 	memset(buf, 0, SZ_4K);
 	if (pwrite(fd, buf, SZ_4K, SZ_4K) != (ssize_t)SZ_4K)
-		dbg(ctx, "%s: cannot zero the info block\n", path);
+		err(ctx, "%s: cannot zero the info block: %m\n", path);
 out:
 	free(buf);
 	ndctl_namespace_set_raw_mode(ndns, 0);

@@ -11,6 +11,7 @@
 
 #include "private.h"
 
+__attribute__((format(printf, 6, 0)))
 static void log_stderr(struct daxmap_ctx *ctx, int priority, const char *file,
 		       int line, const char *fn, const char *format,
 		       va_list args)

@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, apply, monitor, help"
+COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -333,6 +333,21 @@ expect_error "apply: a bad configuration, named by file and line" 1 \
 	"daxmapctl: apply: $tmp/conf/daxmap.conf:3: align: '3M': one of 4K, 2M, 1G; nothing was changed" \
 	apply --direct
 unset DAXMAP_CONFIG_DIR
+expect_error "verify: missing object" 2 \
+	"daxmapctl: verify: missing object: 'daxmapctl verify device ...' (see 'daxmapctl verify --help')" \
+	verify
+expect_error "verify: unknown object" 2 \
+	"daxmapctl: verify: unknown object 'namespace': device" \
+	verify namespace dax0.0
+expect_error "verify: which device" 2 \
+	"daxmapctl: verify device: which one? (daxX.Y, or a namespace or its name)" \
+	verify device
+expect_error "verify: --size without --pattern" 2 \
+	"daxmapctl: verify device: --size says how much pattern to write: give --pattern too" \
+	verify device dax0.0 --size 1G
+expect_error "verify: a bad size" 2 \
+	"daxmapctl: invalid size 'lots': not a size; use bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)" \
+	verify device dax0.0 --pattern --size lots
 expect_error "create: missing object" 2 \
 	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
 	create --size 1G

@@ -73,6 +73,7 @@ static void expect_contains(const char *where, const char *field,
  * Debug logging on, so every message's formatting runs (and is checked by
  * the sanitizers), but printed only when DAXMAP_TEST_VERBOSE is set.
  */
+__attribute__((format(printf, 6, 0)))
 static void log_quiet(struct daxmap_ctx *ctx, int priority, const char *file,
 		      int line, const char *fn, const char *format,
 		      va_list args)

@@ -14,16 +14,8 @@ export TMPDIR=$tmp/runs
 mkdir "$TMPDIR"
 trap 'pkill -9 -f -- "$TMPDIR" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-failed=0
-check() {
-	if eval "$2"; then
-		echo "ok   - $1"
-	else
-		echo "FAIL - $1"
-		failed=$((failed + 1))
-		[[ -z ${3:-} ]] || printf '       %s\n' "$3"
-	fi
-}
+# shellcheck source=../check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../check.sh"
 
 leftovers() {
 	pgrep -f -- "$TMPDIR" >/dev/null && echo "QEMU still running"
@@ -72,5 +64,21 @@ rc=$?
 check "a bad --nvdimm size is refused with 125 and says why" \
 	'((rc == 125)) && grep -q "multiple of 2 MiB" "$tmp/err"' "rc $rc: $(cat "$tmp/err")"
 
-echo "$failed failed"
-((failed == 0))
+# The other sources of device-DAX: Soft Reserved memory becomes a dynamic
+# dax region of that size, legacy pmem an e820 region with one namespace.
+"$run" --soft-reserved 1G --legacy-pmem 1G -- sh -c '
+	daxctl list -R | grep -q "\"size\":1073741824" && echo soft-reserved-ok
+	ndctl list -R -b e820 | grep -q "\"size\":1073741824" && echo legacy-pmem-ok
+	ndctl list -N -b e820 | grep -q namespace && echo namespace-ok
+	grep -c "Soft Reserved\|Persistent Memory (legacy)" /proc/iomem
+' >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--soft-reserved makes a 1 GiB dax region, --legacy-pmem a 1 GiB e820 region" \
+	'((rc == 0)) && [[ $(tr "\n" " " <"$tmp/out") == "soft-reserved-ok legacy-pmem-ok namespace-ok 2 " ]]' \
+	"rc $rc: $(cat "$tmp/out" "$tmp/err")"
+"$run" --soft-reserved 100M -- true 2>"$tmp/err"
+rc=$?
+check "a --soft-reserved size that is not whole memory blocks is refused with 125" \
+	'((rc == 125)) && grep -q "multiple of 128 MiB" "$tmp/err"' "rc $rc: $(cat "$tmp/err")"
+
+checks_done

@@ -220,6 +220,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	_cleanup_free_ char *message = NULL, *document = NULL;
 	_cleanup_(json_object_putp) json_object *root = NULL;
 	struct daxmap_verify *result = NULL;
+	enum daxmap_reason reason;
 	json_object *v;
 	int r;
 
@@ -251,7 +252,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 				    cli_error(-EIO, "cannot probe the kernel") : 0;
 		if (r)
 			return r;
-		r = daxmap_verify_device(ctx, k, &req, &result, &message);
+		r = daxmap_verify_device(ctx, k, &req, &result, &reason,
+					 &message);
 		if (r < 0) {
 			fprintf(stderr, PROGRAM ": verify device: %s\n",
 				message ? message : strerror(-r));

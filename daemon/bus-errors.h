@@ -42,6 +42,11 @@
  * device's align, a region without labels). */
 #define DAXMAP_ERROR_NOT_SUPPORTED "org.daxmap1.Error.NotSupported"
 
+/* A write that would go over data (verify, without force). */
+#define DAXMAP_ERROR_HOLDS_DATA "org.daxmap1.Error.HoldsData"
+/* A write that would go over a known bad block. */
+#define DAXMAP_ERROR_BAD_BLOCK "org.daxmap1.Error.BadBlock"
+
 /* Makes sd-bus map these names to errno values, in both directions. */
 int bus_errors_register(void);
 

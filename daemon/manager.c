@@ -16,6 +16,7 @@
 #include "log.h"
 #include "options.h"
 #include "provision.h"
+#include "verify.h"
 #include "util.h"
 
 /* What a caller sent, quoted in an error message, at most this long. */
@@ -225,6 +226,11 @@ const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", device, "a{sv}", options),
 				SD_BUS_NO_RESULT,
 				method_reconfigure_device,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("VerifyDevice",
+				SD_BUS_ARGS("s", device, "a{sv}", options),
+				SD_BUS_RESULT("s", result),
+				method_verify_device,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Apply",
 				SD_BUS_ARGS("a{sv}", options),

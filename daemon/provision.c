@@ -57,13 +57,6 @@ void provision_recover(struct context *c)
 		log_errno(LOG_ERR, r, "Recovery of interrupted creates failed");
 }
 
-static const char *sender_of(sd_bus_message *m)
-{
-	const char *s = sd_bus_message_get_sender(m);
-
-	return s ? s : "?";
-}
-
 /* ------------------------------------------------------- CreateNamespace */
 
 struct create_call {

@@ -11,12 +11,22 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <systemd/sd-bus.h>
+
 #include <daxmap.h>
 
 #include "util/util.h"
 
 #define USEC_PER_MSEC UINT64_C(1000)
 #define USEC_PER_SEC UINT64_C(1000000)
+
+/* The unique bus name of who sent @m, for the log ("?" when none). */
+static inline const char *sender_of(sd_bus_message *m)
+{
+	const char *s = sd_bus_message_get_sender(m);
+
+	return s ? s : "?";
+}
 
 static inline bool streq(const char *a, const char *b)
 {

@@ -156,6 +156,8 @@ enum daxmap_reason {
 	DAXMAP_REASON_NOT_MANAGED,	/* not created by daxmap, no force */
 	DAXMAP_REASON_NOT_SUPPORTED,	/* not here: the hardware, the kernel */
 	DAXMAP_REASON_INVALID_CONFIG,	/* a configuration that does not load */
+	DAXMAP_REASON_HOLDS_DATA,	/* a write would go over data, no force */
+	DAXMAP_REASON_BAD_BLOCK,	/* a write would go over a bad block */
 };
 
 /* "invalid-size", "busy", ...; NULL for a value out of range. */
@@ -585,16 +587,26 @@ struct daxmap_verify;
  * device, reads it back, and zeroes again what was zeros. Bad blocks that
  * libpmem2 reports are listed, never read or written.
  *
- * Refuses, writing nothing: -ENODEV no such device, -ENOTUNIQ a name of
- * more than one, -EOPNOTSUPP a device in system-ram mode, -ENXIO one that
- * is disabled, -EBUSY one a process maps (unless forced), -EEXIST a range
- * to write that holds data, neither zeros nor the pattern (unless forced),
- * -EIO a range to write with a bad block, -EINVAL a size beyond the device.
- * Returns 0 with the result once it has run, whether or not it passed.
+ * Refuses, writing nothing, with the reason: NOT_FOUND no such device,
+ * INVALID_ARGUMENT a name of more than one or a size without the pattern,
+ * BUSY a device in system-ram mode or one a process maps (unless forced),
+ * NOT_SUPPORTED one that is disabled, HOLDS_DATA a range to write that is
+ * neither zeros nor the pattern (unless forced), BAD_BLOCK a range to
+ * write with a bad block, INVALID_SIZE a size beyond the device. Returns 0
+ * with the result once it has run, whether or not it passed.
  */
+/*
+ * The checks of @req that need no device and no privilege (a device named,
+ * a size only with the pattern), as daxmap_verify_device() makes them
+ * first: for front ends, before they ask for authorisation.
+ */
+int daxmap_verify_request_check(const struct daxmap_verify_request *req,
+				enum daxmap_reason *ret_reason,
+				char **ret_message);
 int daxmap_verify_device(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			 const struct daxmap_verify_request *req,
-			 struct daxmap_verify **ret, char **ret_message);
+			 struct daxmap_verify **ret,
+			 enum daxmap_reason *ret_reason, char **ret_message);
 struct daxmap_verify *daxmap_verify_free(struct daxmap_verify *v);
 bool daxmap_verify_passed(struct daxmap_verify *v);
 const char *daxmap_verify_get_devname(struct daxmap_verify *v);

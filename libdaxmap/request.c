@@ -82,6 +82,8 @@ static const char *const reason_names[] = {
 	[DAXMAP_REASON_NOT_MANAGED] = "not-managed",
 	[DAXMAP_REASON_NOT_SUPPORTED] = "not-supported",
 	[DAXMAP_REASON_INVALID_CONFIG] = "invalid-config",
+	[DAXMAP_REASON_HOLDS_DATA] = "holds-data",
+	[DAXMAP_REASON_BAD_BLOCK] = "bad-block",
 };
 
 DAXMAP_EXPORT const char *daxmap_reason_name(enum daxmap_reason reason)

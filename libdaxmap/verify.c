@@ -19,6 +19,7 @@
 #include <libpmem2.h>
 
 #include "private.h"
+#include "util/handles.h"
 #include "verify.h"
 
 /* The default sample: this many ranges spread across the device. */
@@ -45,11 +46,6 @@ static void pmem2_config_deletep(struct pmem2_config **p)
 {
 	if (*p)
 		pmem2_config_delete(p);
-}
-
-static void daxmap_topology_unrefp(struct daxmap_topology **p)
-{
-	daxmap_topology_unref(*p);
 }
 
 static uint64_t now_ns(void)
@@ -224,7 +220,8 @@ static int self_page_size(struct daxmap_ctx *ctx, const void *addr,
 
 /* The dax device @which names: daxX.Y, /dev/daxX.Y, its namespace or name. */
 static int find_device(struct daxmap_topology *t, const char *which,
-		       struct daxmap_device **ret, char **ret_message)
+		       struct daxmap_device **ret, enum daxmap_reason *ret_reason,
+		       char **ret_message)
 {
 	struct daxmap_device *d, *found = NULL;
 	struct daxmap_namespace *n;
@@ -253,11 +250,13 @@ static int find_device(struct daxmap_topology *t, const char *which,
 		}
 	}
 	if (matches > 1)
-		return daxmap_set_message(ret_message, -ENOTUNIQ,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_INVALID_ARGUMENT, -ENOTUNIQ,
 			"'%s' names more than one dax device: give the device (daxX.Y)",
 			which);
 	if (!found)
-		return daxmap_set_message(ret_message, -ENODEV,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_NOT_FOUND, -ENODEV,
 			"no dax device '%s' (give daxX.Y, or the name or namespace of a devdax namespace; daxmapctl list devices)",
 			which);
 	*ret = found;
@@ -265,22 +264,25 @@ static int find_device(struct daxmap_topology *t, const char *which,
 }
 
 /* Refuses what verify must not touch; 0 when it may go on. */
-static int check_device(struct daxmap_ctx *ctx, struct daxmap_device *d,
-			unsigned int flags, char **ret_message)
+static int check_device(struct daxmap_device *d, unsigned int flags,
+			enum daxmap_reason *ret_reason, char **ret_message)
 {
 	const char *devname = daxmap_device_get_devname(d);
 	struct daxmap_mapper *m = daxmap_mapper_get_first(d);
 
 	if (strcmp(daxmap_device_get_mode(d), "devdax") != 0)
-		return daxmap_set_message(ret_message, -EOPNOTSUPP,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_BUSY, -EBUSY,
 			"%s is in %s mode: it is memory the kernel manages, not a device to map; reconfigure it to devdax first",
 			devname, daxmap_device_get_mode(d));
 	if (!daxmap_device_is_enabled(d))
-		return daxmap_set_message(ret_message, -ENXIO,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_NOT_SUPPORTED, -ENXIO,
 			"%s is disabled: enable it (daxctl enable-device %s) first",
 			devname, devname);
 	if (m && !(flags & DAXMAP_VERIFY_FORCE))
-		return daxmap_set_message(ret_message, -EBUSY,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_BUSY, -EBUSY,
 			"%s is mapped by pid %d (%s): verify would change what it sees; stop it, or --force",
 			devname, daxmap_mapper_get_pid(m),
 			daxmap_mapper_get_comm(m));
@@ -290,7 +292,8 @@ static int check_device(struct daxmap_ctx *ctx, struct daxmap_device *d,
 /* Maps the whole device through libpmem2; fills v->source_alignment. */
 static int map_device(struct daxmap_ctx *ctx, struct daxmap_verify *v,
 		      int fd, struct pmem2_source **ret_src,
-		      struct pmem2_map **ret_map, char **ret_message)
+		      struct pmem2_map **ret_map, enum daxmap_reason *ret_reason,
+		      char **ret_message)
 {
 	_cleanup_(pmem2_source_deletep) struct pmem2_source *src = NULL;
 	_cleanup_(pmem2_config_deletep) struct pmem2_config *cfg = NULL;
@@ -303,7 +306,8 @@ static int map_device(struct daxmap_ctx *ctx, struct daxmap_verify *v,
 	if (!r)
 		r = pmem2_source_size(src, &size);
 	if (r)
-		return daxmap_set_message(ret_message, r > 0 ? -r : r,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_FAILED, r > 0 ? -r : r,
 			"libpmem2 cannot use %s: %s", v->chardev,
 			pmem2_errormsg());
 	v->source_alignment = alignment;
@@ -323,7 +327,8 @@ static int map_device(struct daxmap_ctx *ctx, struct daxmap_verify *v,
 	if (!r)
 		r = pmem2_map_new(ret_map, cfg, src);
 	if (r)
-		return daxmap_set_message(ret_message, r > 0 ? -r : r,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_FAILED, r > 0 ? -r : r,
 			"libpmem2 cannot map %s: %s", v->chardev,
 			pmem2_errormsg());
 	*ret_src = TAKE_PTR(src);
@@ -345,7 +350,8 @@ static void touch(struct daxmap_verify *v, const volatile char *base)
 }
 
 static int check_content(struct daxmap_verify *v, const char *base,
-			 bool force, char **ret_message)
+			 bool force, enum daxmap_reason *ret_reason,
+			 char **ret_message)
 {
 	int i;
 
@@ -357,14 +363,16 @@ static int check_content(struct daxmap_verify *v, const char *base,
 		enum content c;
 
 		if (bb)
-			return daxmap_set_message(ret_message, -EIO,
+			return daxmap_refuse(ret_reason, ret_message,
+				DAXMAP_REASON_BAD_BLOCK, -EIO,
 				"%s has a bad block at offset %" PRIu64 " (%" PRIu64 " bytes), inside what verify would write: it writes nothing there (ndctl clear-errors, or a --size that ends before it)",
 				v->devname, bb->offset, bb->length);
 		c = classify((const uint64_t *)(base + rg->offset), rg->offset,
 			     rg->length, &at);
 		rg->was_zero = c == CONTENT_ZERO;
 		if (c == CONTENT_DATA && !force)
-			return daxmap_set_message(ret_message, -EEXIST,
+			return daxmap_refuse(ret_reason, ret_message,
+				DAXMAP_REASON_HOLDS_DATA, -EEXIST,
 				"%s holds data at offset %" PRIu64 ": verify writes only over zeros or its own pattern; --force overwrites it",
 				v->devname, at);
 	}
@@ -440,12 +448,13 @@ static void restore(struct daxmap_verify *v, struct pmem2_map *map, char *base)
 }
 
 static int run_pattern(struct daxmap_verify *v, struct pmem2_map *map,
-		       char *base, bool force, char **ret_message)
+		       char *base, bool force, enum daxmap_reason *ret_reason,
+		       char **ret_message)
 {
 	_cleanup_free_ uint64_t *buf = NULL, *expect = NULL;
 	int r;
 
-	r = check_content(v, base, force, ret_message);
+	r = check_content(v, base, force, ret_reason, ret_message);
 	if (r < 0)
 		return r;
 	buf = malloc(CHUNK);
@@ -461,7 +470,7 @@ static int run_pattern(struct daxmap_verify *v, struct pmem2_map *map,
 static int verify_fill(struct daxmap_verify *v, struct daxmap_device *d,
 		       const struct daxmap_model *m,
 		       const struct daxmap_verify_request *req,
-		       char **ret_message)
+		       enum daxmap_reason *ret_reason, char **ret_message)
 {
 	const char *ns = daxmap_device_get_namespace(d);
 	int r;
@@ -484,10 +493,29 @@ static int verify_fill(struct daxmap_verify *v, struct daxmap_device *d,
 	r = daxmap_verify_ranges(v->size, req->size, v->ranges,
 				 (int)ARRAY_SIZE(v->ranges));
 	if (r < 0)
-		return daxmap_set_message(ret_message, -EINVAL,
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_INVALID_SIZE, -EINVAL,
 			"--size %" PRIu64 " does not fit %s: a multiple of 8 bytes, at most its %" PRIu64 " bytes",
 			req->size, v->devname, v->size);
 	v->nranges = r;
+	return 0;
+}
+
+DAXMAP_EXPORT int
+daxmap_verify_request_check(const struct daxmap_verify_request *req,
+			    enum daxmap_reason *ret_reason, char **ret_message)
+{
+	daxmap_refusal_init(ret_reason, ret_message);
+	if (!req)
+		return daxmap_refused(ret_reason, -EINVAL);
+	if (!req->which || !*req->which)
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
+			"name the device: daxX.Y, or a namespace or its name");
+	if (req->size && !(req->flags & DAXMAP_VERIFY_PATTERN))
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
+			"a size says how much of the pattern to write: give it with the pattern");
 	return 0;
 }
 
@@ -495,6 +523,7 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 				       struct daxmap_kernel *k,
 				       const struct daxmap_verify_request *req,
 				       struct daxmap_verify **ret,
+				       enum daxmap_reason *ret_reason,
 				       char **ret_message)
 {
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
@@ -508,19 +537,20 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	char *base;
 	int r;
 
-	if (!ctx || !k || !req || !req->which || !ret)
+	if (!ctx || !k || !ret)
 		return -EINVAL;
-	if (req->size && !(req->flags & DAXMAP_VERIFY_PATTERN))
-		return daxmap_set_message(ret_message, -EINVAL,
-			"a size says how much of the pattern to write: give it with the pattern");
-	r = daxmap_topology_scan(ctx, k, &t);
-	if (r < 0)
-		return daxmap_set_message(ret_message, r,
-			"cannot read the dax devices: %s", strerror(-r));
-	r = find_device(t, req->which, &d, ret_message);
+	r = daxmap_verify_request_check(req, ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	r = check_device(ctx, d, req->flags, ret_message);
+	r = daxmap_topology_scan(ctx, k, &t);
+	if (r < 0)
+		return daxmap_refuse(ret_reason, ret_message,
+			DAXMAP_REASON_FAILED, r,
+			"cannot read the dax devices: %s", strerror(-r));
+	r = find_device(t, req->which, &d, ret_reason, ret_message);
+	if (r < 0)
+		return r;
+	r = check_device(d, req->flags, ret_reason, ret_message);
 	if (r < 0)
 		return r;
 
@@ -528,23 +558,23 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	if (!v)
 		return -ENOMEM;
 	daxmap_kernel_get_model(k, &m);
-	r = verify_fill(v, d, &m, req, ret_message);
+	r = verify_fill(v, d, &m, req, ret_reason, ret_message);
 	if (r < 0)
 		goto fail;
 
 	fd = open(v->chardev, (v->pattern ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0) {
-		r = daxmap_set_message(ret_message, -errno, "cannot open %s: %m",
-				       v->chardev);
+		r = daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_FAILED,
+				  -errno, "cannot open %s: %m", v->chardev);
 		goto fail;
 	}
 	r = self_vmpte(ctx, &pte_before);
 	if (r < 0) {
-		r = daxmap_set_message(ret_message, r,
-			"cannot read this process's VmPTE: %s", strerror(-r));
+		r = daxmap_refuse(ret_reason, ret_message, DAXMAP_REASON_FAILED,
+			r, "cannot read this process's VmPTE: %s", strerror(-r));
 		goto fail;
 	}
-	r = map_device(ctx, v, fd, &src, &map, ret_message);
+	r = map_device(ctx, v, fd, &src, &map, ret_reason, ret_message);
 	if (r < 0)
 		goto fail;
 	base = pmem2_map_get_address(map);
@@ -560,7 +590,7 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 
 	if (v->pattern) {
 		r = run_pattern(v, map, base, req->flags & DAXMAP_VERIFY_FORCE,
-				ret_message);
+				ret_reason, ret_message);
 		if (r < 0)
 			goto fail;
 	}
@@ -572,7 +602,7 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	return 0;
 fail:
 	daxmap_verify_free(v);
-	return r;
+	return daxmap_refused(ret_reason, r);
 }
 
 DAXMAP_EXPORT struct daxmap_verify *daxmap_verify_free(struct daxmap_verify *v)

@@ -296,7 +296,7 @@ static void test_reasons(void)
 			return;
 		n++;
 	}
-	CHECK(n == DAXMAP_REASON_INVALID_CONFIG);
+	CHECK(n == DAXMAP_REASON_BAD_BLOCK);
 	CHECK_STR(bus_error_for_reason(DAXMAP_REASON_INVALID_ARGUMENT),
 		  "org.freedesktop.DBus.Error.InvalidArgs");
 	CHECK_STR(bus_error_for_reason(DAXMAP_REASON_NOT_SUPPORTED),

@@ -51,6 +51,23 @@ check "its record is in /var/lib/daxmap, which systemd made (0700)" \
 	'((records >= 1)) && [[ $(stat -c %a /var/lib/daxmap) == 700 ]]' \
 	"$(ls -lR /var/lib/daxmap 2>&1)"
 
+out=$(bus VerifyDevice 'sa{sv}' unit-test 1 pattern b true 2>&1)
+passed='\"passed\": true'
+check "VerifyDevice maps it and reads the pattern back" \
+	'grep -qF -- "$passed" <<<"$out"' "$out"
+out=$(gdbus call --system --dest org.daxmap1 --object-path /org/daxmap1 \
+	--method org.daxmap1.Manager.VerifyDevice dax9.9 '{}' 2>&1)
+check "VerifyDevice of no device: org.daxmap1.Error.NotFound, saying so" \
+	'grep -q "org.daxmap1.Error.NotFound: .*no dax device" <<<"$out"' "$out"
+out=$(/usr/local/bin/daxmapctl verify device unit-test 2>&1)
+check "daxmapctl verify device through the daemon" \
+	'grep -q "^verify dax0.0 .*: passed" <<<"$out"' "$out"
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	busctl call org.daxmap1 /org/daxmap1 org.daxmap1.Manager VerifyDevice 'sa{sv}' unit-test \
+	1 auth.no_user_interaction b true 2>&1)
+check "another user may not verify without authorisation" \
+	'grep -q "Authentication is required to perform .org.daxmap1.verify-device" <<<"$out"' "$out"
+
 # The completion as bash-completion loads it for a user, names from sysfs.
 comp=$(bash -c 'source /usr/share/bash-completion/bash_completion
 	_completion_loader daxmapctl

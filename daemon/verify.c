@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * VerifyDevice: daxmapctl verify device on the bus. It maps the device
+ * with the daemon's privileges and, with the pattern, writes to it, so it
+ * is authorised like the methods that change the system (its own polkit
+ * action), after the checks that need no privilege.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <cleanup.h>
+
+#include "bus-errors.h"
+#include "context.h"
+#include "log.h"
+#include "options.h"
+#include "util.h"
+#include "verify.h"
+
+struct verify_call {
+	struct context *c;
+	struct daxmap_verify_request req;
+	unsigned int json_flags;
+};
+
+static int verify_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+{
+	_cleanup_free_ char *message = NULL, *json = NULL;
+	struct verify_call *vc = userdata;
+	struct daxmap_verify *v = NULL;
+	enum daxmap_reason reason;
+	int r;
+
+	r = daxmap_verify_device(vc->c->dm, vc->c->kernel, &vc->req, &v,
+				 &reason, &message);
+	if (r < 0)
+		return bus_refusal(error, reason, r, message, false);
+	log_notice("Verified %s%s for %s: %s", daxmap_verify_get_devname(v),
+		   vc->req.flags & DAXMAP_VERIFY_PATTERN ? " with a pattern" : "",
+		   sender_of(m), daxmap_verify_passed(v) ? "passed" : "FAILED");
+	r = daxmap_verify_to_json(v, vc->json_flags, &json);
+	daxmap_verify_free(v);
+	if (r < 0)
+		return r;
+	return sd_bus_reply_method_return(m, "s", json);
+}
+
+int method_verify_device(sd_bus_message *m, void *userdata,
+			 sd_bus_error *error)
+{
+	struct context *c = userdata;
+	_cleanup_free_ struct verify_call *vc = NULL;
+	_cleanup_free_ char *message = NULL;
+	bool pattern = false, force = false, human = false;
+	bool no_user_interaction = false;
+	uint64_t size = 0;
+	const struct bus_option opts[] = {
+		{ "pattern", "b", &pattern },
+		{ "size", "t", &size },
+		{ "force", "b", &force },
+		{ "human", "b", &human },
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	enum daxmap_reason reason;
+	const char *which;
+	int r;
+
+	r = sd_bus_message_read(m, "s", &which);
+	if (r < 0)
+		return r;
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+
+	vc = calloc(1, sizeof(*vc));
+	if (!vc)
+		return -ENOMEM;
+	vc->c = c;
+	vc->req.which = which;
+	vc->req.size = size;
+	vc->req.flags = (pattern ? DAXMAP_VERIFY_PATTERN : 0) |
+			(force ? DAXMAP_VERIFY_FORCE : 0);
+	vc->json_flags = DAXMAP_JSON_PRETTY | (human ? DAXMAP_JSON_HUMAN : 0);
+	r = daxmap_verify_request_check(&vc->req, &reason, &message);
+	if (r < 0)
+		return bus_refusal(error, reason, r, message, true);
+	return auth_check(&c->auth, m, "org.daxmap1.verify-device",
+			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+			  verify_run, TAKE_PTR(vc), free, error);
+}

@@ -4,6 +4,7 @@
  * [namespace NAME] section of the configuration held against the host.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "client.h"
 #include "daxmapctl.h"
+#include "doc.h"
 #include "table.h"
 
 void usage_apply(FILE *f)
@@ -37,23 +39,24 @@ void usage_apply(FILE *f)
 }
 
 /* "size is 2G (wants 4G), align is 2M (wants 1G)", or "-". */
-static void drift_cell(struct table *t, struct daxmap_config_check *c)
+static void drift_cell(struct table *t, json *c)
 {
-	const char *key, *want, *have;
 	char text[256] = "";
-	size_t len = 0;
-	int i;
+	size_t len = 0, i;
+	json *d;
 
-	for (i = 0; daxmap_config_check_get_drift(c, i, &key, &want, &have) == 0;
-	     i++)
-		len += (size_t)snprintf(text + len,
-					len < sizeof(text) ? sizeof(text) - len : 0,
-					"%s%s is %s (wants %s)", i ? ", " : "",
-					key, have, want);
+	doc_foreach(c, "drift", i, d)
+		if (len < sizeof(text))
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"%s%s is %s (wants %s)",
+						i ? ", " : "",
+						str_or(doc_str(d, "key"), "?"),
+						str_or(doc_str(d, "have"), "-"),
+						str_or(doc_str(d, "want"), "-"));
 	table_cell(t, "%s", text[0] ? text : "-");
 }
 
-int print_config_checks(struct daxmap_config_check *first, bool applied)
+int print_config_checks(json *checks, bool applied)
 {
 	static const struct table_column status_cols[] = {
 		TABLE_LEFT("NAME"), TABLE_LEFT("STATE"),
@@ -65,79 +68,84 @@ int print_config_checks(struct daxmap_config_check *first, bool applied)
 	};
 	_cleanup_table_ struct table *t = table_new(
 		applied ? apply_cols : status_cols, ARRAY_SIZE(status_cols));
-	struct daxmap_config_check *c;
+	size_t i;
+	json *c;
 	int r;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_config_check_foreach(first, c) {
+	doc_foreach(checks, NULL, i, c) {
 		table_row(t);
-		table_cell(t, "%s", daxmap_config_check_get_name(c));
-		table_cell(t, "%s", applied ?
-			   daxmap_apply_outcome_name(daxmap_config_check_get_outcome(c)) :
-			   daxmap_config_state_name(daxmap_config_check_get_state(c)));
-		table_cell(t, "%s",
-			   str_or(daxmap_config_check_get_namespace(c), "-"));
+		table_cell(t, "%s", str_or(doc_str(c, "name"), "-"));
+		table_cell(t, "%s", str_or(doc_str(c, applied ? "outcome" :
+								"state"),
+					   "-"));
+		table_cell(t, "%s", str_or(doc_str(c, "namespace"), "-"));
 		drift_cell(t, c);
 	}
 	r = table_print(t, stdout, 2);
 	if (r < 0 || !applied)
 		return r;
 	/* What was done, or why not, one note a section. */
-	daxmap_config_check_foreach(first, c)
-		if (daxmap_config_check_get_message(c))
-			cli_note("%s: %s", daxmap_config_check_get_name(c),
-				 daxmap_config_check_get_message(c));
+	doc_foreach(checks, NULL, i, c)
+		if (doc_str(c, "message"))
+			cli_note("%s: %s", str_or(doc_str(c, "name"), "-"),
+				 doc_str(c, "message"));
 	return 0;
 }
 
-void print_apply_summary(const char *what,
-			 const struct daxmap_apply_summary *s)
+void print_apply_summary(const char *what, json *s)
 {
-	printf("%s%s: %u created, %u recreated, %u unchanged, %u left drifted, %u failed\n",
-	       what, s->time, s->created, s->recreated, s->unchanged,
-	       s->drifted, s->failed);
+	printf("%s%s: %" PRId64 " created, %" PRId64 " recreated, %" PRId64
+	       " unchanged, %" PRId64 " left drifted, %" PRId64 " failed\n",
+	       what, str_or(doc_str(s, "time"), "-"),
+	       doc_int(s, "created", 0), doc_int(s, "recreated", 0),
+	       doc_int(s, "unchanged", 0), doc_int(s, "drifted", 0),
+	       doc_int(s, "failed", 0));
 }
 
-static int print_report(struct cli *cli, struct daxmap_apply_report *report)
+/* The report's document, as daxmapd sends it and the library renders it. */
+static int print_report(struct cli *cli, json *doc)
 {
-	_cleanup_free_ char *json = NULL;
-	struct daxmap_apply_summary sum;
+	json *report = doc_get(doc, "apply");
+	json *summary = doc_get(report, "summary");
+	bool dry_run = doc_bool(report, "dry_run");
+	_cleanup_free_ char *text = NULL;
 	const char *file;
-	int i, r;
+	size_t i;
+	json *f;
+	int r;
 
 	if (cli->json) {
-		r = daxmap_apply_report_to_json(report, cli_json_flags(cli),
-						&json);
-		if (r < 0)
-			return cli_error(r, "apply: cannot render the report");
-		cli_print_json(json);
+		text = doc_print(doc);
+		if (!text)
+			return cli_error(-ENOMEM, "apply: cannot print the report");
+		cli_print_json(text);
 		return 0;
 	}
-	daxmap_apply_report_get_summary(report, &sum);
-	file = daxmap_apply_report_get_file(report, 0);
-	if (!file) {
+	file = json_object_get_string(doc_at(report, "files", 0));
+	if (!doc_at(report, "files", 0) || !file) {
 		printf("No configuration: nothing to apply\n");
 		return 0;
 	}
-	printf("%s", sum.dry_run ? "Would apply" : "Applied");
-	for (i = 0; (file = daxmap_apply_report_get_file(report, i)); i++)
-		printf("%s %s", i ? "," : "", file);
+	printf("%s", dry_run ? "Would apply" : "Applied");
+	doc_foreach(report, "files", i, f)
+		printf("%s %s", i ? "," : "", json_object_get_string(f));
 	printf("\n");
-	if (daxmap_apply_report_get_checks(report)) {
-		r = print_config_checks(daxmap_apply_report_get_checks(report),
-					true);
+	if (doc_at(report, "namespaces", 0)) {
+		r = print_config_checks(doc_get(report, "namespaces"), true);
 		if (r < 0)
 			return cli_error(r, "apply: cannot print the report");
 	}
-	print_apply_summary(sum.dry_run ? "dry run at " : "applied at ", &sum);
+	print_apply_summary(dry_run ? "dry run at " : "applied at ", summary);
 	return 0;
 }
 
 /* Loads the configuration and applies it, in this process. */
-static int apply_direct(struct cli *cli, bool dry_run,
-			struct daxmap_apply_report **ret)
+static int apply_direct(struct cli *cli, bool dry_run, json **ret_doc)
 {
+	struct daxmap_apply_report *report = NULL;
+	_cleanup_free_ char *text = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	_cleanup_free_ char *message = NULL;
@@ -158,10 +166,17 @@ static int apply_direct(struct cli *cli, bool dry_run,
 	r = daxmap_kernel_probe(ctx, &k);
 	if (r >= 0)
 		r = daxmap_apply(ctx, k, cfg,
-				 dry_run ? DAXMAP_APPLY_DRY_RUN : 0, ret);
+				 dry_run ? DAXMAP_APPLY_DRY_RUN : 0, &report);
 	daxmap_config_unref(cfg);
 	if (r < 0)
 		return cli_error(r, "apply: cannot read the host");
+	/* Printed from its document, as daxmapd's report is. */
+	r = daxmap_apply_report_to_json(report, cli_json_flags(cli), &text);
+	daxmap_apply_report_free(report);
+	if (r >= 0)
+		r = doc_parse(text, ret_doc);
+	if (r < 0)
+		return cli_error(r, "apply: cannot render the report");
 	return 0;
 }
 
@@ -174,8 +189,7 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	};
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
-	struct daxmap_apply_report *report = NULL;
-	struct daxmap_apply_summary sum;
+	_cleanup_doc_ json *doc = NULL;
 	bool dry_run = false;
 	int c, r;
 
@@ -198,16 +212,15 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	if (daemon) {
 		r = cli_open(cli, &ctx);
 		if (!r)
-			r = cli_daemon_apply(daemon, ctx, dry_run, &report);
+			r = cli_daemon_apply(daemon, dry_run, &doc);
 	} else {
-		r = apply_direct(cli, dry_run, &report);
+		r = apply_direct(cli, dry_run, &doc);
 	}
 	if (r)
 		return r;
-	r = print_report(cli, report);
-	daxmap_apply_report_get_summary(report, &sum);
-	daxmap_apply_report_free(report);
+	r = print_report(cli, doc);
 	if (r)
 		return r;
-	return sum.failed ? EXIT_FAILED : EXIT_OK;
+	return doc_int(doc_get(doc_get(doc, "apply"), "summary"), "failed", 0) ?
+		       EXIT_FAILED : EXIT_OK;
 }

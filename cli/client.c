@@ -18,29 +18,6 @@
 
 #include "client.h"
 
-/*
- * The handles a status document describes: what daxmapd answers, and
- * with --direct what the library renders of its own scan, so that both
- * modes print from the same document.
- */
-static int from_document(struct daxmap_ctx *ctx, const char *json,
-			 struct daxmap_kernel **ret_k,
-			 struct daxmap_topology **ret_t,
-			 struct daxmap_config_status **ret_cs)
-{
-	struct daxmap_topology *t = NULL;
-	int r;
-
-	r = daxmap_status_from_json(ctx, json, ret_k, &t, ret_cs);
-	if (r < 0)
-		return r;
-	if (ret_t)
-		*ret_t = t;
-	else
-		daxmap_topology_unref(t);
-	return 0;
-}
-
 #ifdef HAVE_SD_BUS
 #include <systemd/sd-bus.h>
 
@@ -168,25 +145,22 @@ static int close_options(struct cli_daemon *d, sd_bus_message *m)
 	return sd_bus_message_close_container(m);
 }
 
-static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
-			 struct daxmap_kernel **ret_k,
-			 struct daxmap_topology **ret_t,
-			 struct daxmap_config_status **ret_cs)
+static int daemon_status(struct cli_daemon *d, bool human, json **ret_doc)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-	const char *json;
+	const char *text;
 	int r;
 
 	r = sd_bus_call_method(d->bus, BUS_NAME, MANAGER_PATH,
 			       MANAGER_INTERFACE, "GetStatus", &error, &reply,
-			       "a{sv}", 0);
+			       "a{sv}", human ? 1 : 0, "human", "b", true);
 	if (r < 0)
 		return daemon_error("daxmapd's GetStatus", &error, r);
-	r = sd_bus_message_read(reply, "s", &json);
+	r = sd_bus_message_read(reply, "s", &text);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status");
-	r = from_document(ctx, json, ret_k, ret_t, ret_cs);
+	r = doc_parse(text, ret_doc);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's status (is daxmapd of another version?)");
 	return 0;
@@ -203,13 +177,13 @@ static int object_device_name(struct cli_daemon *d, const char *path,
 					  "DeviceName", &error, ret);
 }
 
-int cli_daemon_create(struct cli_daemon *d, struct daxmap_ctx *ctx,
+int cli_daemon_create(struct cli_daemon *d,
 		      const struct daxmap_create_request *req, bool dry_run,
-		      struct daxmap_create_plan **ret_plan, char **ret_namespace)
+		      json **ret_plan, char **ret_namespace)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-	const char *path, *json;
+	const char *path, *text;
 	int r;
 
 	r = new_call(d, "CreateNamespace", &m);
@@ -246,10 +220,10 @@ int cli_daemon_create(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	r = sd_bus_call(d->bus, m, 0, &error, &reply);
 	if (r < 0)
 		return daemon_error("create namespace", &error, r);
-	r = sd_bus_message_read(reply, "os", &path, &json);
+	r = sd_bus_message_read(reply, "os", &path, &text);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's answer");
-	r = daxmap_create_plan_from_json(ctx, json, ret_plan);
+	r = doc_parse(text, ret_plan);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's plan");
 	if (dry_run)
@@ -320,12 +294,11 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 	return 0;
 }
 
-int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
-		     bool dry_run, struct daxmap_apply_report **ret)
+int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-	const char *json;
+	const char *text;
 	int r;
 
 	r = new_call(d, "Apply", &m);
@@ -340,22 +313,22 @@ int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
 	r = sd_bus_call(d->bus, m, 0, &error, &reply);
 	if (r < 0)
 		return daemon_error("apply", &error, r);
-	r = sd_bus_message_read(reply, "s", &json);
+	r = sd_bus_message_read(reply, "s", &text);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's answer");
-	r = daxmap_apply_report_from_json(ctx, json, ret);
+	r = doc_parse(text, ret_doc);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's report");
 	return 0;
 }
 
 int cli_daemon_verify(struct cli_daemon *d,
-		      const struct daxmap_verify_request *req,
-		      unsigned int json_flags, char **ret_document)
+		      const struct daxmap_verify_request *req, bool human,
+		      json **ret_doc)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-	const char *document;
+	const char *text;
 	int r;
 
 	r = new_call(d, "VerifyDevice", &m);
@@ -369,7 +342,7 @@ int cli_daemon_verify(struct cli_daemon *d,
 		r = sd_bus_message_append(m, "{sv}", "size", "t", req->size);
 	if (r >= 0 && (req->flags & DAXMAP_VERIFY_FORCE))
 		r = sd_bus_message_append(m, "{sv}", "force", "b", true);
-	if (r >= 0 && (json_flags & DAXMAP_JSON_HUMAN))
+	if (r >= 0 && human)
 		r = sd_bus_message_append(m, "{sv}", "human", "b", true);
 	if (r >= 0)
 		r = close_options(d, m);
@@ -378,13 +351,11 @@ int cli_daemon_verify(struct cli_daemon *d,
 	r = sd_bus_call(d->bus, m, 0, &error, &reply);
 	if (r < 0)
 		return daemon_error("verify device", &error, r);
-	r = sd_bus_message_read(reply, "s", &document);
+	r = sd_bus_message_read(reply, "s", &text);
 	if (r < 0)
 		return cli_error(r, "cannot read daxmapd's answer");
-	*ret_document = strdup(document);
-	if (!*ret_document)
-		return cli_error(-ENOMEM, "verify device");
-	return 0;
+	r = doc_parse(text, ret_doc);
+	return r < 0 ? cli_error(r, "cannot read daxmapd's result") : 0;
 }
 
 #else /* !HAVE_SD_BUS: built without libsystemd, the library only. */
@@ -404,16 +375,14 @@ void cli_daemon_close(struct cli_daemon *d)
 {
 }
 
-static int daemon_status(struct cli_daemon *d, struct daxmap_ctx *ctx,
-			 struct daxmap_kernel **ret_k,
-			 struct daxmap_topology **ret_t)
+static int daemon_status(struct cli_daemon *d, bool human, json **ret_doc)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }
 
-int cli_daemon_create(struct cli_daemon *d, struct daxmap_ctx *ctx,
+int cli_daemon_create(struct cli_daemon *d,
 		      const struct daxmap_create_request *req, bool dry_run,
-		      struct daxmap_create_plan **ret_plan, char **ret_namespace)
+		      json **ret_plan, char **ret_namespace)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }
@@ -430,65 +399,58 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }
 
-int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
-		     bool dry_run, struct daxmap_apply_report **ret)
+int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }
 
 int cli_daemon_verify(struct cli_daemon *d,
-		      const struct daxmap_verify_request *req,
-		      unsigned int json_flags, char **ret_document)
+		      const struct daxmap_verify_request *req, bool human,
+		      json **ret_doc)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }
 
 #endif /* HAVE_SD_BUS */
 
-int cli_get_status(struct cli *cli, unsigned int want,
-		   struct daxmap_ctx **ret_ctx, struct daxmap_kernel **ret_k,
-		   struct daxmap_topology **ret_t,
-		   struct daxmap_config_status **ret_cs)
+int cli_get_status(struct cli *cli, unsigned int want, json **ret_doc)
 {
 	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
 		NULL;
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(cli_daemon_closep) struct cli_daemon *d = NULL;
-	_cleanup_free_ char *json = NULL;
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_free_ char *text = NULL;
 	int r;
 
 	r = cli_daemon_open(cli, want, &d);
 	if (r)
 		return r;
-	r = cli_open(cli, ret_ctx);
+	if (d)
+		return daemon_status(d, cli->human, ret_doc);
+	r = cli_open(cli, &ctx);
 	if (r)
 		return r;
-	if (d)
-		return daemon_status(d, *ret_ctx, ret_k,
-				     want & CLI_WANT_STATUS ? ret_t : NULL,
-				     want & CLI_WANT_STATUS ? ret_cs : NULL);
 
 	/* Only root can repair; others see what is there. */
 	if ((want & CLI_WANT_STATUS) && geteuid() == 0)
-		cli_recover(*ret_ctx);
-	r = daxmap_kernel_probe(*ret_ctx, &k);
+		cli_recover(ctx);
+	r = daxmap_kernel_probe(ctx, &k);
 	if (r < 0)
 		return cli_error(r, "cannot probe the running kernel");
 	if (want & CLI_WANT_STATUS) {
-		r = daxmap_topology_scan(*ret_ctx, k, &t);
+		r = daxmap_topology_scan(ctx, k, &t);
 		if (r < 0)
 			return cli_error(r, "cannot scan regions, namespaces and dax devices");
 		/* The configuration, held against what the scan found. */
-		r = daxmap_config_status_new(*ret_ctx, t, &cs);
+		r = daxmap_config_status_new(ctx, t, &cs);
 		if (r < 0)
 			return cli_error(r, "cannot read the configuration");
 	}
-	r = daxmap_status_to_json(k, t, cs, 0, &json);
+	r = daxmap_status_to_json(k, t, cs, cli_json_flags(cli), &text);
 	if (r >= 0)
-		r = from_document(*ret_ctx, json, ret_k,
-				  want & CLI_WANT_STATUS ? ret_t : NULL,
-				  want & CLI_WANT_STATUS ? ret_cs : NULL);
+		r = doc_parse(text, ret_doc);
 	if (r < 0)
 		return cli_error(r, "cannot render the status");
 	return 0;

@@ -13,6 +13,7 @@
 #include <daxmap.h>
 
 #include "daxmapctl.h"
+#include "doc.h"
 
 struct cli_daemon;
 
@@ -47,33 +48,32 @@ static inline void cli_daemon_closep(struct cli_daemon **d)
 }
 
 /*
- * The kernel report and, with CLI_WANT_STATUS, the topology and the
- * configuration's status: read from a status document, daxmapd's
- * GetStatus or, with --direct, what daxmap_status_to_json() renders of a
- * probe and a scan made here (repairing interrupted creates first, as
- * root). Both modes print from the document, so they print the same.
+ * The status document, with the topology and the configuration's status
+ * where CLI_WANT_STATUS: daxmapd's GetStatus or, with --direct, what
+ * daxmap_status_to_json() renders of a probe and a scan made here
+ * (repairing interrupted creates first, as root). The commands print
+ * from the document, so both modes print the same.
  * Returns 0 or an exit code after saying why.
  */
-int cli_get_status(struct cli *cli, unsigned int want, struct daxmap_ctx **ret_ctx,
-		   struct daxmap_kernel **ret_k, struct daxmap_topology **ret_t,
-		   struct daxmap_config_status **ret_cs);
+int cli_get_status(struct cli *cli, unsigned int want, json **ret_doc);
 
 /*
  * The daemon's side of the changing commands. Each returns 0, or
  * EXIT_FAILED after printing "daxmapctl: WHAT: <the daemon's message>".
  */
-int cli_daemon_create(struct cli_daemon *d, struct daxmap_ctx *ctx,
+/* The plan's document, {"schema": 1, "plan": {...}}, in *@ret_plan. */
+int cli_daemon_create(struct cli_daemon *d,
 		      const struct daxmap_create_request *req, bool dry_run,
-		      struct daxmap_create_plan **ret_plan, char **ret_namespace);
+		      json **ret_plan, char **ret_namespace);
 int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
 		       char **ret_namespace);
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req);
-int cli_daemon_apply(struct cli_daemon *d, struct daxmap_ctx *ctx,
-		     bool dry_run, struct daxmap_apply_report **ret);
-/* VerifyDevice: the verify document, as daxmap_verify_to_json() renders it. */
+/* The report's document, {"schema": 1, "apply": {...}}, in *@ret_doc. */
+int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc);
+/* VerifyDevice: the result's document, {"schema": 1, "verify": {...}}. */
 int cli_daemon_verify(struct cli_daemon *d,
-		      const struct daxmap_verify_request *req,
-		      unsigned int json_flags, char **ret_document);
+		      const struct daxmap_verify_request *req, bool human,
+		      json **ret_doc);
 
 #endif /* DAXMAPCTL_CLIENT_H */

@@ -373,12 +373,12 @@ unsigned int cli_json_flags(const struct cli *cli)
 	return DAXMAP_JSON_PRETTY | (cli->human ? DAXMAP_JSON_HUMAN : 0);
 }
 
-void cli_print_json(const char *json)
+void cli_print_json(const char *text)
 {
-	size_t len = strlen(json);
+	size_t len = strlen(text);
 
-	fputs(json, stdout);
-	if (!len || json[len - 1] != '\n')
+	fputs(text, stdout);
+	if (!len || text[len - 1] != '\n')
 		fputc('\n', stdout);
 }
 

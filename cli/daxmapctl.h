@@ -15,6 +15,7 @@
 
 #define PROGRAM "daxmapctl"
 
+#include "doc.h"
 #include "util/handles.h"
 #include "util/util.h"
 
@@ -114,7 +115,7 @@ void cli_recover(struct daxmap_ctx *ctx);
 unsigned int cli_json_flags(const struct cli *cli);
 
 /* Prints a JSON document from the library, newline-terminated. */
-void cli_print_json(const char *json);
+void cli_print_json(const char *text);
 
 /* Parses 4K, 2M or 1G (or their byte values); EXIT_USAGE after saying so. */
 int cli_parse_align(const char *s, uint64_t *ret);
@@ -143,13 +144,13 @@ void usage_apply(FILE *f);
 void usage_verify(FILE *f);
 
 /*
- * The configuration's sections against the host, as a table: their
- * state (status) or what an apply did with each and why (@applied).
+ * The configuration's sections against the host, as a table, from the
+ * documents' "namespaces" array: their state (status) or what an apply
+ * did with each and why (@applied).
  */
-int print_config_checks(struct daxmap_config_check *first, bool applied);
-/* "WHAT TIME: N created, N recreated, ..." */
-void print_apply_summary(const char *what,
-			 const struct daxmap_apply_summary *s);
+int print_config_checks(json *checks, bool applied);
+/* "WHAT TIME: N created, N recreated, ...", from a summary object. */
+void print_apply_summary(const char *what, json *summary);
 
 /* "  key                 value": the key/value lines of the text output. */
 void cli_kv(int indent, const char *key, const char *fmt, ...)
@@ -165,9 +166,9 @@ static inline const char *str_or(const char *s, const char *dflt)
 }
 
 /*
- * The kernel report as text: every field when @full (the kernel command),
- * a summary for status.
+ * The kernel report as text, from a document's "kernel" object: every
+ * field when @full (the kernel command), a summary for status.
  */
-void print_kernel(struct daxmap_kernel *k, bool full, int indent);
+void print_kernel(json *kernel, bool full, int indent);
 
 #endif /* DAXMAPCTL_H */

@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "daxmapctl.h"
+#include "doc.h"
 #include "size.h"
 
 void usage_kernel(FILE *f)
@@ -32,124 +33,110 @@ void usage_kernel(FILE *f)
 }
 
 /* What a counting rule means for the figures the counter shows. */
-static const char *counting_meaning(enum daxmap_counter c)
+static const char *counting_meaning(const char *c)
 {
-	switch (c) {
-	case DAXMAP_COUNTER_NONE:
-		return "no counter (kernels before 6.11)";
-	case DAXMAP_COUNTER_NOMINAL:
-		return "every struct page at nominal size, dedup ignored (too high at huge aligns)";
-	case DAXMAP_COUNTER_DEDUP_DATA:
-		return "deduplicated vmemmap data pages, not their page tables (too low)";
-	case DAXMAP_COUNTER_EXACT:
-		return "RAM really used, vmemmap page tables included; map=dev memmap counted apart";
-	default:
-		return "this release's rule is not known";
-	}
+	static const struct {
+		enum daxmap_counter counter;
+		const char *meaning;
+	} meanings[] = {
+		{ DAXMAP_COUNTER_NONE, "no counter (kernels before 6.11)" },
+		{ DAXMAP_COUNTER_NOMINAL, "every struct page at nominal size, dedup ignored (too high at huge aligns)" },
+		{ DAXMAP_COUNTER_DEDUP_DATA, "deduplicated vmemmap data pages, not their page tables (too low)" },
+		{ DAXMAP_COUNTER_EXACT, "RAM really used, vmemmap page tables included; map=dev memmap counted apart" },
+	};
+
+	for (size_t i = 0; c && i < ARRAY_SIZE(meanings); i++)
+		if (strcmp(c, daxmap_counter_name(meanings[i].counter)) == 0)
+			return meanings[i].meaning;
+	return "this release's rule is not known";
 }
 
-static void print_version_code(char *buf, size_t len, unsigned int code)
+static void print_counter(json *k, bool full, int indent)
 {
-	if (!code)
-		snprintf(buf, len, "unknown");
-	else
-		snprintf(buf, len, "%u.%u.%u", code >> 16, (code >> 8) & 0xff,
-			 code & 0xff);
-}
-
-static void print_counter(struct daxmap_kernel *k, bool full, int indent)
-{
-	enum daxmap_counter counting = daxmap_kernel_get_memmap_counting(k);
+	json *counter = doc_get(k, "memmap_counter");
+	const char *counting = str_or(doc_str(counter, "counting"), "unknown");
+	bool readable = doc_get(counter, "pages") != NULL;
+	uint64_t pages = doc_u64(counter, "pages");
 	char size[SIZE_BUF];
-	uint64_t pages;
-	int r;
 
-	if (!daxmap_kernel_has_memmap_counter(k)) {
+	if (!doc_bool(counter, "present")) {
 		cli_kv(indent, "nr_memmap_pages", "absent");
 		return;
 	}
 
-	r = daxmap_kernel_read_memmap_pages(k, &pages);
+	size_format(doc_u64(counter, "bytes"), size);
 	if (!full) {
-		if (r < 0)
+		if (!readable)
 			cli_kv(indent, "nr_memmap_pages",
-			       "unreadable (%s), counts %s", strerror(-r),
-			       daxmap_counter_name(counting));
+			       "unreadable, counts %s", counting);
 		else
 			cli_kv(indent, "nr_memmap_pages",
-			       "%" PRIu64 " pages (%s), counts %s", pages,
-			       size_format(pages * daxmap_kernel_get_page_size(k),
-					   size),
-			       daxmap_counter_name(counting));
+			       "%" PRIu64 " pages (%s), counts %s", pages, size,
+			       counting);
 		return;
 	}
 
 	cli_kv(indent, "nr_memmap_pages", "present");
-	cli_kv(indent, "  counts", "%s: %s", daxmap_counter_name(counting),
+	cli_kv(indent, "  counts", "%s: %s", counting,
 	       counting_meaning(counting));
 	/*
 	 * A stock counter never tells RAM from device: the altmap is counted
 	 * as memmap. The memmap-exact patch counts it on its own.
 	 */
-	if (counting == DAXMAP_COUNTER_EXACT)
+	if (strcmp(counting, daxmap_counter_name(DAXMAP_COUNTER_EXACT)) == 0)
 		cli_kv(indent, "  note",
 		       "map=dev memmap is in nr_memmap_altmap_pages instead");
 	else
 		cli_kv(indent, "  note",
 		       "map=dev memmap is counted too, though it is on the device");
-	if (r < 0)
-		cli_kv(indent, "  current value", "unreadable: %s",
-		       strerror(-r));
+	if (!readable)
+		cli_kv(indent, "  current value", "unreadable");
 	else
 		cli_kv(indent, "  current value", "%" PRIu64 " pages (%s)",
-		       pages,
-		       size_format(pages * daxmap_kernel_get_page_size(k),
-				   size));
+		       pages, size);
 }
 
 /*
  * daxmap's own kernel patches, named: on their own line in the full
  * report, and in the short one only on a kernel that carries some, where
- * they change what the kernel's figures mean.
+ * they change what the kernel's figures mean. A name this version does
+ * not know is shown as the document says it.
  */
-static void print_patches(struct daxmap_kernel *k, bool full, int indent)
+static void print_patches(json *k, bool full, int indent)
 {
-	unsigned int patches = daxmap_kernel_get_patches(k), bit;
-	char names[128] = "";
+	char names[256] = "";
+	size_t i;
+	json *v;
 
-	if (!patches && !full)
-		return;
-	for (bit = 1; bit && bit <= patches; bit <<= 1) {
-		const char *name = daxmap_kernel_patch_name(bit);
-
-		if (!(patches & bit) || !name)
+	doc_foreach(k, "patches", i, v) {
+		if (!json_object_is_type(v, json_type_string))
 			continue;
 		if (names[0])
 			strncat(names, ", ", sizeof(names) - strlen(names) - 1);
-		strncat(names, name, sizeof(names) - strlen(names) - 1);
+		strncat(names, json_object_get_string(v),
+			sizeof(names) - strlen(names) - 1);
 	}
+	if (!names[0] && !full)
+		return;
 	cli_kv(indent, "daxmap patches", "%s", names[0] ? names : "none");
 }
 
-void print_kernel(struct daxmap_kernel *k, bool full, int indent)
+void print_kernel(json *k, bool full, int indent)
 {
-	unsigned long page_size = daxmap_kernel_get_page_size(k);
-	enum daxmap_tristate dedup = daxmap_kernel_get_vmemmap_dedup(k);
-	const char *reason = daxmap_kernel_get_vmemmap_dedup_reason(k);
-	char version[32], size[SIZE_BUF];
+	uint64_t page_size = doc_u64(k, "page_size");
+	const char *dedup = str_or(doc_str(k, "vmemmap_dedup"), "unknown");
+	const char *reason = doc_str(k, "vmemmap_dedup_reason");
+	const char *version = str_or(doc_str(k, "version"), "unknown");
+	char size[SIZE_BUF];
 
-	print_version_code(version, sizeof(version),
-			   daxmap_kernel_get_version_code(k));
 	size_format(page_size, size);
 
 	if (!full) {
 		cli_kv(indent, "release", "%s (upstream %s, %s)",
-		       str_or(daxmap_kernel_get_release(k), "unknown"),
-		       version,
-		       str_or(daxmap_kernel_get_machine(k), "unknown"));
+		       str_or(doc_str(k, "release"), "unknown"), version,
+		       str_or(doc_str(k, "machine"), "unknown"));
 		cli_kv(indent, "page size", "%s", size);
-		cli_kv(indent, "vmemmap dedup", "%s",
-		       daxmap_tristate_name(dedup));
+		cli_kv(indent, "vmemmap dedup", "%s", dedup);
 		if (reason)
 			cli_kv(indent, "  why", "%s", reason);
 		print_counter(k, false, indent);
@@ -158,18 +145,18 @@ void print_kernel(struct daxmap_kernel *k, bool full, int indent)
 	}
 
 	cli_kv(indent, "release", "%s",
-	       str_or(daxmap_kernel_get_release(k), "unknown"));
+	       str_or(doc_str(k, "release"), "unknown"));
 	cli_kv(indent, "upstream version", "%s", version);
 	cli_kv(indent, "machine", "%s",
-	       str_or(daxmap_kernel_get_machine(k), "unknown"));
-	cli_kv(indent, "page size", "%s (%lu bytes)", size, page_size);
+	       str_or(doc_str(k, "machine"), "unknown"));
+	cli_kv(indent, "page size", "%s (%" PRIu64 " bytes)", size, page_size);
 	cli_kv(indent, "SPARSEMEM_VMEMMAP", "%s",
-	       daxmap_tristate_name(daxmap_kernel_get_sparsemem_vmemmap(k)));
-	cli_kv(indent, "vmemmap dedup", "%s", daxmap_tristate_name(dedup));
+	       str_or(doc_str(k, "sparsemem_vmemmap"), "unknown"));
+	cli_kv(indent, "vmemmap dedup", "%s", dedup);
 	if (reason)
 		cli_kv(indent, "  why", "%s", reason);
 	cli_kv(indent, "kernel config", "%s",
-	       str_or(daxmap_kernel_get_config_path(k), "none readable"));
+	       str_or(doc_str(k, "config"), "none readable"));
 	print_counter(k, true, indent);
 	print_patches(k, true, indent);
 }
@@ -180,9 +167,8 @@ int cmd_kernel(struct cli *cli, int argc, char **argv)
 		CLI_LONGOPTS,
 		{}
 	};
-	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
-	_cleanup_free_ char *json = NULL;
+	_cleanup_doc_ json *doc = NULL, *report = NULL;
+	_cleanup_free_ char *text = NULL;
 	int c, r;
 
 	optind = 0;
@@ -195,17 +181,23 @@ int cmd_kernel(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_get_status(cli, CLI_WANT_KERNEL, &ctx, &k, NULL, NULL);
+	r = cli_get_status(cli, CLI_WANT_KERNEL, &doc);
 	if (r)
 		return r;
 
 	if (cli->json) {
-		r = daxmap_kernel_to_json(k, cli_json_flags(cli), &json);
-		if (r < 0)
-			return cli_error(r, "cannot render the kernel report as JSON");
-		cli_print_json(json);
+		/* What daxmap_kernel_to_json() renders: the schema, the kernel. */
+		report = json_object_new_object();
+		if (!report ||
+		    json_object_object_add(report, "schema",
+					   json_object_get(doc_get(doc, "schema"))) < 0 ||
+		    json_object_object_add(report, "kernel",
+					   json_object_get(doc_get(doc, "kernel"))) < 0 ||
+		    !(text = doc_print(report)))
+			return cli_error(-ENOMEM, "cannot print the kernel report as JSON");
+		cli_print_json(text);
 		return EXIT_OK;
 	}
-	print_kernel(k, true, 0);
+	print_kernel(doc_get(doc, "kernel"), true, 0);
 	return EXIT_OK;
 }

@@ -161,7 +161,7 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	const char *size_arg = NULL, *align_arg = NULL, *map_arg = NULL;
-	_cleanup_free_ char *json = NULL, *message = NULL;
+	_cleanup_free_ char *text = NULL, *message = NULL;
 	struct daxmap_plan_request req = {};
 	enum daxmap_reason reason;
 	struct daxmap_model model;
@@ -236,10 +236,10 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 
 	if (cli->json) {
 		r = daxmap_plan_to_json(&model, req.size, req.align, req.map,
-					cli_json_flags(cli), &json);
+					cli_json_flags(cli), &text);
 		if (r < 0)
 			return cli_error(r, "cannot render the plan as JSON");
-		cli_print_json(json);
+		cli_print_json(text);
 		return EXIT_OK;
 	}
 

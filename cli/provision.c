@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "daxmapctl.h"
+#include "doc.h"
 #include "size.h"
 
 void usage_create(FILE *f)
@@ -103,57 +104,103 @@ static int parse_size_or_percent(const char *arg,
 	return 0;
 }
 
-static void print_plan(struct daxmap_create_plan *p, bool dry_run)
+/* A plan's document, {"schema": 1, "plan": {...}}, as daxmapd sends it. */
+static void print_plan(json *doc, bool dry_run)
 {
-	const struct daxmap_memmap *mm = daxmap_create_plan_get_memmap(p);
+	json *p = doc_get(doc, "plan"), *mm = doc_get(p, "memmap"), *note;
 	char b[3][SIZE_BUF];
-	const char *note;
-	int i;
+	size_t i;
 
 	printf("%s namespace on %s\n", dry_run ? "Would create a" : "Creating a",
-	       daxmap_create_plan_get_region(p));
-	cli_kv(2, "size", "%s (%s)",
-	       size_format(daxmap_create_plan_get_size(p), b[0]),
-	       size_format_exact(daxmap_create_plan_get_size(p), b[1]));
+	       str_or(doc_str(p, "region"), "-"));
+	cli_kv(2, "size", "%s (%s)", size_format(doc_u64(p, "size"), b[0]),
+	       size_format_exact(doc_u64(p, "size"), b[1]));
 	cli_kv(2, "device size", "%s expected",
-	       size_format(daxmap_create_plan_get_device_size(p), b[0]));
-	cli_kv(2, "mode", "%s", daxmap_create_plan_get_mode(p));
-	cli_kv(2, "align", "%s",
-	       size_format_exact(daxmap_create_plan_get_align(p), b[0]));
-	cli_kv(2, "map", "%s", daxmap_map_name(daxmap_create_plan_get_map(p)));
-	if (daxmap_create_plan_get_name(p))
-		cli_kv(2, "name", "%s", daxmap_create_plan_get_name(p));
+	       size_format(doc_u64(p, "device_size"), b[0]));
+	cli_kv(2, "mode", "%s", str_or(doc_str(p, "mode"), "-"));
+	cli_kv(2, "align", "%s", size_format_exact(doc_u64(p, "align"), b[0]));
+	cli_kv(2, "map", "%s", str_or(doc_str(p, "map"), "-"));
+	if (doc_str(p, "name"))
+		cli_kv(2, "name", "%s", doc_str(p, "name"));
 	cli_kv(2, "memmap", "%s in RAM, %s on the device, %s saved (model)",
-	       size_format(mm->ram_bytes, b[0]),
-	       size_format(mm->device_bytes, b[1]),
-	       size_format(mm->saved_bytes, b[2]));
-	for (i = 0; (note = daxmap_create_plan_get_note(p, i)); i++)
-		cli_note("%s", note);
+	       size_format(doc_u64(mm, "ram_bytes"), b[0]),
+	       size_format(doc_u64(mm, "device_bytes"), b[1]),
+	       size_format(doc_u64(mm, "saved_bytes"), b[2]));
+	doc_foreach(p, "notes", i, note)
+		if (json_object_is_type(note, json_type_string))
+			cli_note("%s", json_object_get_string(note));
 }
 
-static void print_created(struct daxmap_topology *t, const char *devname)
+/* Whether device @d of a status document is namespace @devname's. */
+static bool device_of(json *d, const char *devname)
 {
-	struct daxmap_device *d;
+	const char *ns = doc_str(d, "namespace");
+
+	return ns && strcmp(ns, devname) == 0;
+}
+
+static void print_created(json *doc, const char *devname)
+{
 	char b[3][SIZE_BUF];
+	size_t i;
+	json *d;
 
 	printf("created %s\n", devname);
-	daxmap_device_foreach(t, d) {
-		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
-		const char *ns = daxmap_device_get_namespace(d);
+	doc_foreach(doc, "devices", i, d) {
+		json *mm = doc_get(d, "memmap");
 
-		if (!ns || strcmp(ns, devname) != 0)
+		if (!device_of(d, devname))
 			continue;
 		cli_kv(2, "device", "%s, %s at align %s",
-		       daxmap_device_get_chardev(d),
-		       size_format(daxmap_device_get_size(d), b[0]),
-		       size_format_exact(daxmap_device_get_align(d), b[1]));
+		       str_or(doc_str(d, "chardev"), "-"),
+		       size_format(doc_u64(d, "size"), b[0]),
+		       size_format_exact(doc_u64(d, "align"), b[1]));
 		if (mm)
 			cli_kv(2, "memmap", "%s in RAM, %s on the device, %s saved (%s)",
-			       size_format(mm->ram_bytes, b[0]),
-			       size_format(mm->device_bytes, b[1]),
-			       size_format(mm->saved_bytes, b[2]),
-			       daxmap_source_name(mm->source));
+			       size_format(doc_u64(mm, "ram_bytes"), b[0]),
+			       size_format(doc_u64(mm, "device_bytes"), b[1]),
+			       size_format(doc_u64(mm, "saved_bytes"), b[2]),
+			       str_or(doc_str(mm, "source"), "-"));
 	}
+}
+
+/*
+ * What daxmap_namespace_to_json() renders, taken out of a status
+ * document: {"schema": 1, "namespace": {...}, "devices": [...]}.
+ */
+static int print_created_json(json *doc, const char *devname)
+{
+	_cleanup_doc_ json *out = json_object_new_object();
+	json *devices = json_object_new_array(), *n, *found = NULL, *d;
+	_cleanup_free_ char *text = NULL;
+	size_t i;
+
+	if (!out || !devices) {
+		json_object_put(devices);
+		return -ENOMEM;
+	}
+	doc_foreach(doc, "namespaces", i, n) {
+		const char *dev = doc_str(n, "dev");
+
+		if (dev && strcmp(dev, devname) == 0)
+			found = n;
+	}
+	doc_foreach(doc, "devices", i, d)
+		if (device_of(d, devname))
+			json_object_array_add(devices, json_object_get(d));
+	if (!found) {
+		json_object_put(devices);
+		return -ENOENT;
+	}
+	json_object_object_add(out, "schema",
+			       json_object_get(doc_get(doc, "schema")));
+	json_object_object_add(out, "namespace", json_object_get(found));
+	json_object_object_add(out, "devices", devices);
+	text = doc_print(out);
+	if (!text)
+		return -ENOMEM;
+	cli_print_json(text);
+	return 0;
 }
 
 /* Validates, says what was decided and why, and creates, in this process. */
@@ -163,8 +210,9 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 {
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_free_ char *message = NULL;
+	_cleanup_free_ char *message = NULL, *text = NULL;
 	struct daxmap_create_plan *plan = NULL;
+	_cleanup_doc_ json *doc = NULL;
 	int r;
 
 	if (!dry_run)
@@ -182,8 +230,16 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 			message ? message : strerror(-r));
 		return EXIT_FAILED;
 	}
+	/* Shown from its document, as daxmapd's plan is. */
+	r = daxmap_create_plan_to_json(plan, 0, &text);
+	if (r >= 0)
+		r = doc_parse(text, &doc);
+	if (r < 0) {
+		daxmap_create_plan_free(plan);
+		return cli_error(r, "create namespace: cannot render the plan");
+	}
 	if (!cli->json)
-		print_plan(plan, dry_run);
+		print_plan(doc, dry_run);
 	if (dry_run) {
 		daxmap_create_plan_free(plan);
 		return EXIT_OK;
@@ -204,14 +260,13 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
  * the create itself, which the daemon validates again.
  */
 static int create_with_daemon(struct cli *cli, struct cli_daemon *daemon,
-			      struct daxmap_ctx *ctx,
 			      const struct daxmap_create_request *req,
 			      bool dry_run, char **ret_namespace)
 {
-	struct daxmap_create_plan *plan = NULL;
+	_cleanup_doc_ json *plan = NULL, *again = NULL;
 	int r;
 
-	r = cli_daemon_create(daemon, ctx, req, true, &plan, NULL);
+	r = cli_daemon_create(daemon, req, true, &plan, NULL);
 	if (r)
 		return r;
 	if (!cli->json) {
@@ -219,12 +274,9 @@ static int create_with_daemon(struct cli *cli, struct cli_daemon *daemon,
 		/* The plan is on the screen before a password prompt. */
 		fflush(stdout);
 	}
-	plan = daxmap_create_plan_free(plan);
 	if (dry_run)
 		return EXIT_OK;
-	r = cli_daemon_create(daemon, ctx, req, false, &plan, ret_namespace);
-	daxmap_create_plan_free(plan);
-	return r;
+	return cli_daemon_create(daemon, req, false, &again, ret_namespace);
 }
 
 int cmd_create(struct cli *cli, int argc, char **argv)
@@ -241,11 +293,10 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{}
 	};
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
-	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL, *ctx2 = NULL;
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
-	_cleanup_free_ char *devname = NULL, *json = NULL, *message = NULL;
+	_cleanup_doc_ json *doc = NULL;
+	_cleanup_free_ char *devname = NULL, *message = NULL;
 	struct daxmap_create_request req = { .numa_node = -1 };
 	const char *size_arg = NULL;
 	bool dry_run = false;
@@ -323,25 +374,22 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	r = cli_open(cli, &ctx);
 	if (r)
 		return r;
-	r = daemon ? create_with_daemon(cli, daemon, ctx, &req, dry_run,
-					&devname) :
+	r = daemon ? create_with_daemon(cli, daemon, &req, dry_run, &devname) :
 		     create_direct(cli, ctx, &req, dry_run, &devname);
 	if (r || dry_run)
 		return r;
 
 	/* Show what the kernel made of it, measured figures included. */
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx2, &k, &t, NULL);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &doc);
 	if (r)
 		return r;
 	if (cli->json) {
-		r = daxmap_namespace_to_json(t, devname, cli_json_flags(cli),
-					     &json);
+		r = print_created_json(doc, devname);
 		if (r < 0)
 			return cli_error(r, "created %s, but cannot render it",
 					 devname);
-		cli_print_json(json);
 	} else {
-		print_created(t, devname);
+		print_created(doc, devname);
 	}
 	return EXIT_OK;
 }

@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "daxmapctl.h"
+#include "doc.h"
 #include "size.h"
 #include "table.h"
 
@@ -60,52 +61,60 @@ void usage_list(FILE *f)
 }
 
 /* "-" for what a device or namespace does not have, as daxctl tables do. */
-static const char *align_or_dash(uint64_t align, char buf[static SIZE_BUF])
+static const char *align_or_dash(json *o, char buf[static SIZE_BUF])
 {
+	uint64_t align = doc_u64(o, "align");
+
 	return align ? size_format_exact(align, buf) : "-";
 }
 
-static const char *map_or_dash(enum daxmap_map map)
+static const char *location_name(const char *location)
 {
-	return map == DAXMAP_MAP_UNKNOWN ? "-" : daxmap_map_name(map);
-}
-
-static const char *location_name(enum daxmap_map location)
-{
-	switch (location) {
-	case DAXMAP_MAP_MEM:
-		return "RAM";
-	case DAXMAP_MAP_DEV:
-		return "device";
-	default:
+	if (!location)
 		return "-";
-	}
+	if (strcmp(location, "ram") == 0)
+		return "RAM";
+	return location;
 }
 
-static void node_cell(struct table *t, int node)
+static void node_cell(struct table *t, json *o)
 {
+	int64_t node = doc_int(o, "numa_node", -1);
+
 	if (node < 0)
 		table_cell(t, "-");
 	else
-		table_cell(t, "%d", node);
+		table_cell(t, "%" PRId64, node);
 }
 
-static void alignments_cell(struct table *t, struct daxmap_region *r)
+static void size_cell(struct table *t, json *o, const char *key)
 {
-	int i, n = daxmap_region_get_num_alignments(r);
-	char list[256] = "", buf[SIZE_BUF];
-	size_t len = 0;
+	char b[SIZE_BUF];
 
-	for (i = 0; i < n && len < sizeof(list); i++)
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					i ? "," : "",
-					size_format_exact(
-					daxmap_region_get_supported_alignment(r, i),
-					buf));
-	table_cell(t, "%s", n > 0 ? list : "-");
+	table_cell(t, "%s", size_format(doc_u64(o, key), b));
 }
 
-static int print_regions(struct daxmap_topology *topo)
+static void str_cell(struct table *t, json *o, const char *key)
+{
+	table_cell(t, "%s", str_or(doc_str(o, key), "-"));
+}
+
+static void alignments_cell(struct table *t, json *r)
+{
+	char list[256] = "", buf[SIZE_BUF];
+	size_t len = 0, i;
+	json *v;
+
+	doc_foreach(r, "supported_alignments", i, v)
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%s", i ? "," : "",
+						size_format_exact(
+						json_object_get_uint64(v), buf));
+	table_cell(t, "%s", list[0] ? list : "-");
+}
+
+static int print_regions(json *doc)
 {
 	static const struct table_column cols[] = {
 		TABLE_LEFT("REGION"), TABLE_LEFT("BUS"), TABLE_LEFT("TYPE"),
@@ -114,31 +123,29 @@ static int print_regions(struct daxmap_topology *topo)
 		TABLE_RIGHT("ALIGN"), TABLE_LEFT("ALIGNMENTS"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
-	struct daxmap_region *r;
-	char b[3][SIZE_BUF];
+	char b[SIZE_BUF];
+	size_t i;
+	json *r;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_region_foreach(topo, r) {
+	doc_foreach(doc, "regions", i, r) {
 		table_row(t);
-		table_cell(t, "%s", str_or(daxmap_region_get_devname(r), "-"));
-		table_cell(t, "%s", str_or(daxmap_region_get_bus(r), "-"));
-		table_cell(t, "%s", str_or(daxmap_region_get_type(r), "-"));
-		table_cell(t, "%s", size_format(daxmap_region_get_size(r), b[0]));
-		table_cell(t, "%s",
-			   size_format(daxmap_region_get_available_size(r), b[1]));
-		table_cell(t, "%s",
-			   size_format(daxmap_region_get_max_available_extent(r),
-				       b[2]));
-		node_cell(t, daxmap_region_get_numa_node(r));
-		table_cell(t, "%s", align_or_dash(daxmap_region_get_align(r), b[0]));
+		str_cell(t, r, "dev");
+		str_cell(t, r, "bus");
+		str_cell(t, r, "type");
+		size_cell(t, r, "size");
+		size_cell(t, r, "available_size");
+		size_cell(t, r, "max_available_extent");
+		node_cell(t, r);
+		table_cell(t, "%s", align_or_dash(r, b));
 		alignments_cell(t, r);
 	}
 	printf("Regions:\n");
 	return table_print(t, stdout, 2);
 }
 
-static int print_namespaces(struct daxmap_topology *topo)
+static int print_namespaces(json *doc)
 {
 	static const struct table_column cols[] = {
 		TABLE_LEFT("NAMESPACE"), TABLE_LEFT("REGION"),
@@ -147,49 +154,47 @@ static int print_namespaces(struct daxmap_topology *topo)
 		TABLE_LEFT("BLOCKDEV"), TABLE_LEFT("NAME"), TABLE_LEFT("UUID"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
-	struct daxmap_namespace *n;
 	char b[SIZE_BUF];
+	size_t i;
+	json *n;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_namespace_foreach(topo, n) {
+	doc_foreach(doc, "namespaces", i, n) {
 		table_row(t);
-		table_cell(t, "%s", str_or(daxmap_namespace_get_devname(n), "-"));
-		table_cell(t, "%s", str_or(daxmap_namespace_get_region(n), "-"));
-		table_cell(t, "%s", str_or(daxmap_namespace_get_mode(n), "-"));
-		table_cell(t, "%s", size_format(daxmap_namespace_get_size(n), b));
-		table_cell(t, "%s", map_or_dash(daxmap_namespace_get_map(n)));
-		table_cell(t, "%s",
-			   align_or_dash(daxmap_namespace_get_align(n), b));
-		table_cell(t, "%s", daxmap_namespace_is_enabled(n) ?
-			   "enabled" : "disabled");
-		table_cell(t, "%s", str_or(daxmap_namespace_get_blockdev(n), "-"));
-		table_cell(t, "%s", str_or(daxmap_namespace_get_name(n), "-"));
-		table_cell(t, "%s", str_or(daxmap_namespace_get_uuid(n), "-"));
+		str_cell(t, n, "dev");
+		str_cell(t, n, "region");
+		str_cell(t, n, "mode");
+		size_cell(t, n, "size");
+		str_cell(t, n, "map");
+		table_cell(t, "%s", align_or_dash(n, b));
+		table_cell(t, "%s", doc_bool(n, "enabled") ? "enabled" :
+							   "disabled");
+		str_cell(t, n, "blockdev");
+		str_cell(t, n, "name");
+		str_cell(t, n, "uuid");
 	}
 	printf("Namespaces:\n");
 	return table_print(t, stdout, 2);
 }
 
-static void memmap_cells(struct table *t, const struct daxmap_memmap *mm)
+static void memmap_cells(struct table *t, json *mm)
 {
-	char b[SIZE_BUF];
-
 	if (!mm) {
 		/* e.g. a device whose memmap the library could not model */
 		for (int i = 0; i < 6; i++)
 			table_cell(t, "-");
 		return;
 	}
-	table_cell(t, "%s", location_name(mm->location));
-	table_cell(t, "%s", size_format(mm->baseline_bytes, b));
-	table_cell(t, "%s", size_format(mm->actual_bytes, b));
-	table_cell(t, "%s", size_format(mm->pagetable_bytes, b));
-	table_cell(t, "%s", size_format(mm->saved_bytes, b));
-	table_cell(t, "%s", daxmap_source_name(mm->source));
+	table_cell(t, "%s", location_name(doc_str(mm, "location")));
+	size_cell(t, mm, "baseline_bytes");
+	size_cell(t, mm, "actual_bytes");
+	size_cell(t, mm, "pagetable_bytes");
+	size_cell(t, mm, "saved_bytes");
+	str_cell(t, mm, "source");
 }
 
-static int print_devices(struct daxmap_topology *topo)
+static int print_devices(json *doc)
 {
 	static const struct table_column cols[] = {
 		TABLE_LEFT("DEVICE"), TABLE_LEFT("NAMESPACE"),
@@ -201,38 +206,41 @@ static int print_devices(struct daxmap_topology *topo)
 		TABLE_LEFT("SOURCE"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
-	struct daxmap_device *d;
 	char b[SIZE_BUF];
+	size_t i;
+	json *d;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_device_foreach(topo, d) {
+	doc_foreach(doc, "devices", i, d) {
+		const char *map = doc_str(d, "map");
+
 		table_row(t);
-		table_cell(t, "%s", str_or(daxmap_device_get_devname(d), "-"));
-		table_cell(t, "%s", str_or(daxmap_device_get_namespace(d), "-"));
-		table_cell(t, "%s", size_format(daxmap_device_get_size(d), b));
-		table_cell(t, "%s", align_or_dash(daxmap_device_get_align(d), b));
-		table_cell(t, "%s", str_or(daxmap_device_get_mode(d), "-"));
-		table_cell(t, "%s", daxmap_device_is_enabled(d) ?
-			   "enabled" : "disabled");
-		table_cell(t, "%s", map_or_dash(daxmap_device_get_map(d)));
-		node_cell(t, daxmap_device_get_numa_node(d));
-		memmap_cells(t, daxmap_device_get_memmap(d));
+		str_cell(t, d, "dev");
+		str_cell(t, d, "namespace");
+		size_cell(t, d, "size");
+		table_cell(t, "%s", align_or_dash(d, b));
+		str_cell(t, d, "mode");
+		table_cell(t, "%s", doc_bool(d, "enabled") ? "enabled" :
+							   "disabled");
+		table_cell(t, "%s", map && strcmp(map, "unknown") ? map : "-");
+		node_cell(t, d);
+		memmap_cells(t, doc_get(d, "memmap"));
 	}
 	printf("Devices (ACTUAL includes PAGE TABLES; SAVED = BASELINE - ACTUAL):\n");
 	return table_print(t, stdout, 2);
 }
 
-static const enum daxmap_source all_sources[] = {
-	DAXMAP_SOURCE_MODEL, DAXMAP_SOURCE_KERNEL, DAXMAP_SOURCE_MEASURED,
-};
+/* The order the sources are listed in, whatever the document's. */
+static const char *const all_sources[] = { "model", "kernel", "measured" };
 
-static int count_sources(struct daxmap_device *d)
+static int count_sources(json *d)
 {
+	json *sources = doc_get(d, "memmap_sources");
 	int n = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(all_sources); i++)
-		if (daxmap_device_get_memmap_source(d, all_sources[i]))
+		if (doc_get(sources, all_sources[i]))
 			n++;
 	return n;
 }
@@ -242,7 +250,7 @@ static int count_sources(struct daxmap_device *d)
  * devices table shows only the best one: list them all here, so that none
  * hides another (the kernel counter and the model can disagree a lot).
  */
-static int print_sources(struct daxmap_topology *topo)
+static int print_sources(json *doc)
 {
 	static const struct table_column cols[] = {
 		TABLE_LEFT("DEVICE"), TABLE_LEFT("MEMMAP IN"),
@@ -251,23 +259,23 @@ static int print_sources(struct daxmap_topology *topo)
 		TABLE_LEFT("SOURCE"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
-	struct daxmap_device *d;
+	size_t i;
+	json *d;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_device_foreach(topo, d) {
+	doc_foreach(doc, "devices", i, d) {
+		json *sources = doc_get(d, "memmap_sources");
+
 		if (count_sources(d) < 2)
 			continue;
-		for (size_t i = 0;
-		     i < ARRAY_SIZE(all_sources); i++) {
-			const struct daxmap_memmap *mm =
-				daxmap_device_get_memmap_source(d, all_sources[i]);
+		for (size_t j = 0; j < ARRAY_SIZE(all_sources); j++) {
+			json *mm = doc_get(sources, all_sources[j]);
 
 			if (!mm)
 				continue;
 			table_row(t);
-			table_cell(t, "%s",
-				   str_or(daxmap_device_get_devname(d), "-"));
+			str_cell(t, d, "dev");
 			memmap_cells(t, mm);
 		}
 	}
@@ -277,31 +285,26 @@ static int print_sources(struct daxmap_topology *topo)
 	return table_print(t, stdout, 2);
 }
 
-static int print_mappers(struct daxmap_topology *topo)
+static int print_mappers(json *doc)
 {
 	static const struct table_column cols[] = {
 		TABLE_LEFT("DEVICE"), TABLE_RIGHT("PID"), TABLE_LEFT("COMM"),
 		TABLE_RIGHT("MAPPED"), TABLE_RIGHT("PAGE TABLES"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
-	struct daxmap_device *d;
-	struct daxmap_mapper *m;
-	char b[SIZE_BUF];
+	size_t i, j;
+	json *d, *m;
 
 	if (!t)
 		return -ENOMEM;
-	daxmap_device_foreach(topo, d)
-		daxmap_mapper_foreach(d, m) {
+	doc_foreach(doc, "devices", i, d)
+		doc_foreach(d, "mappers", j, m) {
 			table_row(t);
-			table_cell(t, "%s",
-				   str_or(daxmap_device_get_devname(d), "-"));
-			table_cell(t, "%d", daxmap_mapper_get_pid(m));
-			table_cell(t, "%s", str_or(daxmap_mapper_get_comm(m), "-"));
-			table_cell(t, "%s",
-				   size_format(daxmap_mapper_get_mapped_bytes(m), b));
-			table_cell(t, "%s",
-				   size_format(daxmap_mapper_get_pagetable_bytes(m),
-					       b));
+			str_cell(t, d, "dev");
+			table_cell(t, "%" PRId64, doc_int(m, "pid", 0));
+			str_cell(t, m, "comm");
+			size_cell(t, m, "mapped_bytes");
+			size_cell(t, m, "pagetable_bytes");
 		}
 	if (!table_rows(t)) {
 		printf("\nMappers: no process maps a dax device\n");
@@ -311,26 +314,21 @@ static int print_mappers(struct daxmap_topology *topo)
 	return table_print(t, stdout, 2);
 }
 
-static bool topology_empty(struct daxmap_topology *t)
+static int print_tables(json *doc, unsigned int show)
 {
-	return !t || (!daxmap_region_get_first(t) &&
-		      !daxmap_namespace_get_first(t) &&
-		      !daxmap_device_get_first(t));
-}
-
-static int print_tables(struct daxmap_topology *t, unsigned int show)
-{
-	bool first = true;
+	bool regions = doc_at(doc, "regions", 0),
+	     namespaces = doc_at(doc, "namespaces", 0),
+	     devices = doc_at(doc, "devices", 0), first = true;
 	int r;
 
-	if (topology_empty(t)) {
+	if (!regions && !namespaces && !devices) {
 		printf("no persistent-memory regions found\n");
 		return 0;
 	}
 
 	if (show & SHOW_REGIONS) {
-		if (daxmap_region_get_first(t))
-			r = print_regions(t);
+		if (regions)
+			r = print_regions(doc);
 		else
 			r = printf("no persistent-memory regions found\n") < 0 ?
 			    -EIO : 0;
@@ -341,8 +339,8 @@ static int print_tables(struct daxmap_topology *t, unsigned int show)
 	if (show & SHOW_NAMESPACES) {
 		if (!first)
 			putchar('\n');
-		if (daxmap_namespace_get_first(t))
-			r = print_namespaces(t);
+		if (namespaces)
+			r = print_namespaces(doc);
 		else
 			r = printf("Namespaces: none\n") < 0 ? -EIO : 0;
 		if (r < 0)
@@ -352,17 +350,17 @@ static int print_tables(struct daxmap_topology *t, unsigned int show)
 	if (show & SHOW_DEVICES) {
 		if (!first)
 			putchar('\n');
-		if (!daxmap_device_get_first(t)) {
+		if (!devices) {
 			printf("Devices: none\n");
 			return 0;
 		}
-		r = print_devices(t);
+		r = print_devices(doc);
 		if (r < 0)
 			return r;
-		r = print_sources(t);
+		r = print_sources(doc);
 		if (r < 0)
 			return r;
-		r = print_mappers(t);
+		r = print_mappers(doc);
 		if (r < 0)
 			return r;
 	}
@@ -370,71 +368,69 @@ static int print_tables(struct daxmap_topology *t, unsigned int show)
 }
 
 /* The configuration held against the host, and the last apply. */
-static int print_config(struct daxmap_config_status *cs)
+static int print_config(json *config)
 {
-	struct daxmap_config_check *checks;
-	struct daxmap_apply_summary last;
-	const char *dir = daxmap_config_status_get_dir(cs);
-	const char *error = daxmap_config_status_get_error(cs);
-	bool has_last = daxmap_config_status_get_last_apply(cs, &last) == 0;
-	int nfiles = 0, r;
+	const char *dir = doc_str(config, "dir");
+	const char *error = doc_str(config, "error");
+	json *last = doc_get(config, "last_apply");
+	size_t nfiles = 0;
+	int r;
 
-	while (daxmap_config_status_get_file(cs, nfiles))
+	while (doc_at(config, "files", nfiles))
 		nfiles++;
-	checks = daxmap_config_status_get_checks(cs);
 	if (error) {
 		printf("Configuration: not loaded: %s\n", error);
-	} else if (!checks) {
-		printf("Configuration: no namespaces named in %s (%d files)\n",
+	} else if (!doc_at(config, "namespaces", 0)) {
+		printf("Configuration: no namespaces named in %s (%zu files)\n",
 		       str_or(dir, "-"), nfiles);
 	} else {
-		printf("Configuration (%s, %d file%s):\n", dir, nfiles,
-		       nfiles == 1 ? "" : "s");
-		r = print_config_checks(checks, false);
+		printf("Configuration (%s, %zu file%s):\n", str_or(dir, "-"),
+		       nfiles, nfiles == 1 ? "" : "s");
+		r = print_config_checks(doc_get(config, "namespaces"), false);
 		if (r < 0)
 			return r;
 	}
-	if (has_last)
-		print_apply_summary("  last apply at ", &last);
+	if (last)
+		print_apply_summary("  last apply at ", last);
 	return 0;
 }
 
-static void print_totals(struct daxmap_topology *topo)
+static void print_totals(json *tot)
 {
-	struct daxmap_totals tot;
+	json *mm = doc_get(tot, "memmap");
 	char b[SIZE_BUF];
 
-	daxmap_topology_get_totals(topo, &tot);
 	printf("Totals (memmap and capacity of enabled devices):\n");
-	cli_kv(2, "regions", "%u", tot.regions);
-	cli_kv(2, "namespaces", "%u", tot.namespaces);
-	cli_kv(2, "devices", "%u", tot.devices);
-	cli_kv(2, "devdax capacity", "%s", size_format(tot.devdax_bytes, b));
-	cli_kv(2, "system-ram capacity", "%s", size_format(tot.system_ram_bytes, b));
+	cli_kv(2, "regions", "%" PRId64, doc_int(tot, "regions", 0));
+	cli_kv(2, "namespaces", "%" PRId64, doc_int(tot, "namespaces", 0));
+	cli_kv(2, "devices", "%" PRId64, doc_int(tot, "devices", 0));
+	cli_kv(2, "devdax capacity", "%s",
+	       size_format(doc_u64(tot, "devdax_bytes"), b));
+	cli_kv(2, "system-ram capacity", "%s",
+	       size_format(doc_u64(tot, "system_ram_bytes"), b));
 	cli_kv(2, "memmap baseline", "%s",
-	       size_format(tot.memmap.baseline_bytes, b));
+	       size_format(doc_u64(mm, "baseline_bytes"), b));
 	cli_kv(2, "memmap actual", "%s",
-	       size_format(tot.memmap.actual_bytes, b));
-	cli_kv(2, "  in RAM", "%s", size_format(tot.memmap.ram_bytes, b));
-	cli_kv(2, "  on devices", "%s", size_format(tot.memmap.device_bytes, b));
+	       size_format(doc_u64(mm, "actual_bytes"), b));
+	cli_kv(2, "  in RAM", "%s", size_format(doc_u64(mm, "ram_bytes"), b));
+	cli_kv(2, "  on devices", "%s",
+	       size_format(doc_u64(mm, "device_bytes"), b));
 	cli_kv(2, "  page tables", "%s",
-	       size_format(tot.memmap.pagetable_bytes, b));
-	cli_kv(2, "memmap saved", "%s", size_format(tot.memmap.saved_bytes, b));
+	       size_format(doc_u64(mm, "pagetable_bytes"), b));
+	cli_kv(2, "memmap saved", "%s",
+	       size_format(doc_u64(mm, "saved_bytes"), b));
 	cli_kv(2, "mapper page tables", "%s",
-	       size_format(tot.mapper_pagetable_bytes, b));
+	       size_format(doc_u64(tot, "mappers_pagetable_bytes"), b));
 }
 
-/* Probes the kernel and scans the topology: the part that reads the host. */
-static int print_json(struct cli *cli, struct daxmap_kernel *k,
-		      struct daxmap_topology *t, struct daxmap_config_status *cs)
+/* The document as it came, pretty: the same shape whatever was named. */
+static int print_json(json *doc)
 {
-	_cleanup_free_ char *json = NULL;
-	int r;
+	_cleanup_free_ char *text = doc_print(doc);
 
-	r = daxmap_status_to_json(k, t, cs, cli_json_flags(cli), &json);
-	if (r < 0)
-		return cli_error(r, "cannot render the status as JSON");
-	cli_print_json(json);
+	if (!text)
+		return cli_error(-ENOMEM, "cannot print the status as JSON");
+	cli_print_json(text);
 	return EXIT_OK;
 }
 
@@ -444,11 +440,7 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 		CLI_LONGOPTS,
 		{}
 	};
-	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
-		NULL;
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
-	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_doc_ json *doc = NULL;
 	int c, r;
 
 	optind = 0;
@@ -461,24 +453,24 @@ int cmd_status(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t, &cs);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &doc);
 	if (r)
 		return r;
 	if (cli->json)
-		return print_json(cli, k, t, cs);
+		return print_json(doc);
 
 	printf("Kernel:\n");
-	print_kernel(k, false, 2);
+	print_kernel(doc_get(doc, "kernel"), false, 2);
 	putchar('\n');
-	r = print_tables(t, SHOW_ALL);
+	r = print_tables(doc, SHOW_ALL);
 	if (r >= 0) {
 		putchar('\n');
-		r = print_config(cs);
+		r = print_config(doc_get(doc, "config"));
 	}
 	if (r < 0)
 		return cli_error(r, "cannot print the status");
 	putchar('\n');
-	print_totals(t);
+	print_totals(doc_get(doc, "totals"));
 	return EXIT_OK;
 }
 
@@ -510,11 +502,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		CLI_LONGOPTS,
 		{}
 	};
-	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
-		NULL;
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
-	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_doc_ json *doc = NULL;
 	unsigned int show = 0;
 	int c, r;
 
@@ -531,14 +519,14 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 	if (!show)
 		show = SHOW_ALL;
 
-	r = cli_get_status(cli, CLI_WANT_STATUS, &ctx, &k, &t, &cs);
+	r = cli_get_status(cli, CLI_WANT_STATUS, &doc);
 	if (r)
 		return r;
 	/* One shape whatever was named: see usage_list(). */
 	if (cli->json)
-		return print_json(cli, k, t, cs);
+		return print_json(doc);
 
-	r = print_tables(t, show);
+	r = print_tables(doc, show);
 	if (r < 0)
 		return cli_error(r, "cannot print the list");
 	return EXIT_OK;

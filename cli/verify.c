@@ -11,12 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include <cleanup.h>
 
 #include "client.h"
 #include "daxmapctl.h"
+#include "doc.h"
 #include "size.h"
 
 void usage_verify(FILE *f)
@@ -42,131 +41,96 @@ void usage_verify(FILE *f)
 	      f);
 }
 
-static void json_object_putp(json_object **o)
-{
-	json_object_put(*o);
-}
-
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-static uint64_t get_u64(json_object *o, const char *key)
-{
-	json_object *v = get(o, key);
-
-	return v ? (uint64_t)json_object_get_uint64(v) : 0;
-}
-
-static const char *get_str(json_object *o, const char *key, const char *dflt)
-{
-	json_object *v = get(o, key);
-
-	return v && json_object_is_type(v, json_type_string) ?
-		       json_object_get_string(v) : dflt;
-}
-
-static const char *human(uint64_t bytes, char buf[static SIZE_BUF])
-{
-	return size_format(bytes, buf);
-}
-
 /* One check's line: "ok" or what it got instead. */
-static void print_check(json_object *checks, const char *name,
-			const char *label, const char *what)
+static void print_check(json *v, const char *name, const char *label,
+			const char *what)
 {
 	char want[SIZE_BUF], have[SIZE_BUF];
 	size_t i;
+	json *c;
 
-	for (i = 0; checks && i < json_object_array_length(checks); i++) {
-		json_object *c = json_object_array_get_idx(checks, i);
-
-		if (strcmp(get_str(c, "check", ""), name) != 0)
+	doc_foreach(v, "checks", i, c) {
+		if (strcmp(str_or(doc_str(c, "check"), ""), name) != 0)
 			continue;
-		if (!get(c, "have") || json_object_is_type(get(c, "have"),
-							   json_type_null))
+		if (!doc_u64(c, "have"))
 			cli_kv(2, label, "unknown (%s), want %s: FAILED", what,
-			       human(get_u64(c, "want"), want));
-		else if (json_object_get_boolean(get(c, "passed")))
+			       size_format(doc_u64(c, "want"), want));
+		else if (doc_bool(c, "passed"))
 			cli_kv(2, label, "%s (%s), the device's align: ok",
-			       human(get_u64(c, "have"), have), what);
+			       size_format(doc_u64(c, "have"), have), what);
 		else
 			cli_kv(2, label, "%s (%s), not the align %s: FAILED",
-			       human(get_u64(c, "have"), have), what,
-			       human(get_u64(c, "want"), want));
+			       size_format(doc_u64(c, "have"), have), what,
+			       size_format(doc_u64(c, "want"), want));
 	}
 }
 
-static void print_pattern(json_object *p)
+static void print_pattern(json *p)
 {
 	char a[SIZE_BUF], b[SIZE_BUF], c[SIZE_BUF];
-	json_object *m = get(p, "mismatch");
+	json *m = doc_get(p, "mismatch");
 
-	if (!p || json_object_is_type(p, json_type_null)) {
+	if (!p) {
 		cli_kv(2, "pattern", "not written (--pattern writes one)");
 		return;
 	}
-	cli_kv(2, "pattern", "%s in %" PRIu64 " ranges, persisted at %s/s, read at %s/s",
-	       human(get_u64(p, "written_bytes"), a), get_u64(p, "ranges"),
-	       human(get_u64(p, "write_bytes_per_sec"), b),
-	       human(get_u64(p, "read_bytes_per_sec"), c));
-	if (m && !json_object_is_type(m, json_type_null))
+	cli_kv(2, "pattern", "%s in %" PRId64 " ranges, persisted at %s/s, read at %s/s",
+	       size_format(doc_u64(p, "written_bytes"), a),
+	       doc_int(p, "ranges", 0),
+	       size_format(doc_u64(p, "write_bytes_per_sec"), b),
+	       size_format(doc_u64(p, "read_bytes_per_sec"), c));
+	if (m)
 		cli_kv(2, "", "FAILED: at offset %" PRIu64 " read %s, wrote %s",
-		       get_u64(m, "offset"), get_str(m, "found", "?"),
-		       get_str(m, "expected", "?"));
+		       doc_u64(m, "offset"), str_or(doc_str(m, "found"), "?"),
+		       str_or(doc_str(m, "expected"), "?"));
 	else
 		cli_kv(2, "", "read back as written: ok");
-	if (get_u64(p, "restored_bytes"))
+	if (doc_u64(p, "restored_bytes"))
 		cli_kv(2, "", "%s that were zeros zeroed again",
-		       human(get_u64(p, "restored_bytes"), a));
+		       size_format(doc_u64(p, "restored_bytes"), a));
 }
 
-static void print_badblocks(json_object *bb)
+static void print_badblocks(json *v)
 {
 	char a[SIZE_BUF];
-	size_t i, n;
+	size_t i;
+	json *b;
 
-	if (!bb || json_object_is_type(bb, json_type_null)) {
+	if (!doc_get(v, "badblocks")) {
 		cli_kv(2, "bad blocks", "unknown (libpmem2 could not read them)");
 		return;
 	}
-	n = json_object_array_length(bb);
-	if (!n) {
+	if (!doc_at(v, "badblocks", 0)) {
 		cli_kv(2, "bad blocks", "none known");
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		json_object *b = json_object_array_get_idx(bb, i);
-
+	doc_foreach(v, "badblocks", i, b)
 		cli_kv(2, i ? "" : "bad blocks", "%s at offset %" PRIu64,
-		       human(get_u64(b, "length"), a), get_u64(b, "offset"));
-	}
+		       size_format(doc_u64(b, "length"), a),
+		       doc_u64(b, "offset"));
 }
 
 /* The text of a verify document's "verify" object. */
-static void print_verify(json_object *v)
+static void print_verify(json *v)
 {
 	char a[SIZE_BUF], b[SIZE_BUF], c[SIZE_BUF], d[SIZE_BUF];
-	json_object *pt = get(v, "pagetables");
+	json *pt = doc_get(v, "pagetables");
 
-	printf("verify %s (%s, %s): %s\n", get_str(v, "device", "?"),
-	       get_str(v, "chardev", "?"), get_str(v, "namespace", "no namespace"),
-	       json_object_get_boolean(get(v, "passed")) ? "passed" : "FAILED");
-	cli_kv(2, "size", "%s at align %s", human(get_u64(v, "size"), a),
-	       size_format_exact(get_u64(v, "align"), b));
-	print_check(get(v, "checks"), "alignment", "alignment", "libpmem2");
-	print_check(get(v, "checks"), "page_size", "page size",
-		    "KernelPageSize");
+	printf("verify %s (%s, %s): %s\n", str_or(doc_str(v, "device"), "?"),
+	       str_or(doc_str(v, "chardev"), "?"),
+	       str_or(doc_str(v, "namespace"), "no namespace"),
+	       doc_bool(v, "passed") ? "passed" : "FAILED");
+	cli_kv(2, "size", "%s at align %s", size_format(doc_u64(v, "size"), a),
+	       size_format_exact(doc_u64(v, "align"), b));
+	print_check(v, "alignment", "alignment", "libpmem2");
+	print_check(v, "page_size", "page size", "KernelPageSize");
 	cli_kv(2, "page tables", "%s to map %s: %s per GiB measured, %s model",
-	       human(get_u64(pt, "measured_bytes"), a),
-	       human(get_u64(pt, "mapped_bytes"), b),
-	       human(get_u64(pt, "measured_per_gib"), c),
-	       human(get_u64(pt, "model_per_gib"), d));
-	print_pattern(get(v, "pattern"));
-	print_badblocks(get(v, "badblocks"));
+	       size_format(doc_u64(pt, "measured_bytes"), a),
+	       size_format(doc_u64(pt, "mapped_bytes"), b),
+	       size_format(doc_u64(pt, "measured_per_gib"), c),
+	       size_format(doc_u64(pt, "model_per_gib"), d));
+	print_pattern(doc_get(v, "pattern"));
+	print_badblocks(v);
 }
 
 static int parse(struct cli *cli, int argc, char **argv,
@@ -179,6 +143,7 @@ static int parse(struct cli *cli, int argc, char **argv,
 		{ "force", no_argument, NULL, 'f' },
 		{}
 	};
+	_cleanup_free_ char *message = NULL;
 	const char *why;
 	int c;
 
@@ -203,25 +168,49 @@ static int parse(struct cli *cli, int argc, char **argv,
 	}
 	if (cli_handled_help(cli, usage_verify))
 		return -1;
-	if (req->size && !(req->flags & DAXMAP_VERIFY_PATTERN))
-		return cli_usage_error("verify device: --size says how much pattern to write: give --pattern too");
-	if (optind >= argc)
-		return cli_usage_error("verify device: which one? (daxX.Y, or a namespace or its name)");
-	req->which = argv[optind++];
+	req->which = optind < argc ? argv[optind++] : "";
+	if (daxmap_verify_request_check(req, NULL, &message) < 0)
+		return cli_refused("verify device", message);
 	return cli_no_arguments("verify device", argc, argv);
+}
+
+/* The result's document, verified here. */
+static int verify_here(struct cli *cli, const struct daxmap_verify_request *req,
+		       json **ret_doc)
+{
+	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
+	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
+	_cleanup_free_ char *message = NULL, *text = NULL;
+	struct daxmap_verify *v = NULL;
+	int r;
+
+	r = cli_open(cli, &ctx);
+	if (r)
+		return r;
+	r = daxmap_kernel_probe(ctx, &k);
+	if (r < 0)
+		return cli_error(r, "verify device: cannot probe the kernel");
+	r = daxmap_verify_device(ctx, k, req, &v, NULL, &message);
+	if (r < 0) {
+		fprintf(stderr, PROGRAM ": verify device: %s\n",
+			message ? message : strerror(-r));
+		return EXIT_FAILED;
+	}
+	r = daxmap_verify_to_json(v, cli_json_flags(cli), &text);
+	daxmap_verify_free(v);
+	if (r < 0)
+		return cli_error(r, "verify device");
+	r = doc_parse(text, ret_doc);
+	return r < 0 ? cli_error(r, "verify device") : 0;
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
-	_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 	struct daxmap_verify_request req = {};
-	_cleanup_free_ char *message = NULL, *document = NULL;
-	_cleanup_(json_object_putp) json_object *root = NULL;
-	struct daxmap_verify *result = NULL;
-	enum daxmap_reason reason;
-	json_object *v;
+	_cleanup_free_ char *message = NULL, *text = NULL;
+	_cleanup_doc_ json *doc = NULL;
+	json *v;
 	int r;
 
 	if (cli->help && argc < 2) {
@@ -240,40 +229,20 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 			    &daemon);
 	if (r)
 		return r;
-	if (daemon) {
-		r = cli_daemon_verify(daemon, &req, cli_json_flags(cli),
-				      &document);
-		if (r)
-			return r;
-	} else {
-		r = cli_open(cli, &ctx);
-		if (!r)
-			r = daxmap_kernel_probe(ctx, &k) < 0 ?
-				    cli_error(-EIO, "cannot probe the kernel") : 0;
-		if (r)
-			return r;
-		r = daxmap_verify_device(ctx, k, &req, &result, &reason,
-					 &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": verify device: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
-		r = daxmap_verify_to_json(result, cli_json_flags(cli),
-					  &document);
-		daxmap_verify_free(result);
-		if (r < 0)
-			return cli_error(r, "verify device");
-	}
-
-	root = json_tokener_parse(document);
-	v = get(root, "verify");
+	r = daemon ? cli_daemon_verify(daemon, &req, cli->human, &doc) :
+		     verify_here(cli, &req, &doc);
+	if (r)
+		return r;
+	v = doc_get(doc, "verify");
 	if (!v)
 		return cli_error(-EBADMSG, "verify device: not a verify document");
-	if (cli->json)
-		cli_print_json(document);
-	else
+	if (cli->json) {
+		text = doc_print(doc);
+		if (!text)
+			return cli_error(-ENOMEM, "verify device");
+		cli_print_json(text);
+	} else {
 		print_verify(v);
-	return json_object_get_boolean(get(v, "passed")) ? EXIT_OK :
-							   EXIT_FAILED;
+	}
+	return doc_bool(v, "passed") ? EXIT_OK : EXIT_FAILED;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The configuration held against the host: one check per [namespace NAME]
- * section (drift.c), kept in a status (the topology's "config") and in an
- * apply report, rendered by json.c and read back by json-import.c.
+ * section (drift.c), kept in a configuration status and in an
+ * apply report, rendered by json.c (and read back by the unit tests'
+ * fixture loader).
  */
 #ifndef DAXMAP_CHECKS_H
 #define DAXMAP_CHECKS_H

@@ -819,40 +819,21 @@ int daxmap_namespace_to_json(struct daxmap_topology *t, const char *devname,
 			     unsigned int flags, char **ret_json);
 
 /*
- * Reads a status document (what daxmap_status_to_json() renders, as
- * daxmapd's GetStatus returns it) back into handles that answer as a scan
- * would: rendered again, they give the same document. The kernel's
- * counter reads answer with the document's figure, not this host's.
- * -EBADMSG for a document that breaks schema 1 (the offending key is
- * logged), -EPROTONOSUPPORT for another schema.
- */
-int daxmap_status_from_json(struct daxmap_ctx *ctx, const char *document,
-			    struct daxmap_kernel **ret_kernel,
-			    struct daxmap_topology **ret_topology,
-			    struct daxmap_config_status **ret_config);
-
-/*
  * Renders a create plan: {"schema": 1, "plan": {"region", "size",
  * "device_size", "align", "mode", "map", "name", "memmap", "notes"}}, as
- * daxmapd's CreateNamespace returns it; daxmap_create_plan_from_json()
- * reads one back (-EBADMSG when it breaks that shape).
+ * daxmapd's CreateNamespace returns it.
  */
 int daxmap_create_plan_to_json(struct daxmap_create_plan *p,
 			       unsigned int flags, char **ret_json);
-int daxmap_create_plan_from_json(struct daxmap_ctx *ctx, const char *document,
-				 struct daxmap_create_plan **ret);
 
 /*
  * Renders an apply report: {"schema": 1, "apply": {"time", "dry_run",
  * "files": [...], "summary": {...}, "namespaces": [{"name", "state",
  * "namespace", "managed", "recreate", "drift": [{"key", "want", "have"}],
- * "outcome", "message"}]}}, as daxmapd's Apply returns it;
- * daxmap_apply_report_from_json() reads one back.
+ * "outcome", "message"}]}}, as daxmapd's Apply returns it.
  */
 int daxmap_apply_report_to_json(struct daxmap_apply_report *r,
 				unsigned int flags, char **ret_json);
-int daxmap_apply_report_from_json(struct daxmap_ctx *ctx, const char *document,
-				  struct daxmap_apply_report **ret);
 
 #ifdef __cplusplus
 }

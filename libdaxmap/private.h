@@ -127,8 +127,8 @@ static inline char *daxmap_strdup_or_null(const char *s)
 }
 
 /*
- * provision.c: a validated create request. json.c renders it and
- * json-import.c reads it back (daxmapd sends its plans to daxmapctl).
+ * create-plan.c: a validated create request. json.c renders it (daxmapd
+ * sends its plans to daxmapctl as that document).
  */
 #define DAXMAP_PLAN_MAX_NOTES 6
 
@@ -229,7 +229,8 @@ int daxmap_measure_free_ram(struct daxmap_ctx *ctx, uint64_t page_size,
 			    uint64_t *ret_bytes);
 
 /*
- * kernel.c: a kernel as a status document describes it (json-import.c).
+ * kernel.c: a kernel as a status document describes it, for the unit
+ * tests' fixture loader.
  * Its counter reads answer with @counter_pages, or -ENOENT without.
  */
 struct daxmap_kernel_snapshot {

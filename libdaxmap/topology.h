@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The objects of a topology snapshot, shared by the two ways one is made:
- * scanned from the kernel (topology.c) or read back from a status document
- * (json-import.c). The public getters are in topology.c.
+ * scanned from the kernel (topology.c) or, in the unit tests, read back
+ * from a captured status document (tests/unit/fixture-loader.c). The
+ * public getters are in topology.c.
  */
 #ifndef DAXMAP_TOPOLOGY_H
 #define DAXMAP_TOPOLOGY_H

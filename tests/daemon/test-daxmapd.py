@@ -1060,6 +1060,52 @@ def without_counter_line(text):
                      "current value" not in ln)
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "unit", "fixtures")
+
+
+def case_newer(c, args):
+    """daxmapctl prints a later daxmapd's status, unknown values and all."""
+    if not args.newer:
+        raise Skip("no --newer helper")
+    with open(os.path.join(FIXTURES, "status", "6.12-busy.json")) as f:
+        doc = json.load(f)
+    # What a later version may add: a key, a device mode, a namespace
+    # mode, a patch, a counting rule.
+    doc["firmware"] = {"files": []}
+    doc["devices"][0]["mode"] = "famfs"
+    doc["namespaces"][0]["mode"] = "teleport"
+    doc["kernel"]["patches"] = ["memmap-exact", "time-travel"]
+    doc["kernel"]["memmap_counter"]["counting"] = "sometimes"
+    with Env(args, start_daemon=False) as env:
+        path = os.path.join(env.tmp, "newer.json")
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        proc = subprocess.Popen([args.newer, env.bus.address, path],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            ready, _, _ = select.select([proc.stdout], [], [], 10)
+            if not ready or proc.stdout.readline().strip() != "ready":
+                c.fail("a later daxmapd on the bus", "test-newer not ready")
+                return
+            r = daxmapctl(args, "status", bus=env.bus)
+            print(r.stdout)
+            c.check("status of a later daxmapd: exit 0, nothing refused",
+                    r.returncode == 0 and not r.stderr,
+                    f"exit {r.returncode}: {r.stderr}")
+            for word in ("famfs", "teleport", "time-travel", "sometimes"):
+                c.check(f"status shows '{word}', which it does not know",
+                        word in r.stdout, r.stdout[-1500:])
+            r = daxmapctl(args, "--json", "status", bus=env.bus)
+            back = json.loads(r.stdout) if r.returncode == 0 else {}
+            c.check("status --json of a later daxmapd: the document as "
+                    "it came, the added key too",
+                    back == doc, f"exit {r.returncode}: {r.stderr}")
+        finally:
+            proc.kill()
+            proc.wait()
+
+
 def case_client(c, args):
     """daxmapctl through daxmapd prints what it prints with --direct."""
     with Env(args) as env:
@@ -1178,6 +1224,7 @@ CASES = {
     "activation": case_activation,
     "emit": case_emit,
     "client": case_client,
+    "newer": case_newer,
     "config": case_config,
     "valgrind": case_valgrind,
 }
@@ -1192,6 +1239,7 @@ def main():
     p.add_argument("--servicedir",
                    help="a directory with an org.daxmap1.service to activate")
     p.add_argument("--emit", help="the test-emit helper")
+    p.add_argument("--newer", help="the test-newer helper")
     p.add_argument("case", choices=sorted(CASES))
     args = p.parse_args()
     args.daxmapd = os.path.abspath(args.daxmapd)
@@ -1199,6 +1247,8 @@ def main():
     args.policy = os.path.abspath(args.policy)
     if args.emit:
         args.emit = os.path.abspath(args.emit)
+    if args.newer:
+        args.newer = os.path.abspath(args.newer)
 
     # The checks are about daxmapd, not about the caller's environment.
     os.environ["LC_ALL"] = "C"

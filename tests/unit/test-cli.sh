@@ -340,10 +340,10 @@ expect_error "verify: unknown object" 2 \
 	"daxmapctl: verify: unknown object 'namespace': device" \
 	verify namespace dax0.0
 expect_error "verify: which device" 2 \
-	"daxmapctl: verify device: which one? (daxX.Y, or a namespace or its name)" \
+	"daxmapctl: verify device: name the device: daxX.Y, or a namespace or its name" \
 	verify device
 expect_error "verify: --size without --pattern" 2 \
-	"daxmapctl: verify device: --size says how much pattern to write: give --pattern too" \
+	"daxmapctl: verify device: a size says how much of the pattern to write: give it with the pattern" \
 	verify device dax0.0 --size 1G
 expect_error "verify: a bad size" 2 \
 	"daxmapctl: invalid size 'lots': not a size; use bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)" \

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "checks.h"
+#include "fixture-loader.h"
 #include "test.h"
 
 static char dir[] = "/tmp/daxmap-test-config.XXXXXX";

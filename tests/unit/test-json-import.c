@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "private.h"
+#include "fixture-loader.h"
 #include "test.h"
 
 static char *slurp(const char *name)

@@ -148,7 +148,7 @@ def refusals(devs):
     refused('a name that matches nothing', ['nosuchname'],
             "no dax device 'nosuchname'")
     refused('a size without the pattern', [dev, '--size', '1M'],
-            'give --pattern too', 2)
+            'give it with the pattern', 2)
 
     # Another process maps it.
     holder = subprocess.Popen(

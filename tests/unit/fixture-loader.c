@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Reading schema 1 documents back into handles, a status into kernel and
- * topology handles and a create plan into a plan: what daxmapd sends
- * becomes the same objects a scan gives, so a front end shows a daemon's
- * answer exactly as it shows its own scan, and rendering the handles
- * again gives the document back.
+ * The unit tests' fixture loader: schema 1 documents (captured status
+ * documents, plans, apply reports) read back into the library's handles,
+ * so that the tests can hold the model, the JSON writer and the
+ * configuration checks against captures of real hosts, and check that
+ * rendering the handles again gives the document back. Not part of
+ * libdaxmap: the front ends print from the documents themselves.
  *
- * Over 700 lines and one concern: it mirrors json.c key by key, and is to
- * be replaced by front ends that render from the document itself.
+ * Over 700 lines and one concern: it mirrors json.c key by key.
  *
  * Strict about what the shape promises (every key there, of its type, a
  * device's memmap sources named for what they are), lenient about what it
@@ -27,6 +27,7 @@
 
 #include "private.h"
 #include "checks.h"
+#include "fixture-loader.h"
 #include "topology.h"
 
 #define DAXMAP_SCHEMA 1
@@ -817,7 +818,7 @@ static int open_document(struct reader *rd, const char *what,
 	return 0;
 }
 
-DAXMAP_EXPORT int daxmap_status_from_json(struct daxmap_ctx *ctx,
+int daxmap_status_from_json(struct daxmap_ctx *ctx,
 					  const char *document,
 					  struct daxmap_kernel **ret_kernel,
 					  struct daxmap_topology **ret_topology,
@@ -868,7 +869,7 @@ out:
 	return r;
 }
 
-DAXMAP_EXPORT int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
+int daxmap_create_plan_from_json(struct daxmap_ctx *ctx,
 					       const char *document,
 					       struct daxmap_create_plan **ret)
 {
@@ -937,7 +938,7 @@ out:
 	return r;
 }
 
-DAXMAP_EXPORT int daxmap_apply_report_from_json(struct daxmap_ctx *ctx,
+int daxmap_apply_report_from_json(struct daxmap_ctx *ctx,
 						const char *document,
 						struct daxmap_apply_report **ret)
 {

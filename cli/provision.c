@@ -5,6 +5,7 @@
  * was decided and why, and reports the result.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,12 +339,19 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		case 'r':
 			req.region = optarg;
 			break;
-		case OPT_NUMA_NODE:
-			req.numa_node = (int)strtol(optarg, &end, 10);
-			if (end == optarg || *end || req.numa_node < 0)
+		case OPT_NUMA_NODE: {
+			long node;
+
+			/* Range-checked before the cast: 2^32 is no node 0. */
+			errno = 0;
+			node = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || node < 0 ||
+			    node > INT_MAX)
 				return cli_usage_error("invalid NUMA node '%s': a number from 0",
 						       optarg);
+			req.numa_node = (int)node;
 			break;
+		}
 		case 'n':
 			req.name = optarg;
 			break;

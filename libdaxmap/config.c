@@ -37,6 +37,13 @@ struct daxmap_config_namespace {
 	enum daxmap_mode mode;	/* UNKNOWN: devdax */
 	enum daxmap_map map;
 	bool recreate;
+	unsigned int keys_seen;	/* 1 << index in config_keys, for repeats */
+};
+
+/* The keys of a [namespace NAME] section. */
+static const char *const config_keys[] = {
+	"region", "numa_node", "size", "percent", "align", "mode", "map",
+	"recreate",
 };
 
 struct daxmap_config {
@@ -123,7 +130,7 @@ static struct daxmap_config_namespace *find(struct daxmap_config *c,
 static int begin_section(struct parse *p, const char *header)
 {
 	struct daxmap_config_namespace *n, *seen;
-	_cleanup_free_ char *name = NULL;
+	_cleanup_free_ char *name = NULL, *why = NULL;
 	const char *end = strchr(header, ']');
 
 	p->current = NULL;
@@ -140,9 +147,8 @@ static int begin_section(struct parse *p, const char *header)
 	if (!*name || strchr(name, ' '))
 		return fail(p, "[namespace %s]: the name is one word, the namespace's label name",
 			    name);
-	if (strlen(name) > DAXMAP_NAME_MAX)
-		return fail(p, "[namespace %.20s...]: the name is %zu bytes long; a namespace label holds at most %d",
-			    name, strlen(name), DAXMAP_NAME_MAX);
+	if (daxmap_name_check(name, NULL, &why) < 0)
+		return fail(p, "[namespace]: %s", why ? why : "not a name");
 	seen = find(p->config, name);
 	if (seen)
 		return fail(p, "[namespace %s] again: it is first at %s:%d",
@@ -163,15 +169,33 @@ static int begin_section(struct parse *p, const char *header)
 	return 0;
 }
 
-/* libinih's reader: fgets, counting lines and noticing section headers. */
+/*
+ * libinih's reader: fgets, counting lines and noticing section headers. A
+ * line longer than libinih's buffer is refused: libinih would take its
+ * tail for a line of its own, so a comment could hide a section.
+ */
 static char *read_line(char *buf, int size, void *userdata)
 {
 	struct parse *p = userdata;
+	size_t len;
 	const char *s;
+	int c;
 
 	if (!fgets(buf, size, p->f))
 		return NULL;
 	p->line++;
+	len = strlen(buf);
+	if (len == (size_t)size - 1 && buf[len - 1] != '\n' &&
+	    (c = getc(p->f)) != EOF) {
+		ungetc(c, p->f);
+		fail(p, "line too long: a line holds at most %d characters",
+		     size - 2);
+		/* The rest of it, then nothing more: the file is refused. */
+		while ((c = getc(p->f)) != EOF && c != '\n')
+			;
+		buf[0] = '\0';
+		return buf;
+	}
 	s = buf + strspn(buf, " \t");
 	if (*s == '[' && begin_section(p, s + 1) < 0)
 		fail(p, "out of memory");
@@ -197,6 +221,17 @@ static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 	const char *why;
 	char *end;
 	long l;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(config_keys); i++)
+		if (!strcmp(key, config_keys[i]))
+			break;
+	if (i < ARRAY_SIZE(config_keys)) {
+		if (n->keys_seen & (1u << i))
+			return fail(p, "%s again in [namespace %s]: a key is given once",
+				    key, n->name);
+		n->keys_seen |= 1u << i;
+	}
 
 	if (!strcmp(key, "region")) {
 		if (!*value)
@@ -287,9 +322,6 @@ static int check_section(struct parse *p, struct daxmap_config_namespace *n)
 	if (daxmap_create_request_check(&req, NULL, &why) < 0)
 		return fail(p, "[namespace %s]: %s", n->name,
 			    why ? why : "not a valid request");
-	if (n->align && n->size && n->size % n->align)
-		return fail(p, "[namespace %s]: size is not a multiple of align",
-			    n->name);
 	return 1;
 }
 

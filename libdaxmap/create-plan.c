@@ -293,12 +293,19 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 		daxmap_model_init(&m);
 
 	p->mode = daxmap_mode_name(req->mode ?: DAXMAP_MODE_DEVDAX);
-	if (req->name && strlen(req->name) > DAXMAP_NAME_MAX)
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_INVALID_NAME, -ENAMETOOLONG,
-				     "name '%.20s...' is %zu bytes long: a namespace label holds at most %d",
-				     req->name, strlen(req->name),
-				     DAXMAP_NAME_MAX);
+	if (req->name && req->name[0]) {
+		struct daxmap_namespace *n;
+
+		daxmap_namespace_foreach(t, n) {
+			const char *name = daxmap_namespace_get_name(n);
+
+			if (name && strcmp(name, req->name) == 0)
+				return daxmap_refuse(ret_reason, ret_message,
+					DAXMAP_REASON_INVALID_NAME, -EEXIST,
+					"name '%s' is taken by %s: names tell namespaces apart, choose another",
+					req->name, daxmap_namespace_get_devname(n));
+		}
+	}
 	if (req->name && req->name[0]) {
 		p->name = strdup(req->name);
 		if (!p->name)

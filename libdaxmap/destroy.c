@@ -46,32 +46,55 @@ static bool dax_is_system_ram(struct ndctl_namespace *ndns)
 	return false;
 }
 
-static bool matches(struct ndctl_namespace *ndns, const char *which)
+/* @which as a device: namespaceX.Y, daxX.Y or /dev/daxX.Y. */
+static bool is_device(struct ndctl_namespace *ndns, const char *which)
 {
-	const char *name = ndctl_namespace_get_alt_name(ndns);
 	const char *dax = dax_devname(ndns);
 
 	if (strncmp(which, "/dev/", 5) == 0)
 		which += 5;
 	return strcmp(ndctl_namespace_get_devname(ndns), which) == 0 ||
-	       (name && *name && strcmp(name, which) == 0) ||
 	       (dax && strcmp(dax, which) == 0);
 }
 
-static struct ndctl_namespace *find_namespace(struct ndctl_ctx *nctx,
-					      const char *which)
+static bool is_named(struct ndctl_namespace *ndns, const char *which)
 {
-	struct ndctl_namespace *ndns;
+	const char *name = ndctl_namespace_get_alt_name(ndns);
+
+	return name && *name && strcmp(name, which) == 0;
+}
+
+/*
+ * The namespace @which names: a device name first, then a label name,
+ * which must name one namespace only (-ENOTUNIQ: two labels can carry
+ * one name when they were written by another tool).
+ */
+static int find_namespace(struct ndctl_ctx *nctx, const char *which,
+			  struct ndctl_namespace **ret)
+{
+	struct ndctl_namespace *ndns, *named = NULL;
 	struct ndctl_region *region;
 	struct ndctl_bus *bus;
+	int n = 0;
 
 	ndctl_bus_foreach(nctx, bus)
 		ndctl_region_foreach(bus, region)
-			ndctl_namespace_foreach(region, ndns)
-				if (ndctl_namespace_get_size(ndns) &&
-				    matches(ndns, which))
-					return ndns;
-	return NULL;
+			ndctl_namespace_foreach(region, ndns) {
+				if (!ndctl_namespace_get_size(ndns))
+					continue;
+				if (is_device(ndns, which)) {
+					*ret = ndns;
+					return 0;
+				}
+				if (is_named(ndns, which)) {
+					named = ndns;
+					n++;
+				}
+			}
+	if (n > 1)
+		return -ENOTUNIQ;
+	*ret = named;
+	return named ? 0 : -ENODEV;
 }
 
 /*
@@ -148,8 +171,15 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 				     "cannot open libndctl: %s",
 				     strerror(-r));
 
-	ndns = find_namespace(nctx, which);
-	if (!ndns) {
+	r = find_namespace(nctx, which, &ndns);
+	if (r == -ENOTUNIQ) {
+		r = daxmap_refuse(ret_reason, ret_message,
+				  DAXMAP_REASON_INVALID_ARGUMENT, r,
+				  "'%s' names more than one namespace: give the namespace (namespaceX.Y) or its dax device",
+				  which);
+		goto out;
+	}
+	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
 				  "no namespace, label name or dax device '%s'",

@@ -114,6 +114,17 @@ int daxmap_check_users(struct daxmap_ctx *ctx, const char *devname,
 
 /* A namespace label stores its name in 64 bytes, NUL included. */
 #define DAXMAP_NAME_MAX 63
+/* The highest NUMA node number a request may name (MAX_NUMNODES is 1024). */
+#define DAXMAP_NUMA_NODE_MAX 65535
+
+/*
+ * request.c: whether @name may name a namespace or device: 1 to 63 of
+ * [A-Za-z0-9._-], and not in the form of a device's name (namespace0.0,
+ * dax0.0, region0, ...), which lookups by name would take for the device.
+ * INVALID_NAME with a message saying what is allowed.
+ */
+int daxmap_name_check(const char *name, enum daxmap_reason *ret_reason,
+		      char **ret_message);
 
 /* request.c: the modes a create takes, and how messages say them. */
 bool daxmap_mode_create_takes(enum daxmap_mode mode);

@@ -160,6 +160,63 @@ static int unsupported_align(uint64_t align, bool zero_ok,
 			     daxmap_align_list(), zero_ok ? ", or 0 for 2M" : "");
 }
 
+static int not_a_multiple(uint64_t size, uint64_t align,
+			  enum daxmap_reason *ret_reason, char **ret_message);
+
+/* "namespace0.1", "dax1.0", "region3", "pmem0", "nmem2": a kernel's name. */
+static bool device_name_form(const char *name)
+{
+	static const char *const prefixes[] = {
+		"region", "namespace", "dax", "pmem", "nmem", "ndbus", "btt",
+		"pfn", "hmem", "mem", "cxl",
+	};
+	size_t i, len;
+	const char *p;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
+		len = strlen(prefixes[i]);
+		if (strncmp(name, prefixes[i], len) != 0)
+			continue;
+		p = name + len;
+		if (*p < '0' || *p > '9')
+			continue;
+		p += strspn(p, "0123456789");
+		if (*p == '.' && p[1] >= '0' && p[1] <= '9')
+			p += 1 + strspn(p + 1, "0123456789");
+		if (!*p)
+			return true;
+	}
+	return false;
+}
+
+int daxmap_name_check(const char *name, enum daxmap_reason *ret_reason,
+		      char **ret_message)
+{
+	const enum daxmap_reason reason = DAXMAP_REASON_INVALID_NAME;
+	size_t len = strlen(name), ok;
+
+	if (!len)
+		return daxmap_refuse(ret_reason, ret_message, reason, -EINVAL,
+				     "an empty name: give 1 to %d of A-Z, a-z, 0-9, '.', '_' and '-'",
+				     DAXMAP_NAME_MAX);
+	if (len > DAXMAP_NAME_MAX)
+		return daxmap_refuse(ret_reason, ret_message, reason,
+				     -ENAMETOOLONG,
+				     "name '%.20s...' is %zu bytes long: a namespace label holds at most %d",
+				     name, len, DAXMAP_NAME_MAX);
+	ok = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789._-");
+	if (ok < len)
+		return daxmap_refuse(ret_reason, ret_message, reason, -EINVAL,
+				     "name '%.*s...' has a character a name may not: use A-Z, a-z, 0-9, '.', '_' and '-'",
+				     (int)ok, name);
+	if (device_name_form(name))
+		return daxmap_refuse(ret_reason, ret_message, reason, -EINVAL,
+				     "name '%s' looks like a device's name, which lookups would take for the device: choose another",
+				     name);
+	return 0;
+}
+
 DAXMAP_EXPORT int
 daxmap_create_request_check(const struct daxmap_create_request *req,
 			    enum daxmap_reason *ret_reason, char **ret_message)
@@ -192,6 +249,17 @@ daxmap_create_request_check(const struct daxmap_create_request *req,
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
 				     "region and numa_node exclude each other: give one, not both");
+	if (req->numa_node > DAXMAP_NUMA_NODE_MAX)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
+				     "NUMA node %d does not exist: nodes go up to %d",
+				     req->numa_node, DAXMAP_NUMA_NODE_MAX);
+	/* Every align is a multiple of 4K: no other size can be valid. */
+	if (req->size && req->size % (req->align ?: SZ_4K))
+		return not_a_multiple(req->size, req->align ?: SZ_4K,
+				      ret_reason, ret_message);
+	if (req->name && *req->name)
+		return daxmap_name_check(req->name, ret_reason, ret_message);
 	return 0;
 }
 

@@ -815,6 +815,27 @@ def case_object_manager(c, args):
                     r.returncode != 0 and gdbus_error(r) ==
                     "org.freedesktop.DBus.Error.AccessDenied" and
                     "polkit is not running" in r.stderr, r.stderr)
+        # What needs no privilege to judge is judged before polkit: a
+        # hostile caller cannot keep it busy with requests that cannot be.
+        for what, options, error in (
+                ("a 200-character name",
+                 "{'size': <uint64 %d>, 'name': <'%s'>}" % (GIB, "n" * 200),
+                 "org.daxmap1.Error.InvalidName"),
+                ("a name with a newline",
+                 "{'size': <uint64 %d>, 'name': <'a\\nname=b'>}" % GIB,
+                 "org.daxmap1.Error.InvalidName"),
+                ("size 2^64-1",
+                 "{'size': <uint64 18446744073709551615>}",
+                 "org.daxmap1.Error.InvalidSize")):
+            r = env.bus.gdbus(MANAGER, f"{IFACE}.CreateNamespace", options,
+                              user=nobody)
+            c.check(f"nobody's CreateNamespace with {what}: {error}, not "
+                    "AccessDenied", gdbus_error(r) == error, r.stderr)
+        r = env.bus.gdbus(MANAGER, f"{IFACE}.VerifyDevice", "''",
+                          "@a{sv} {}", user=nobody)
+        c.check("nobody's VerifyDevice naming nothing: InvalidArgs, before "
+                "polkit", gdbus_error(r) ==
+                "org.freedesktop.DBus.Error.InvalidArgs", r.stderr)
         r = env.bus.gdbus(MANAGER, f"{IFACE}.CreateNamespace",
                           "{'size': <uint64 %d>, 'dry_run': <true>}" % GIB,
                           user=nobody)

@@ -348,6 +348,21 @@ expect_error "verify: --size without --pattern" 2 \
 expect_error "verify: a bad size" 2 \
 	"daxmapctl: invalid size 'lots': not a size; use bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)" \
 	verify device dax0.0 --pattern --size lots
+expect_error "create: a NUMA node past 2^32 does not wrap to 0" 2 \
+	"daxmapctl: invalid NUMA node '4294967296': a number from 0" \
+	create namespace --size 1G --numa-node 4294967296
+expect_error "create: a NUMA node no host has" 2 \
+	"daxmapctl: create namespace: NUMA node 70000 does not exist: nodes go up to 65535" \
+	create namespace --size 1G --numa-node 70000
+expect_error "create: a name with a newline" 2 \
+	"daxmapctl: create namespace: name 'a...' has a character a name may not: use A-Z, a-z, 0-9, '.', '_' and '-'" \
+	create namespace --size 1G --name "$(printf 'a\nb=1')"
+expect_error "create: a name in the form of a device's" 2 \
+	"daxmapctl: create namespace: name 'dax0.0' looks like a device's name, which lookups would take for the device: choose another" \
+	create namespace --size 1G --name dax0.0
+expect_error "create: a size no align divides" 2 \
+	"daxmapctl: create namespace: not a multiple of align 4K; the nearest valid size is 18014398509481980K" \
+	create namespace --size 18446744073709551615
 expect_error "create: missing object" 2 \
 	"daxmapctl: create: missing object: 'daxmapctl create namespace ...' (see 'daxmapctl create --help')" \
 	create --size 1G

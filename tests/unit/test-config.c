@@ -101,7 +101,7 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		      "numa_node = 0\n", 1,
 		      "region and numa_node exclude each other");
 	check_refused(ctx, "[namespace db0]\nsize = 3M\nalign = 2M\n", 1,
-		      "size is not a multiple of align");
+		      "not a multiple of align 2M");
 	check_refused(ctx, "[namespace a b]\nsize = 1G\n", 1,
 		      "the name is one word");
 	check_refused(ctx, "[namespace "
@@ -109,6 +109,22 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		      "size = 1G\n", 1, "a namespace label holds at most 63");
 	check_refused(ctx, "[namespace db0]\nsize = 1G\n[namespace db0]\n"
 		      "size = 2G\n", 3, "[namespace db0] again: it is first at");
+	/* Hostile input: nothing of it may be taken as configuration. */
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nsize = 2G\n", 3,
+		      "size again in [namespace db0]: a key is given once");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\n#"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "[namespace evil]\nsize = 1T\n", 3, "line too long");
+	check_refused(ctx, "[namespace db\x1b[0m]\nsize = 1G\n", 1,
+		      "has a character a name may not");
+	check_refused(ctx, "[namespace dax0.0]\nsize = 1G\n", 1,
+		      "looks like a device's name");
+	check_refused(ctx, "[namespace namespace1.2]\nsize = 1G\n", 1,
+		      "looks like a device's name");
+	check_refused(ctx, "[namespace db0]\nsize = 1G\nnuma_node = 4294967296\n",
+		      3, "not a NUMA node number");
 }
 
 /* daxmap.conf first, then conf.d by name; other files passed over. */

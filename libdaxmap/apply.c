@@ -161,6 +161,7 @@ DAXMAP_EXPORT int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			       struct daxmap_apply_report **ret)
 {
 	bool dry_run = flags & DAXMAP_APPLY_DRY_RUN;
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	struct daxmap_config_check **tail, *c;
 	struct daxmap_config_namespace *cn;
 	struct daxmap_apply_report *report;
@@ -168,6 +169,13 @@ DAXMAP_EXPORT int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	struct daxmap_apply_summary sum;
 	int r;
 
+	/* What each section decides must hold until it is done. */
+	if (!dry_run && daxmap_ctx_is_real_root(ctx)) {
+		r = daxmap_lock(ctx, NULL, NULL);
+		if (r < 0)
+			return r;
+		locked = ctx;
+	}
 	report = calloc(1, sizeof(*report));
 	if (!report)
 		return -ENOMEM;

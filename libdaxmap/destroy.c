@@ -151,6 +151,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	struct daxmap_record rec;
 	struct ndctl_ctx *nctx = NULL;
 	struct ndctl_namespace *ndns;
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	char uuid[UUID_STR_LEN];
 	const char *dax, *bdev;
 	uuid_t uu;
@@ -164,6 +165,10 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				     "cannot destroy under the fixture root %s",
 				     daxmap_get_root(ctx));
+	r = daxmap_lock(ctx, ret_reason, ret_message);
+	if (r < 0)
+		return r;
+	locked = ctx;
 	r = ndctl_new(&nctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -54,6 +55,7 @@ DAXMAP_EXPORT int daxmap_new(struct daxmap_ctx **ret_ctx)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->refcount = 1;
+	ctx->lock_fd = -1;
 	ctx->log_fn = log_stderr;
 	ctx->log_priority = LOG_ERR;
 
@@ -94,6 +96,8 @@ DAXMAP_EXPORT struct daxmap_ctx *daxmap_unref(struct daxmap_ctx *ctx)
 {
 	if (!ctx || --ctx->refcount > 0)
 		return NULL;
+	if (ctx->lock_fd >= 0)
+		close(ctx->lock_fd);
 	free(ctx->root);
 	free(ctx->state_dir);
 	free(ctx->config_dir);

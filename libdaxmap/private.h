@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/types.h>
 
 #include "daxmap.h"
 #include "cleanup.h"
@@ -32,7 +33,32 @@ struct daxmap_ctx {
 	char *root;		/* no trailing slash; "" means the real root */
 	char *state_dir;	/* records of what daxmap created */
 	char *config_dir;	/* daxmap.conf and daxmap.conf.d */
+	int lock_fd;		/* the state directory, flocked; -1: not */
+	unsigned int lock_depth; /* nested daxmap_lock() calls */
 };
+
+/*
+ * lock.c: the one lock of everything that changes the host (create,
+ * destroy, reconfigure, verify's writes, apply, recovery), an flock on
+ * the state directory taken by daxmapd and daxmapctl --direct alike, so
+ * that recovery never takes another process's create under way for a
+ * crash. Nests within a context. Waits a while for another holder, then
+ * refuses BUSY. daxmap_unlockp() releases what daxmap_lock() took.
+ */
+int daxmap_lock(struct daxmap_ctx *ctx, enum daxmap_reason *ret_reason,
+		char **ret_message);
+void daxmap_unlock(struct daxmap_ctx *ctx);
+static inline void daxmap_unlockp(struct daxmap_ctx **locked)
+{
+	if (*locked)
+		daxmap_unlock(*locked);
+}
+#define _cleanup_unlock_ _cleanup_(daxmap_unlockp)
+
+/* helpers.c: mkdir -p, with @mode for what it makes. */
+int daxmap_mkdir_p(const char *path, mode_t mode);
+/* helpers.c: this boot's id (/proc/sys/kernel/random/boot_id), or "". */
+void daxmap_boot_id(char buf[static 37]);
 
 void daxmap_log(struct daxmap_ctx *ctx, int priority, const char *file,
 		int line, const char *fn, const char *format, ...)
@@ -206,7 +232,18 @@ struct daxmap_record {
 	int64_t measured_ram_bytes;
 	bool has_kernel;
 	int64_t kernel_bytes;
+	/*
+	 * Who wrote a pending record, and in which boot: recovery leaves a
+	 * record whose owner still runs (0 and "" in records of before).
+	 */
+	int owner_pid;
+	char owner_boot[37];
 };
+
+/* state.c: fills the owner of @rec with this process and this boot. */
+void daxmap_record_set_owner(struct daxmap_record *rec);
+/* state.c: true when the process that wrote @rec runs, and is not this one. */
+bool daxmap_record_owner_runs(const struct daxmap_record *rec);
 
 int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 			const struct daxmap_record *rec);

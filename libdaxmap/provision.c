@@ -154,8 +154,9 @@ static int configure_personality(struct ndctl_region *region,
 /*
  * The recovery tests kill a create at each of its steps: when
  * DAXMAP_TEST_CRASH_AT names @step, the process dies there as a SIGKILL
- * or a power cut would leave it. Only in a build with -Dtest-hooks=true:
- * the library users install has no such switch.
+ * or a power cut would leave it; DAXMAP_TEST_PAUSE_AT holds it there for
+ * 10 s. Only in a build with -Dtest-hooks=true: the library users install
+ * has no such switch.
  */
 static void crash_point(const char *step)
 {
@@ -163,6 +164,10 @@ static void crash_point(const char *step)
 
 	if (at && strcmp(at, step) == 0)
 		raise(SIGKILL);
+	/* The lock tests hold a create there while another process runs. */
+	at = secure_getenv("DAXMAP_TEST_PAUSE_AT");
+	if (at && strcmp(at, step) == 0)
+		sleep(10);
 }
 #else
 static inline void crash_point(const char *step)
@@ -258,6 +263,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	struct snapshot before, after;
 	struct ndctl_ctx *nctx = NULL;
 	const char *step = "allocating the namespace";
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	uuid_t ns_uu, dev_uu;
 	char *devname;
 	int r;
@@ -268,6 +274,10 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				     "cannot create under the fixture root %s",
 				     daxmap_get_root(ctx));
+	r = daxmap_lock(ctx, ret_reason, ret_message);
+	if (r < 0)
+		return r;
+	locked = ctx;
 	r = ndctl_new(&nctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
@@ -301,6 +311,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	uuid_generate(dev_uu);
 	uuid_unparse(ns_uu, rec.uuid);
 	/* From here on a crash leaves this record for daxmap_recover(). */
+	daxmap_record_set_owner(&rec);
 	r = daxmap_record_write(ctx, DAXMAP_RECORD_PENDING, &rec);
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
@@ -343,12 +354,18 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	record_deltas(k, &before, &after, &rec);
 	crash_point("enabled");
 
+	/*
+	 * The pending record goes only once the managed one is written: it
+	 * is the namespace's only record until then, and recovery keeps a
+	 * namespace that got this far.
+	 */
 	r = daxmap_record_write(ctx, DAXMAP_RECORD_MANAGED, &rec);
 	if (r < 0)
-		warn(ctx, "%s: created, but not recorded as daxmap's: %s\n",
-		     ndctl_namespace_get_devname(seed), strerror(-r));
+		err(ctx, "%s: created, but not recorded as daxmap's yet: %s; the next recovery records it\n",
+		    ndctl_namespace_get_devname(seed), strerror(-r));
 	crash_point("managed");
-	daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
+	if (r == 0)
+		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 
 	devname = strdup(ndctl_namespace_get_devname(seed));
 	if (!devname) {
@@ -429,12 +446,25 @@ static int append_line(char **report, const char *fmt, ...)
 
 DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 {
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	struct ndctl_ctx *nctx = NULL;
 	char **uuids = NULL, **u;
 	char *report = NULL;
 	int r;
 
 	*ret_report = NULL;
+	/* Nothing to look at costs no lock (a user without a state dir). */
+	r = daxmap_record_list(ctx, DAXMAP_RECORD_PENDING, &uuids);
+	if (r < 0 || !uuids[0])
+		goto out;
+	daxmap_strv_free(uuids);
+	uuids = NULL;
+	/* Holding the lock, no create is under way: a pending record is one
+	 * that a crash left, unless its owner still runs (see below). */
+	r = daxmap_lock(ctx, NULL, NULL);
+	if (r < 0)
+		goto out;
+	locked = ctx;
 	r = daxmap_record_list(ctx, DAXMAP_RECORD_PENDING, &uuids);
 	if (r < 0 || !uuids[0])
 		goto out;
@@ -451,6 +481,17 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 		if (r < 0)
 			goto out;
 		what = rec.name ? rec.name : *u;
+		if (daxmap_record_owner_runs(&rec)) {
+			/* Not a crash: its owner failed to finish it and
+			 * still runs; it recovers it itself. */
+			r = append_line(&report,
+					"an unfinished create of %s is left to pid %d, which made it and still runs",
+					what, rec.owner_pid);
+			daxmap_record_clear(&rec);
+			if (r < 0)
+				goto out;
+			continue;
+		}
 		ndns = find_by_uuid(nctx, *u);
 		if (!ndns) {
 			r = append_line(&report,

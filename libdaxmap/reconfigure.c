@@ -201,6 +201,7 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			  char **ret_message)
 {
 	_cleanup_free_ char *name = NULL, *chardev = NULL;
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	struct daxctl_ctx *dctx = NULL;
 	struct daxctl_dev *dev;
 	bool ram;
@@ -215,6 +216,10 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				     "cannot reconfigure under the fixture root %s",
 				     daxmap_get_root(ctx));
+	r = daxmap_lock(ctx, ret_reason, ret_message);
+	if (r < 0)
+		return r;
+	locked = ctx;
 	r = daxctl_new(&dctx);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,

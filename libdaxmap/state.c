@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,26 +49,6 @@ static bool uuid_valid(const char *uuid)
 	return true;
 }
 
-static int mkdir_p(const char *path)
-{
-	_cleanup_free_ char *copy = strdup(path);
-	char *p;
-
-	if (!copy)
-		return -ENOMEM;
-	for (p = copy + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(copy, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int record_path(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 		       const char *uuid, char **ret)
 {
@@ -92,7 +74,7 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 	r = record_path(ctx, kind, rec->uuid, &path);
 	if (r < 0)
 		return r;
-	r = mkdir_p(dir);
+	r = daxmap_mkdir_p(dir, 0755);
 	if (r < 0)
 		return r;
 	f = open_memstream(&buf, &len);
@@ -110,6 +92,9 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 			rec->measured_ram_bytes);
 	if (rec->has_kernel)
 		fprintf(f, "kernel_bytes=%" PRId64 "\n", rec->kernel_bytes);
+	if (rec->owner_pid > 0)
+		fprintf(f, "owner_pid=%d\nowner_boot=%s\n", rec->owner_pid,
+			rec->owner_boot);
 
 	if (fclose(f) != 0)
 		return -ENOMEM;
@@ -170,6 +155,13 @@ int daxmap_record_read(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 		} else if (strcmp(line, "kernel_bytes") == 0) {
 			rec.has_kernel = true;
 			rec.kernel_bytes = strtoll(value, NULL, 10);
+		} else if (strcmp(line, "owner_pid") == 0) {
+			long pid = strtol(value, NULL, 10);
+
+			rec.owner_pid = pid > 0 && pid <= INT_MAX ? (int)pid : 0;
+		} else if (strcmp(line, "owner_boot") == 0) {
+			snprintf(rec.owner_boot, sizeof(rec.owner_boot), "%s",
+				 value);
 		}
 		if (r < 0) {
 			daxmap_record_clear(&rec);
@@ -239,4 +231,23 @@ oom:
 		list[n] = NULL;
 	daxmap_strv_free(list);
 	return -ENOMEM;
+}
+
+void daxmap_record_set_owner(struct daxmap_record *rec)
+{
+	rec->owner_pid = (int)getpid();
+	daxmap_boot_id(rec->owner_boot);
+}
+
+bool daxmap_record_owner_runs(const struct daxmap_record *rec)
+{
+	char boot[37];
+
+	if (rec->owner_pid <= 0 || rec->owner_pid == (int)getpid())
+		return false;
+	daxmap_boot_id(boot);
+	if (!boot[0] || strcmp(boot, rec->owner_boot) != 0)
+		return false;
+	/* EPERM: it runs, as another user. */
+	return kill(rec->owner_pid, 0) == 0 || errno == EPERM;
 }

@@ -529,6 +529,7 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	_cleanup_(pmem2_source_deletep) struct pmem2_source *src = NULL;
 	_cleanup_(pmem2_map_deletep) struct pmem2_map *map = NULL;
+	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	_cleanup_close_ int fd = -1;
 	struct daxmap_device *d = NULL;
 	struct daxmap_verify *v;
@@ -542,6 +543,13 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	r = daxmap_verify_request_check(req, ret_reason, ret_message);
 	if (r < 0)
 		return r;
+	/* Writes go to a device no destroy or reconfigure takes meanwhile. */
+	if (req->flags & DAXMAP_VERIFY_PATTERN) {
+		r = daxmap_lock(ctx, ret_reason, ret_message);
+		if (r < 0)
+			return r;
+		locked = ctx;
+	}
 	r = daxmap_topology_scan(ctx, k, &t);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,

@@ -186,7 +186,7 @@ int cmd_kernel(struct cli *cli, int argc, char **argv)
 		return r;
 
 	if (cli->json) {
-		/* What daxmap_kernel_to_json() renders: the schema, the kernel. */
+		/* As daxmap_kernel_to_json() renders it: schema, kernel. */
 		report = json_object_new_object();
 		if (!report ||
 		    json_object_object_add(report, "schema",

@@ -4,7 +4,8 @@
  * first (drift.c). An apply creates what is missing and leaves what
  * drifted as it is, unless the section says recreate = yes and daxmap
  * created the namespace: then it is destroyed (which the library refuses
- * while a process uses it) and created again. Nothing the configuration does not name is touched.
+ * while a process uses it) and created again. Nothing the configuration
+ * does not name is touched.
  */
 #include <errno.h>
 #include <inttypes.h>

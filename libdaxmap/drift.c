@@ -127,8 +127,9 @@ int daxmap_config_check_new(struct daxmap_config_namespace *cn,
 }
 
 /* Checks every section of @cfg against @t, in the configuration's order. */
-int daxmap_config_checks_new(struct daxmap_config *cfg, struct daxmap_topology *t,
-		     struct daxmap_config_check **ret)
+int daxmap_config_checks_new(struct daxmap_config *cfg,
+			     struct daxmap_topology *t,
+			     struct daxmap_config_check **ret)
 {
 	struct daxmap_config_check *list = NULL, **tail = &list;
 	struct daxmap_config_namespace *cn;

@@ -81,6 +81,20 @@ static int enable_ram_offline(struct daxmap_ctx *ctx, struct daxctl_dev *dev)
 	return r;
 }
 
+/* Takes @dev off its driver, saying why it could not be. */
+static int disable(struct daxctl_dev *dev, const char *name,
+		   enum daxmap_reason *ret_reason, char **ret_message)
+{
+	int r = daxctl_dev_disable(dev);
+
+	if (r < 0)
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
+				     "cannot disable %s: %s", name,
+				     strerror(-r));
+	return 0;
+}
+
 static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 			 const char *name, enum daxmap_reason *ret_reason,
 			 char **ret_message)
@@ -88,12 +102,9 @@ static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 	struct daxctl_memory *mem;
 	int r;
 
-	r = daxctl_dev_disable(dev);
+	r = disable(dev, name, ret_reason, ret_message);
 	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r,
-				     "cannot disable %s: %s", name,
-				     strerror(-r));
+		return r;
 	r = enable_ram_offline(ctx, dev);
 	if (r < 0) {
 		/* Give the device back as it was rather than leave it off. */
@@ -135,12 +146,9 @@ static int to_devdax(struct daxctl_dev *dev, const char *name,
 					     "cannot offline %s's memory: %s (pages in it are in use and could not be migrated)",
 					     name, strerror(-r));
 	}
-	r = daxctl_dev_disable(dev);
+	r = disable(dev, name, ret_reason, ret_message);
 	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r,
-				     "cannot disable %s: %s", name,
-				     strerror(-r));
+		return r;
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
 		return daxmap_refuse(ret_reason, ret_message,
@@ -163,12 +171,9 @@ static int resize(struct daxctl_dev *dev, const char *name,
 				     "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
 				     name, req->align ? "align" : "size",
 				     req->align ? "align" : "size");
-	r = daxctl_dev_disable(dev);
+	r = disable(dev, name, ret_reason, ret_message);
 	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r,
-				     "cannot disable %s: %s", name,
-				     strerror(-r));
+		return r;
 	if (req->align && (r = daxctl_dev_set_align(dev, req->align)) < 0) {
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,

@@ -237,7 +237,8 @@ daxmap_create_request_check(const struct daxmap_create_request *req,
 	if (req->align && !daxmap_align_is_valid(req->align))
 		return unsupported_align(req->align, true, ret_reason,
 					 ret_message);
-	if (req->mode != DAXMAP_MODE_UNKNOWN && !daxmap_mode_create_takes(req->mode))
+	if (req->mode != DAXMAP_MODE_UNKNOWN &&
+	    !daxmap_mode_create_takes(req->mode))
 		return invalid_mode(daxmap_mode_name(req->mode) ?: "?",
 				    DAXMAP_CREATE_MODES, ret_reason, ret_message);
 	if (req->map != DAXMAP_MAP_UNKNOWN && req->map != DAXMAP_MAP_MEM &&

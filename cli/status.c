@@ -290,6 +290,7 @@ static int print_mappers(json *doc)
 	static const struct table_column cols[] = {
 		TABLE_LEFT("DEVICE"), TABLE_RIGHT("PID"), TABLE_LEFT("COMM"),
 		TABLE_RIGHT("MAPPED"), TABLE_RIGHT("PAGE TABLES"),
+		TABLE_LEFT("SOURCE"),
 	};
 	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
 	size_t i, j;
@@ -305,12 +306,48 @@ static int print_mappers(json *doc)
 			str_cell(t, m, "comm");
 			size_cell(t, m, "mapped_bytes");
 			size_cell(t, m, "pagetable_bytes");
+			str_cell(t, m, "pagetable_source");
 		}
 	if (!table_rows(t)) {
 		printf("\nMappers: no process maps a dax device\n");
 		return 0;
 	}
 	printf("\nMappers:\n");
+	return table_print(t, stdout, 2);
+}
+
+/* What verify measured for a mapping of each device, beside the model. */
+static int print_verified(json *doc)
+{
+	static const struct table_column cols[] = {
+		TABLE_LEFT("DEVICE"), TABLE_LEFT("VERIFIED"),
+		TABLE_LEFT("RESULT"), TABLE_RIGHT("PAGE SIZE"),
+		TABLE_RIGHT("MAPPED"), TABLE_RIGHT("MEASURED/GIB"),
+		TABLE_RIGHT("MODEL/GIB"),
+	};
+	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
+	json *d, *v, *pt;
+	size_t i;
+
+	if (!t)
+		return -ENOMEM;
+	doc_foreach(doc, "devices", i, d) {
+		v = doc_get(d, "verify");
+		if (!v)
+			continue;
+		pt = doc_get(v, "pagetables");
+		table_row(t);
+		str_cell(t, d, "dev");
+		str_cell(t, v, "time");
+		table_cell(t, "%s", doc_bool(v, "passed") ? "passed" : "FAILED");
+		size_cell(t, v, "kernel_page_size");
+		size_cell(t, pt, "mapped_bytes");
+		size_cell(t, pt, "measured_per_gib");
+		size_cell(t, pt, "model_per_gib");
+	}
+	if (!table_rows(t))
+		return 0;
+	printf("\nPage tables of a mapping, measured by verify (per GiB mapped):\n");
 	return table_print(t, stdout, 2);
 }
 
@@ -361,6 +398,8 @@ static int print_tables(json *doc, unsigned int show)
 		if (r < 0)
 			return r;
 		r = print_mappers(doc);
+		if (r >= 0)
+			r = print_verified(doc);
 		if (r < 0)
 			return r;
 	}

@@ -622,6 +622,25 @@ uint64_t daxmap_verify_get_pagetable_bytes(struct daxmap_verify *v,
 					   uint64_t *ret_mapped);
 
 /*
+ * What the last verify of a device measured, kept in daxmap's state (as
+ * root) and shown by status beside the model: the page tables a process
+ * paid to map @mapped_bytes of it.
+ */
+struct daxmap_verify_summary {
+	char time[32];			/* UTC, "2026-12-01T20:30:00Z" */
+	bool passed;
+	uint64_t align;			/* the device's, when verified */
+	uint64_t kernel_page_size;
+	uint64_t mapped_bytes;		/* faulted in */
+	uint64_t pagetable_bytes;	/* measured: VmPTE after - before */
+	uint64_t model_pagetable_bytes;
+};
+
+/* The device's last verify; -ENOENT when there is none for it as it is. */
+int daxmap_device_get_verify(struct daxmap_device *d,
+			     struct daxmap_verify_summary *ret);
+
+/*
  * Renders a verify result: {"schema": 1, "verify": {"device", "chardev",
  * "namespace", "size", "align", "passed", "checks": [{"check", "passed",
  * "want", "have"}], "mapping": {...}, "pagetables": {...}, "pattern":

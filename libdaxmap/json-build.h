@@ -150,4 +150,33 @@ static inline int to_string(json *root, unsigned int flags,
 	return 0;
 }
 
+/* Bytes per GiB of @mapped, rounded to the nearest byte. */
+static inline uint64_t per_gib(uint64_t bytes, uint64_t mapped)
+{
+	if (!mapped)
+		return 0;
+	return (uint64_t)((long double)bytes * (long double)SZ_1G /
+				  (long double)mapped + 0.5L);
+}
+
+/*
+ * The page tables a mapping of @mapped bytes cost, measured and modelled,
+ * and per GiB mapped: verify's result and status's figure of a device.
+ */
+static inline json *pagetables_to_json(uint64_t mapped, uint64_t measured,
+				       uint64_t model, unsigned int flags,
+				       bool *ok)
+{
+	json *o = new_object(ok);
+
+	if (!o)
+		return NULL;
+	add_size(o, "mapped_bytes", mapped, flags, ok);
+	add_size(o, "measured_bytes", measured, flags, ok);
+	add_size(o, "model_bytes", model, flags, ok);
+	add_size(o, "measured_per_gib", per_gib(measured, mapped), flags, ok);
+	add_size(o, "model_per_gib", per_gib(model, mapped), flags, ok);
+	return o;
+}
+
 #endif /* DAXMAP_JSON_BUILD_H */

@@ -43,32 +43,7 @@ static json *checks_to_json(const struct daxmap_verify *v, unsigned int flags,
 	return a;
 }
 
-/* Bytes per GiB of @mapped, rounded to the nearest byte. */
-static uint64_t per_gib(uint64_t bytes, uint64_t mapped)
-{
-	if (!mapped)
-		return 0;
-	return (uint64_t)((long double)bytes * (long double)SZ_1G /
-				  (long double)mapped + 0.5L);
-}
 
-static json *pagetables_to_json(const struct daxmap_verify *v,
-				unsigned int flags, bool *ok)
-{
-	json *o = new_object(ok);
-
-	if (!o)
-		return NULL;
-	add_size(o, "mapped_bytes", v->touched_bytes, flags, ok);
-	add_size(o, "measured_bytes", v->pagetable_bytes, flags, ok);
-	add_size(o, "model_bytes", v->model_pagetable_bytes, flags, ok);
-	add_size(o, "measured_per_gib",
-		 per_gib(v->pagetable_bytes, v->touched_bytes), flags, ok);
-	add_size(o, "model_per_gib",
-		 per_gib(v->model_pagetable_bytes, v->touched_bytes), flags,
-		 ok);
-	return o;
-}
 
 static json *pattern_to_json(const struct daxmap_verify *v, unsigned int flags,
 			     bool *ok)
@@ -156,7 +131,10 @@ DAXMAP_EXPORT int daxmap_verify_to_json(struct daxmap_verify *v,
 	add_size_or_null(mapping, "kernel_page_size", v->kernel_page_size,
 			 flags, &ok);
 	add(o, "mapping", mapping, &ok);
-	add(o, "pagetables", pagetables_to_json(v, flags, &ok), &ok);
+	add(o, "pagetables",
+	    pagetables_to_json(v->touched_bytes, v->pagetable_bytes,
+			       v->model_pagetable_bytes, flags, &ok),
+	    &ok);
 	add(o, "pattern", pattern_to_json(v, flags, &ok), &ok);
 	add(o, "badblocks", badblocks_to_json(v, flags, &ok), &ok);
 	if (!ok)

@@ -15,6 +15,28 @@
 #include "json-build.h"
 #include "topology.h"
 
+/* The device's last verify, as status shows it; null when none. */
+static json *verify_to_json(struct daxmap_device *d, unsigned int flags,
+			    bool *ok)
+{
+	struct daxmap_verify_summary s;
+	json *o;
+
+	if (daxmap_device_get_verify(d, &s) < 0)
+		return NULL;
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_str(o, "time", s.time, ok);
+	add_bool(o, "passed", s.passed, ok);
+	add_size_or_null(o, "kernel_page_size", s.kernel_page_size, flags, ok);
+	add(o, "pagetables",
+	    pagetables_to_json(s.mapped_bytes, s.pagetable_bytes,
+			       s.model_pagetable_bytes, flags, ok),
+	    ok);
+	return o;
+}
+
 static json *memmap_to_json(const struct daxmap_memmap *c, unsigned int flags,
 			    bool *ok)
 {
@@ -209,8 +231,12 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 			 flags, ok);
 		add_size(mo, "pagetable_bytes",
 			 daxmap_mapper_get_pagetable_bytes(m), flags, ok);
+		/* A mapper's own are modelled; verify measures a mapping. */
+		add_str(mo, "pagetable_source",
+			daxmap_source_name(DAXMAP_SOURCE_MODEL), ok);
 		append(mappers, mo, ok);
 	}
+	add(o, "verify", verify_to_json(d, flags, ok), ok);
 	return o;
 }
 

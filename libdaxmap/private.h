@@ -55,6 +55,15 @@ static inline void daxmap_unlockp(struct daxmap_ctx **locked)
 }
 #define _cleanup_unlock_ _cleanup_(daxmap_unlockp)
 
+/*
+ * verify-record.c: the last verify of a device, STATE/verify/KEY, KEY its
+ * namespace's uuid (which outlives device names) or its device name.
+ */
+int daxmap_verify_record_write(struct daxmap_ctx *ctx, const char *key,
+			       const struct daxmap_verify_summary *s);
+int daxmap_verify_record_read(struct daxmap_ctx *ctx, const char *key,
+			      struct daxmap_verify_summary *ret);
+
 /* helpers.c: mkdir -p, with @mode for what it makes. */
 int daxmap_mkdir_p(const char *path, mode_t mode);
 /* helpers.c: this boot's id (/proc/sys/kernel/random/boot_id), or "". */

@@ -371,7 +371,24 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 	if (r < 0)
 		dbg(ctx, "%s: cannot scan mappers: %s\n", d->devname,
 		    strerror(-r));
+	/* A verify of the device as it is now: same align. */
+	if (daxmap_verify_record_read(ctx, daxmap_device_verify_key(s->t, d),
+				      &d->verify) == 0 &&
+	    d->verify.align == d->align)
+		d->has_verify = true;
 	return 0;
+}
+
+const char *daxmap_device_verify_key(struct daxmap_topology *t,
+				     struct daxmap_device *d)
+{
+	struct daxmap_namespace *n;
+
+	if (d->namespace)
+		for (n = t->namespaces; n; n = n->next)
+			if (!strcmp(n->devname, d->namespace) && n->uuid)
+				return n->uuid;
+	return d->devname;
 }
 
 static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
@@ -804,4 +821,13 @@ DAXMAP_EXPORT uint64_t
 daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m)
 {
 	return m->pagetable_bytes;
+}
+
+DAXMAP_EXPORT int daxmap_device_get_verify(struct daxmap_device *d,
+					   struct daxmap_verify_summary *ret)
+{
+	if (!d || !d->has_verify)
+		return -ENOENT;
+	*ret = d->verify;
+	return 0;
 }

@@ -60,6 +60,8 @@ struct daxmap_device {
 	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
 	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
 	struct daxmap_mapper *mappers;
+	bool has_verify;
+	struct daxmap_verify_summary verify;
 };
 
 struct daxmap_topology {
@@ -75,6 +77,13 @@ struct daxmap_topology {
 		*(tailp) = (item);                                             \
 		(tailp) = &(item)->next;                                       \
 	} while (0)
+
+/*
+ * Under what key a device's verify is kept: its namespace's uuid, which
+ * outlives device names, else its device name.
+ */
+const char *daxmap_device_verify_key(struct daxmap_topology *t,
+				     struct daxmap_device *d);
 
 /* An empty snapshot with one reference; NULL when out of memory. */
 struct daxmap_topology *daxmap_topology_new(void);

@@ -19,6 +19,7 @@
 #include <libpmem2.h>
 
 #include "private.h"
+#include "topology.h"
 #include "util/handles.h"
 #include "verify.h"
 
@@ -501,6 +502,35 @@ static int verify_fill(struct daxmap_verify *v, struct daxmap_device *d,
 	return 0;
 }
 
+/*
+ * Keeps what the mapping measured for status, where the state directory
+ * may be written (as root); a user's verify is theirs alone.
+ */
+static void keep(struct daxmap_ctx *ctx, struct daxmap_topology *t,
+		 struct daxmap_device *d, const struct daxmap_verify *v)
+{
+	struct daxmap_verify_summary s = {
+		.passed = v->passed,
+		.align = v->align,
+		.kernel_page_size = v->kernel_page_size,
+		.mapped_bytes = v->touched_bytes,
+		.pagetable_bytes = v->pagetable_bytes,
+		.model_pagetable_bytes = v->model_pagetable_bytes,
+	};
+	time_t now = time(NULL);
+	struct tm tm;
+	int r;
+
+	if (geteuid() != 0 || !daxmap_ctx_is_real_root(ctx))
+		return;
+	strftime(s.time, sizeof(s.time), "%Y-%m-%dT%H:%M:%SZ",
+		 gmtime_r(&now, &tm));
+	r = daxmap_verify_record_write(ctx, daxmap_device_verify_key(t, d), &s);
+	if (r < 0)
+		warn(ctx, "%s: cannot keep the verify's figures: %s\n",
+		     v->devname, strerror(-r));
+}
+
 DAXMAP_EXPORT int
 daxmap_verify_request_check(const struct daxmap_verify_request *req,
 			    enum daxmap_reason *ret_reason, char **ret_message)
@@ -606,6 +636,7 @@ DAXMAP_EXPORT int daxmap_verify_device(struct daxmap_ctx *ctx,
 	v->read_bytes_per_sec = per_second(v->written_bytes, v->read_ns);
 	v->passed = v->source_alignment == v->align &&
 		    v->kernel_page_size == v->align && !v->mismatch;
+	keep(ctx, t, d, v);
 	*ret = v;
 	return 0;
 fail:

@@ -34,7 +34,7 @@ def debian_symbols(path):
 def main():
     script, debian = script_symbols(sys.argv[1]), debian_symbols(sys.argv[2])
     for s in sorted(script - debian):
-        print(f'FAIL - {s} is exported but not in {sys.argv[2]}')
+        print(f"FAIL - {s} is exported but not in {sys.argv[2]} (tools/debian-symbols)")
     for s in sorted(debian - script):
         print(f'FAIL - {s} is in {sys.argv[2]} but not exported')
     ok = script == debian

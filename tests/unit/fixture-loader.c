@@ -468,6 +468,35 @@ static int read_mappers(struct reader *rd, json *list,
 	return 0;
 }
 
+/* The device's last verify: null, or absent in an older document. */
+static int read_verify(struct reader *rd, json *o, struct daxmap_device *d)
+{
+	struct daxmap_verify_summary *s = &d->verify;
+	json *v = NULL, *pt;
+	const char *time;
+	int r;
+
+	if (!json_object_object_get_ex(o, "verify", &v) || !v)
+		return 0;
+	if ((r = get_member(rd, o, "verify", json_type_object, true, &v)) < 0 ||
+	    (r = get_str(rd, v, "time", false, &time)) < 0 ||
+	    (r = get_bool(rd, v, "passed", &s->passed)) < 0 ||
+	    (r = get_u64(rd, v, "kernel_page_size", true,
+			 &s->kernel_page_size)) < 0 ||
+	    (r = get_member(rd, v, "pagetables", json_type_object, false,
+			    &pt)) < 0 ||
+	    (r = get_u64(rd, pt, "mapped_bytes", false, &s->mapped_bytes)) < 0 ||
+	    (r = get_u64(rd, pt, "measured_bytes", false,
+			 &s->pagetable_bytes)) < 0 ||
+	    (r = get_u64(rd, pt, "model_bytes", false,
+			 &s->model_pagetable_bytes)) < 0)
+		return r;
+	snprintf(s->time, sizeof(s->time), "%s", time);
+	s->align = d->align;
+	d->has_verify = true;
+	return 0;
+}
+
 static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 {
 	static const char *const modes[] = { "devdax", "system-ram", NULL };
@@ -512,6 +541,9 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 			return r;
 		d->have_memmap[sources[i]] = true;
 	}
+	r = read_verify(rd, o, d);
+	if (r < 0)
+		return r;
 	return read_mappers(rd, mappers, &d->mappers);
 }
 

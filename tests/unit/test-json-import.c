@@ -147,7 +147,7 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 	struct daxmap_kernel *k = NULL;
 	char *doc = slurp("6.12-busy.json");
 	struct daxmap_device *d;
-	int mapped = 0, system_ram = 0, measured = 0;
+	int mapped = 0, system_ram = 0, measured = 0, verified = 0;
 	uint64_t pages = 0;
 
 	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t, &cs) < 0) {
@@ -167,7 +167,17 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 
 	daxmap_device_foreach(t, d) {
 		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
+		struct daxmap_verify_summary v;
 
+		/* The mapped device was verified: its figures come back. */
+		if (daxmap_device_get_verify(d, &v) == 0) {
+			CHECK_STR(daxmap_device_get_devname(d), "dax0.1");
+			CHECK(v.passed);
+			CHECK_U64(v.kernel_page_size, SZ_2M);
+			CHECK_U64(v.pagetable_bytes, 8192);
+			CHECK_U64(v.mapped_bytes, UINT64_C(2145386496));
+			verified++;
+		}
 		if (daxmap_mapper_get_first(d))
 			mapped++;
 		if (strcmp(daxmap_device_get_mode(d), "system-ram") == 0)
@@ -176,6 +186,7 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 			measured++;
 	}
 	CHECK(mapped == 1);
+	CHECK(verified == 1);
 	CHECK(system_ram == 1);
 	/* Every device daxmap created was measured; ndctl's was not. */
 	CHECK(measured == 6);

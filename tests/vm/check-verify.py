@@ -123,10 +123,25 @@ def passes():
               f'{align}: page tables measured {pt["measured_bytes"]} B for '
               f'{pt["mapped_bytes"] >> 20} MiB against the model\'s '
               f'{pt["model_bytes"]} B', str(pt))
+        # Kept for status, beside the model.
+        rc, out, err = ctl('--json', 'status')
+        dev_status = [d for d in json.loads(out)['devices']
+                      if d['dev'] == dev] if rc == 0 else []
+        kept = dev_status[0]['verify'] if dev_status else None
+        check(kept is not None and kept['passed'] and
+              kept['pagetables']['measured_bytes'] == pt['measured_bytes'] and
+              kept['pagetables']['model_bytes'] == pt['model_bytes'] and
+              kept['kernel_page_size'] == want,
+              f'{align}: status shows what verify measured, beside the model',
+              f'{kept} vs {pt}')
         print(f'# {align}: page tables per GiB mapped: measured '
               f'{pt["measured_per_gib"]} B, model {pt["model_per_gib"]} B; '
               f'pattern written at {p["write_bytes_per_sec"] >> 20} MiB/s, '
               f'read at {p["read_bytes_per_sec"] >> 20} MiB/s', flush=True)
+    rc, out, _ = ctl('status')
+    check(rc == 0 and 'measured by verify' in out and
+          all(d in out for d in devs.values()),
+          'status text has the verified mappings of the three devices', out)
     return devs
 
 
@@ -159,6 +174,11 @@ def refusals(devs):
          'm[0]\nprint("mapped",flush=True)\nsys.stdin.read()'],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     holder.stdout.readline()
+    rc, out, _ = ctl('--json', 'status')
+    mappers = [m for d in json.loads(out)['devices'] if d['dev'] == dev
+               for m in d['mappers']] if rc == 0 else []
+    check(len(mappers) == 1 and mappers[0]['pagetable_source'] == 'model',
+          'status says a mapper\'s page tables are the model\'s', str(mappers))
     refused('a device another process maps', [dev], 'is mapped by pid')
     rc, v, err = verify(dev, '--force')
     check(rc == 0 and v['passed'] and v['pattern'] is None,

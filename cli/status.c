@@ -316,6 +316,39 @@ static int print_mappers(json *doc)
 	return table_print(t, stdout, 2);
 }
 
+static void badblock_rows(struct table *t, json *doc, const char *list)
+{
+	size_t i, j;
+	json *o, *b;
+
+	doc_foreach(doc, list, i, o)
+		doc_foreach(o, "badblocks", j, b) {
+			table_row(t);
+			str_cell(t, o, "dev");
+			table_cell(t, "%" PRIu64, doc_u64(b, "offset"));
+			size_cell(t, b, "length");
+		}
+}
+
+/* The bad blocks the kernel knows of, per namespace and dax device. */
+static int print_badblocks(json *doc)
+{
+	static const struct table_column cols[] = {
+		TABLE_LEFT("OBJECT"), TABLE_RIGHT("OFFSET"),
+		TABLE_RIGHT("LENGTH"),
+	};
+	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
+
+	if (!t)
+		return -ENOMEM;
+	badblock_rows(t, doc, "namespaces");
+	badblock_rows(t, doc, "devices");
+	if (!table_rows(t))
+		return 0;
+	printf("\nBad blocks (bytes from the start of each; ndctl clear-errors):\n");
+	return table_print(t, stdout, 2);
+}
+
 /* What verify measured for a mapping of each device, beside the model. */
 static int print_verified(json *doc)
 {
@@ -400,6 +433,8 @@ static int print_tables(json *doc, unsigned int show)
 		r = print_mappers(doc);
 		if (r >= 0)
 			r = print_verified(doc);
+		if (r >= 0)
+			r = print_badblocks(doc);
 		if (r < 0)
 			return r;
 	}

@@ -636,6 +636,18 @@ struct daxmap_verify_summary {
 	uint64_t model_pagetable_bytes;
 };
 
+/*
+ * The bad blocks the kernel knows of in a namespace or dax device, as
+ * libndctl reports them, in bytes from the object's start (a dax device's
+ * data starts past its namespace's info block). -ENOENT past the end.
+ */
+int daxmap_namespace_get_num_badblocks(struct daxmap_namespace *n);
+int daxmap_namespace_get_badblock(struct daxmap_namespace *n, int i,
+				  uint64_t *ret_offset, uint64_t *ret_length);
+int daxmap_device_get_num_badblocks(struct daxmap_device *d);
+int daxmap_device_get_badblock(struct daxmap_device *d, int i,
+			       uint64_t *ret_offset, uint64_t *ret_length);
+
 /* The device's last verify; -ENOENT when there is none for it as it is. */
 int daxmap_device_get_verify(struct daxmap_device *d,
 			     struct daxmap_verify_summary *ret);

@@ -15,6 +15,44 @@
 #include "json-build.h"
 #include "topology.h"
 
+/* A namespace's or device's getter of bad block @i. */
+typedef int (*badblock_fn)(void *obj, int i, uint64_t *ret_offset,
+			   uint64_t *ret_length);
+
+static int namespace_badblock(void *n, int i, uint64_t *ret_offset,
+			      uint64_t *ret_length)
+{
+	return daxmap_namespace_get_badblock(n, i, ret_offset, ret_length);
+}
+
+static int device_badblock(void *d, int i, uint64_t *ret_offset,
+			   uint64_t *ret_length)
+{
+	return daxmap_device_get_badblock(d, i, ret_offset, ret_length);
+}
+
+static json *badblocks_to_json(int n, badblock_fn get, void *obj,
+			       unsigned int flags, bool *ok)
+{
+	json *a = new_array(ok);
+	uint64_t offset, length;
+	int i;
+
+	for (i = 0; a && i < n; i++) {
+		json *b;
+
+		if (get(obj, i, &offset, &length) < 0)
+			continue;
+		b = new_object(ok);
+		if (b) {
+			add_size(b, "offset", offset, flags, ok);
+			add_size(b, "length", length, flags, ok);
+		}
+		append(a, b, ok);
+	}
+	return a;
+}
+
 /* The device's last verify, as status shows it; null when none. */
 static json *verify_to_json(struct daxmap_device *d, unsigned int flags,
 			    bool *ok)
@@ -178,6 +216,10 @@ static json *namespace_to_json(struct daxmap_namespace *n, unsigned int flags,
 	add_bool(o, "enabled", daxmap_namespace_is_enabled(n), ok);
 	add_bool(o, "managed", daxmap_namespace_is_managed(n), ok);
 	add_str(o, "blockdev", daxmap_namespace_get_blockdev(n), ok);
+	add(o, "badblocks",
+	    badblocks_to_json(daxmap_namespace_get_num_badblocks(n),
+			      namespace_badblock, n, flags, ok),
+	    ok);
 	return o;
 }
 
@@ -236,6 +278,10 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 			daxmap_source_name(DAXMAP_SOURCE_MODEL), ok);
 		append(mappers, mo, ok);
 	}
+	add(o, "badblocks",
+	    badblocks_to_json(daxmap_device_get_num_badblocks(d),
+			      device_badblock, d, flags, ok),
+	    ok);
 	add(o, "verify", verify_to_json(d, flags, ok), ok);
 	return o;
 }

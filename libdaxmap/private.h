@@ -64,6 +64,22 @@ int daxmap_verify_record_write(struct daxmap_ctx *ctx, const char *key,
 int daxmap_verify_record_read(struct daxmap_ctx *ctx, const char *key,
 			      struct daxmap_verify_summary *ret);
 
+/* A bad block: bytes from the start of its namespace or device. */
+struct daxmap_badblock {
+	uint64_t offset;
+	uint64_t length;
+};
+
+/*
+ * badblocks.c: the bad blocks @in (relative to @from, a physical address)
+ * that fall inside [@to, @to + @to_size), relative to @to and cut to it:
+ * a namespace's bad blocks as its dax device sees them. *@ret is the
+ * caller's to free (NULL with *@ret_n 0 when none fall inside).
+ */
+int daxmap_badblocks_translate(const struct daxmap_badblock *in, int n,
+			       uint64_t from, uint64_t to, uint64_t to_size,
+			       struct daxmap_badblock **ret, int *ret_n);
+
 /* helpers.c: mkdir -p, with @mode for what it makes. */
 int daxmap_mkdir_p(const char *path, mode_t mode);
 /* helpers.c: this boot's id (/proc/sys/kernel/random/boot_id), or "". */

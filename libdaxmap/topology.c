@@ -56,6 +56,7 @@ void daxmap_namespace_free(struct daxmap_namespace *n)
 	free(n->uuid);
 	free(n->name);
 	free(n->blockdev);
+	free(n->badblocks);
 	free(n);
 }
 
@@ -66,6 +67,7 @@ void daxmap_device_free(struct daxmap_device *d)
 	free(d->mode_text);
 	free(d->namespace);
 	daxmap_mappers_free(d->mappers);
+	free(d->badblocks);
 	free(d);
 }
 
@@ -182,6 +184,30 @@ static bool read_record(struct daxmap_ctx *ctx, struct ndctl_namespace *ndns,
 	return daxmap_record_read(ctx, DAXMAP_RECORD_MANAGED, uuid, ret) == 0;
 }
 
+/* libndctl's bad blocks of @ndns (sectors from its start), in bytes. */
+static int read_badblocks(struct daxmap_namespace *n,
+			  struct ndctl_namespace *ndns)
+{
+	struct badblock *bb;
+
+	n->resource = ndctl_namespace_get_resource(ndns);
+	if (n->resource == ULLONG_MAX)
+		n->resource = 0;
+	ndctl_namespace_badblock_foreach(ndns, bb) {
+		struct daxmap_badblock *grown;
+
+		grown = realloc(n->badblocks,
+				sizeof(*grown) * (size_t)(n->nbadblocks + 1));
+		if (!grown)
+			return -ENOMEM;
+		n->badblocks = grown;
+		grown[n->nbadblocks].offset = bb->offset << 9;
+		grown[n->nbadblocks].length = (uint64_t)bb->len << 9;
+		n->nbadblocks++;
+	}
+	return 0;
+}
+
 static int scan_namespace(struct scan *s, struct ndctl_region *region,
 			  struct ndctl_namespace *ndns, bool managed)
 {
@@ -233,6 +259,10 @@ static int scan_namespace(struct scan *s, struct ndctl_region *region,
 		r = set_blockdev(n, ndctl_namespace_get_block_device(ndns));
 		ndctl_namespace_get_uuid(ndns, uu);
 	}
+	if (r < 0)
+		return r;
+
+	r = read_badblocks(n, ndns);
 	if (r < 0)
 		return r;
 
@@ -315,6 +345,26 @@ static bool set_dax_memmap(struct daxmap_ctx *ctx, struct daxmap_device *d)
 	return true;
 }
 
+/* The bad blocks of @d's namespace that fall in @d (at @resource). */
+static int device_badblocks(struct daxmap_topology *t, struct daxmap_device *d,
+			    uint64_t resource)
+{
+	struct daxmap_namespace *n;
+
+	if (!d->namespace || !resource || resource == ULLONG_MAX)
+		return 0;
+	for (n = t->namespaces; n; n = n->next)
+		if (!strcmp(n->devname, d->namespace) && n->resource &&
+		    n->nbadblocks)
+			return daxmap_badblocks_translate(n->badblocks,
+							  n->nbadblocks,
+							  n->resource, resource,
+							  d->size,
+							  &d->badblocks,
+							  &d->nbadblocks);
+	return 0;
+}
+
 static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		       struct daxctl_dev *dev, const char *namespace,
 		       enum daxmap_map map, const struct daxmap_record *rec)
@@ -371,6 +421,9 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 	if (r < 0)
 		dbg(ctx, "%s: cannot scan mappers: %s\n", d->devname,
 		    strerror(-r));
+	r = device_badblocks(s->t, d, daxctl_dev_get_resource(dev));
+	if (r < 0)
+		return r;
 	/* A verify of the device as it is now: same align. */
 	if (daxmap_verify_record_read(ctx, daxmap_device_verify_key(s->t, d),
 				      &d->verify) == 0 &&
@@ -829,5 +882,38 @@ DAXMAP_EXPORT int daxmap_device_get_verify(struct daxmap_device *d,
 	if (!d || !d->has_verify)
 		return -ENOENT;
 	*ret = d->verify;
+	return 0;
+}
+
+DAXMAP_EXPORT int
+daxmap_namespace_get_num_badblocks(struct daxmap_namespace *n)
+{
+	return n ? n->nbadblocks : 0;
+}
+
+DAXMAP_EXPORT int daxmap_namespace_get_badblock(struct daxmap_namespace *n,
+						int i, uint64_t *ret_offset,
+						uint64_t *ret_length)
+{
+	if (!n || i < 0 || i >= n->nbadblocks)
+		return -ENOENT;
+	*ret_offset = n->badblocks[i].offset;
+	*ret_length = n->badblocks[i].length;
+	return 0;
+}
+
+DAXMAP_EXPORT int daxmap_device_get_num_badblocks(struct daxmap_device *d)
+{
+	return d ? d->nbadblocks : 0;
+}
+
+DAXMAP_EXPORT int daxmap_device_get_badblock(struct daxmap_device *d, int i,
+					     uint64_t *ret_offset,
+					     uint64_t *ret_length)
+{
+	if (!d || i < 0 || i >= d->nbadblocks)
+		return -ENOENT;
+	*ret_offset = d->badblocks[i].offset;
+	*ret_length = d->badblocks[i].length;
 	return 0;
 }

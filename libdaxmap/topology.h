@@ -42,6 +42,9 @@ struct daxmap_namespace {
 	bool enabled;
 	bool managed;
 	char *blockdev;
+	uint64_t resource;	/* physical start, 0 when unknown */
+	struct daxmap_badblock *badblocks;	/* bytes from its start */
+	int nbadblocks;
 };
 
 struct daxmap_device {
@@ -62,6 +65,8 @@ struct daxmap_device {
 	struct daxmap_mapper *mappers;
 	bool has_verify;
 	struct daxmap_verify_summary verify;
+	struct daxmap_badblock *badblocks;	/* bytes from its start */
+	int nbadblocks;
 };
 
 struct daxmap_topology {

@@ -10,11 +10,7 @@
 #include <stdint.h>
 
 #include "daxmap.h"
-
-struct daxmap_badblock {
-	uint64_t offset;	/* bytes from the start of the device */
-	uint64_t length;	/* bytes */
-};
+#include "private.h"
 
 struct daxmap_verify_range {
 	uint64_t offset;

@@ -1117,6 +1117,15 @@ def case_newer(c, args):
             for word in ("famfs", "teleport", "time-travel", "sometimes"):
                 c.check(f"status shows '{word}', which it does not know",
                         word in r.stdout, r.stdout[-1500:])
+            # The fixture's bad blocks and verified mapping, as text.
+            c.check("status shows the bad blocks of namespace0.1 and dax0.1",
+                    re.search(r"Bad blocks.*\n.*\n +namespace0\.1 +2101248 +4\.00 KiB"
+                              r"\n +dax0\.1 +4096 +4\.00 KiB", r.stdout) is not None,
+                    r.stdout[-1500:])
+            c.check("status shows what verify measured for dax0.1",
+                    re.search(r"measured by verify.*\n.*\n +dax0\.1 +2026-12-01T20:30:00Z"
+                              r" +passed +2\.00 MiB", r.stdout) is not None,
+                    r.stdout[-1500:])
             r = daxmapctl(args, "--json", "status", bus=env.bus)
             back = json.loads(r.stdout) if r.returncode == 0 else {}
             c.check("status --json of a later daxmapd: the document as "

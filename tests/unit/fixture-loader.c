@@ -374,6 +374,9 @@ static int read_region(struct reader *rd, json *o, struct daxmap_region *r)
 
 /* -------------------------------------------------------------- namespaces */
 
+static int read_badblocks(struct reader *rd, json *o,
+			  struct daxmap_badblock **ret, int *ret_n);
+
 static int read_namespace(struct reader *rd, json *o,
 			  struct daxmap_namespace *n)
 {
@@ -402,7 +405,7 @@ static int read_namespace(struct reader *rd, json *o,
 	if (sector > UINT32_MAX)
 		return bad(rd, "sector_size", "out of range");
 	n->sector_size = (unsigned int)sector;
-	return 0;
+	return read_badblocks(rd, o, &n->badblocks, &n->nbadblocks);
 }
 
 /* ----------------------------------------------------------------- devices */
@@ -464,6 +467,37 @@ static int read_mappers(struct reader *rd, json *list,
 		if (pid > INT32_MAX)
 			return bad(rd, "pid", "out of range");
 		m->pid = (int)pid;
+	}
+	return 0;
+}
+
+/* Bad blocks, {"offset", "length"} each; absent in an older document. */
+static int read_badblocks(struct reader *rd, json *o,
+			  struct daxmap_badblock **ret, int *ret_n)
+{
+	json *list = NULL, *b;
+	size_t i, n;
+	int r;
+
+	if (!json_object_object_get_ex(o, "badblocks", &list))
+		return 0;
+	r = get_member(rd, o, "badblocks", json_type_array, false, &list);
+	if (r < 0)
+		return r;
+	n = json_object_array_length(list);
+	if (!n)
+		return 0;
+	*ret = calloc(n, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		b = json_object_array_get_idx(list, i);
+		if (!json_object_is_type(b, json_type_object))
+			return bad(rd, "badblocks", "holds something that is not an object");
+		if ((r = get_u64(rd, b, "offset", false, &(*ret)[i].offset)) < 0 ||
+		    (r = get_u64(rd, b, "length", false, &(*ret)[i].length)) < 0)
+			return r;
+		(*ret_n)++;
 	}
 	return 0;
 }
@@ -542,6 +576,9 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 		d->have_memmap[sources[i]] = true;
 	}
 	r = read_verify(rd, o, d);
+	if (r < 0)
+		return r;
+	r = read_badblocks(rd, o, &d->badblocks, &d->nbadblocks);
 	if (r < 0)
 		return r;
 	return read_mappers(rd, mappers, &d->mappers);

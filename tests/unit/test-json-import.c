@@ -169,6 +169,17 @@ static void check_busy_612(struct daxmap_ctx *ctx)
 		const struct daxmap_memmap *mm = daxmap_device_get_memmap(d);
 		struct daxmap_verify_summary v;
 
+		/* Its namespace has a bad block, which falls in the device. */
+		if (daxmap_device_get_num_badblocks(d)) {
+			uint64_t off = 0, len = 0;
+
+			CHECK_STR(daxmap_device_get_devname(d), "dax0.1");
+			CHECK(daxmap_device_get_badblock(d, 0, &off, &len) == 0);
+			CHECK_U64(off, 4096);
+			CHECK_U64(len, 4096);
+			CHECK(daxmap_device_get_badblock(d, 1, &off, &len) ==
+			      -ENOENT);
+		}
 		/* The mapped device was verified: its figures come back. */
 		if (daxmap_device_get_verify(d, &v) == 0) {
 			CHECK_STR(daxmap_device_get_devname(d), "dax0.1");

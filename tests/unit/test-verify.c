@@ -103,8 +103,45 @@ static void procself(void)
 	CHECK_U64(v, 4096);
 }
 
+/* A namespace's bad blocks as its dax device, past the info block, sees them. */
+static void badblocks(void)
+{
+	const struct daxmap_badblock ns[] = {
+		{ 0, 4096 },		/* in the info block only */
+		{ SZ_2M - 4096, 8192 },	/* across the device's start */
+		{ SZ_2M + SZ_4K, 512 },	/* inside */
+		{ SZ_1G, 4096 },	/* past the device's end */
+	};
+	struct daxmap_badblock *dev = NULL;
+	int n = -1;
+
+	CHECK(daxmap_badblocks_translate(ns, 4, SZ_1G, SZ_1G + SZ_2M,
+					 SZ_1G - SZ_2M - SZ_4K, &dev, &n) == 0);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_U64(dev[0].offset, 0);
+		CHECK_U64(dev[0].length, 4096);
+		CHECK_U64(dev[1].offset, SZ_4K);
+		CHECK_U64(dev[1].length, 512);
+	}
+	free(dev);
+	/* Nothing falls inside: none, and nothing to free. */
+	CHECK(daxmap_badblocks_translate(ns, 1, SZ_1G, SZ_1G + SZ_2M, SZ_2M,
+					 &dev, &n) == 0);
+	CHECK(n == 0 && dev == NULL);
+	/* An offset that would wrap is no bad block of the device. */
+	{
+		const struct daxmap_badblock wrap = { UINT64_MAX - 10, 4096 };
+
+		CHECK(daxmap_badblocks_translate(&wrap, 1, SZ_1G, 0, UINT64_MAX,
+						 &dev, &n) == 0);
+		CHECK(n == 0);
+	}
+}
+
 int main(void)
 {
+	badblocks();
 	ranges();
 	pattern();
 	procself();

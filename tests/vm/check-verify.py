@@ -207,6 +207,14 @@ def badblocks(devs):
     check(rc == 0 and v['badblocks'] == [],
           'a fresh device has no known bad blocks', f'{err} {v}')
     ns = v['namespace'] if v else ''
+    rc, out, _ = ctl('--json', 'status')
+    st = json.loads(out) if rc == 0 else {}
+    check([n['badblocks'] for n in st.get('namespaces', []) if n['dev'] == ns]
+          == [[]] and
+          [d['badblocks'] for d in st.get('devices', [])
+           if d['dev'] == devs['v1g']] == [[]],
+          'status: no bad blocks on its namespace and device, as a list',
+          out[:300])
     rc, out, err = run('ndctl', 'inject-error', '--block=4096', '--count=1',
                        ns)
     if rc != 0:

@@ -5,9 +5,11 @@ on the patched kernel in the VM bed, as root, with one empty labelled NVDIMM
 region of at least 8 GiB:
 
 - for 3 GiB device-dax namespaces at 4K, 2M and 1G align with map=mem and 2M
-  with map=dev, the change the device makes to nr_memmap_pages (RAM) equals
-  the free RAM it takes, measured (the median of three binds), within 4
-  pages, and its memmap_*_bytes attributes say the same as the counters;
+  with map=dev, the RAM the kernel says the device takes (the change in
+  nr_memmap_pages, less that in nr_memmap_device_pages, plus that in
+  nr_memmap_pgtable_pages) equals the free RAM it takes, measured (the
+  median of three binds), within 4 pages, and its memmap_*_bytes
+  attributes say the same as the counters;
 - the deduplicated vmemmap costs what the rules say: 2 vmemmap pages per
   compound page (1 with head-page reuse) plus one PTE page per 128 MiB, and
   map=dev keeps the memmap on the device;
@@ -214,10 +216,24 @@ def dmesg_problems():
 
 # ----------------------------------------------------------------- checks
 
+# The counters of daxmap's memmap accounting: nr_memmap_pages as upstream
+# counts it (memmap on the device included, page tables not), and its own.
+COUNTERS = ('nr_memmap_pages', 'nr_memmap_pgtable_pages',
+            'nr_memmap_device_pages')
+
+
+def kernel_figures(vm0, vm1):
+    """(RAM, page tables, device) in pages, from two vmstat readings."""
+    d = {k: vm1[k] - vm0[k] for k in COUNTERS}
+    ram = (d['nr_memmap_pages'] - d['nr_memmap_device_pages'] +
+           d['nr_memmap_pgtable_pages'])
+    return ram, d['nr_memmap_pgtable_pages'], d['nr_memmap_device_pages']
+
+
 def preflight():
-    if 'nr_memmap_altmap_pages' not in vmstat():
+    if 'nr_memmap_pgtable_pages' not in vmstat():
         skip(f'kernel {os.uname().release} does not carry daxmap\'s memmap '
-             'accounting (no nr_memmap_altmap_pages in /proc/vmstat)')
+             'accounting (no nr_memmap_pgtable_pages in /proc/vmstat)')
     if not glob.glob('/sys/bus/nd/devices/region0'):
         skip('no NVDIMM region (run in tests/vm/run --nvdimm 8G)')
     if not os.path.exists('/sys/bus/dax/drivers/device_dax'):
@@ -290,24 +306,26 @@ def measure_device(align, map_, ns, dev, table):
         free1, vm1 = settle()
         runs.append(free0 - free1)
     used = sorted(runs)[len(runs) // 2]
-    k_ram = vm1['nr_memmap_pages'] - vm0['nr_memmap_pages']
-    k_dev = vm1['nr_memmap_altmap_pages'] - vm0['nr_memmap_altmap_pages']
+    k_ram, k_pt, k_dev = kernel_figures(vm0, vm1)
+    k_all = vm1['nr_memmap_pages'] - vm0['nr_memmap_pages']
     attr = dev_memmap(dev)
     check(abs(k_ram - used) <= TOLERANCE,
-          f'{what}: nr_memmap_pages delta {k_ram} = measured {used} '
+          f'{what}: kernel RAM {k_ram} (nr_memmap_pages {k_all:+d}, '
+          f'device {k_dev:+d}, page tables {k_pt:+d}) = measured {used} '
           f'within {TOLERANCE} pages', f'measured {runs}')
-    check(attr['ram'] == k_ram and attr['device'] == k_dev,
-          f'{what}: memmap_ram_bytes {attr["ram"]} pages, '
-          f'memmap_device_bytes {attr["device"]} pages = vmstat deltas '
-          f'{k_ram}, {k_dev}')
+    check(attr['ram'] == k_ram and attr['device'] == k_dev and
+          attr['pgtable'] == k_pt,
+          f'{what}: memmap_ram_bytes {attr["ram"]}, memmap_pgtable_bytes '
+          f'{attr["pgtable"]}, memmap_device_bytes {attr["device"]} pages = '
+          f'vmstat deltas {k_ram}, {k_pt}, {k_dev}')
     lo, hi, dlo, dhi = expected(align, map_, raw)
     check(lo <= attr['ram'] <= hi and dlo <= attr['device'] <= dhi,
           f'{what}: RAM {attr["ram"]} pages in [{lo}, {hi}], device '
           f'{attr["device"]} in [{dlo}, {dhi}]')
     gib = raw / GiB
     per_gib = attr['ram'] / gib
-    table.append((align, map_, raw, used, k_ram, attr['pgtable'],
-                  k_dev, round(per_gib, 1)))
+    table.append((align, map_, raw, used, k_all, k_pt, k_dev, k_ram,
+                  round(per_gib, 1)))
     target = TARGETS.get((align, map_))
     if target:
         limit, needs = target
@@ -317,9 +335,9 @@ def measure_device(align, map_, ns, dev, table):
     check(touch(dev), f'{what}: mapped and touched')
     bind(dev, False)
     free2, vm2 = settle()
-    check(vm2['nr_memmap_pages'] == vm0['nr_memmap_pages'] and
-          vm2['nr_memmap_altmap_pages'] == vm0['nr_memmap_altmap_pages'],
-          f'{what}: unbind returns the counters to where they were')
+    check(all(vm2[k] == vm0[k] for k in COUNTERS),
+          f'{what}: unbind returns the counters to where they were',
+          ', '.join(f'{k} {vm2[k] - vm0[k]:+d}' for k in COUNTERS))
     check(abs(free2 - free0) <= SLACK,
           f'{what}: unbind returns the RAM within {SLACK} pages',
           f'{free2 - free0:+d} pages')
@@ -354,7 +372,7 @@ def cycles():
     for i in range(half, CYCLES):
         cycle(*CASES[i % len(CASES)], i)
     free2, vm2 = settle()
-    for k in ('nr_memmap_pages', 'nr_memmap_altmap_pages'):
+    for k in COUNTERS:
         check(vm2[k] == vm0[k], f'{CYCLES} create/touch/destroy cycles: '
               f'{k} back to {vm0[k]}', f'now {vm2[k]}')
     check(abs(free2 - free1) <= SLACK, f'cycles {half + 1}-{CYCLES} leave '
@@ -378,9 +396,9 @@ def reconfigure():
     free1, vm1 = settle()
     check(dev_memmap(dev) == before,
           'system-ram and back: memmap_*_bytes as before', str(before))
-    check(vm1['nr_memmap_pages'] == vm0['nr_memmap_pages'] and
-          vm1['nr_memmap_altmap_pages'] == vm0['nr_memmap_altmap_pages'],
-          'system-ram and back: counters where they were')
+    check(all(vm1[k] == vm0[k] for k in COUNTERS),
+          'system-ram and back: counters where they were',
+          ', '.join(f'{k} {vm1[k] - vm0[k]:+d}' for k in COUNTERS))
     check(abs(free1 - free0) <= SLACK,
           f'system-ram and back: free RAM within {SLACK} pages',
           f'{free1 - free0:+d} pages')
@@ -409,12 +427,13 @@ def main():
     check(not problems, 'no warning in dmesg', '; '.join(problems[:5]))
 
     print('\n| align, map | pgmap size | measured RAM (pages) | '
-          'nr_memmap_pages delta | of which PTE | nr_memmap_altmap_pages '
-          'delta | RAM pages per GiB |')
-    print('|---|---|---|---|---|---|---|')
-    for align, map_, raw, used, k_ram, pt, k_dev, per_gib in table:
-        print(f'| {align}, {map_} | {raw // MiB} MiB | {used} | {k_ram} | '
-              f'{pt} | {k_dev} | {per_gib} |')
+          'nr_memmap_pages change | nr_memmap_pgtable_pages change | '
+          'nr_memmap_device_pages change | kernel RAM (pages) | '
+          'RAM pages per GiB |')
+    print('|---|---|---|---|---|---|---|---|')
+    for align, map_, raw, used, k_all, pt, k_dev, k_ram, per_gib in table:
+        print(f'| {align}, {map_} | {raw // MiB} MiB | {used} | {k_all} | '
+              f'{pt} | {k_dev} | {k_ram} | {per_gib} |')
     print(f'\n{"FAIL" if failures else "PASS"}: {failures} failure(s)')
     return 1 if failures else 0
 

@@ -300,7 +300,7 @@ static const struct fixture fixtures[] = {
 		.reason = { "kernel 6.12.117 on x86_64" },
 		.counter = true,
 		.counting = DAXMAP_COUNTER_EXACT,
-		.memmap_pages = 66048,
+		.memmap_pages = 33280,
 		.patches = BOTH_PATCHES | DAXMAP_PATCH_HEAD_REUSE,
 		.patches_json =
 			"[\"memmap-exact\", \"dax-memmap\", \"head-reuse\"]",

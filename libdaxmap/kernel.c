@@ -551,6 +551,31 @@ static int decide_dedup(struct daxmap_kernel *k, const struct kconfig *kc,
 			 ver, k->machine, k->page_size / 1024);
 }
 
+/*
+ * The head-reuse patch's boot parameter: dax_vmemmap_head_reuse=off (or
+ * any false value the kernel's bool parser takes) keeps two vmemmap pages
+ * per compound page, as without the patch. No /proc/cmdline counts as on.
+ */
+static bool head_reuse_disabled(struct daxmap_ctx *ctx)
+{
+	static const char param[] = "dax_vmemmap_head_reuse=";
+	_cleanup_free_ char *cmdline = NULL;
+	const char *p;
+	bool off = false;
+
+	if (daxmap_read_file(ctx, "/proc/cmdline", &cmdline) < 0)
+		return false;
+	/* The last one counts, as for the kernel. */
+	for (p = cmdline; (p = strstr(p, param)); p += sizeof(param) - 1) {
+		if (p != cmdline && p[-1] != ' ')
+			continue;
+		off = (p[sizeof(param) - 1] &&
+		       strchr("nN0", p[sizeof(param) - 1])) ||
+		      strncmp(p + sizeof(param) - 1, "off", 3) == 0;
+	}
+	return off;
+}
+
 /* Is @key in /proc/vmstat? A line that does not parse is still there. */
 static bool vmstat_has(struct daxmap_kernel *k, const char *key)
 {
@@ -686,7 +711,8 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	dbg(ctx, "vmemmap dedup %s: %s\n",
 	    daxmap_tristate_name(k->vmemmap_dedup), k->dedup_reason);
 
-	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE))
+	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE) &&
+	    !head_reuse_disabled(ctx))
 		k->patches |= DAXMAP_PATCH_HEAD_REUSE;
 	probe_memmap_counter(k);
 	r = probe_dax_memmap(k);

@@ -16,7 +16,9 @@ region of at least 8 GiB:
 - 2M align takes at most 520 RAM pages per GiB with head-page reuse (a
   TODO line without it), 1G align at most 10;
 - mapped pages read back through get_user_pages (vmsplice), the tail pages
-  whose struct page aliases the head with head-page reuse among them;
+  whose struct page aliases the head with head-page reuse among them, and
+  the whole mapping pinned with pin_user_pages(FOLL_LONGTERM) and unpinned
+  (CONFIG_GUP_TEST's PIN_LONGTERM_BENCHMARK);
 - 20 cycles of create, map and touch, destroy leave the counters exactly
   where they were and no more free RAM missing after the last ten than
   after the first ten; a trip to system-ram and back leaves the counters
@@ -35,10 +37,12 @@ measured figures as a table (the one in kernel-patches/README.md).
 Usage: check-memmap.py [--head-reuse]
   --head-reuse   the kernel keeps one vmemmap page per compound page, not two"""
 import ctypes
+import fcntl
 import glob
 import json
 import mmap
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -184,6 +188,31 @@ def read_through_gup(m, off, n):
         os.close(w)
 
 
+GUP_TEST = '/sys/kernel/debug/gup_test'
+# _IOWR('g', 3, struct gup_test): the struct is 76 bytes, 80 with padding.
+PIN_LONGTERM_BENCHMARK = (3 << 30) | (80 << 16) | (ord('g') << 8) | 3
+FOLL_WRITE = 0x01
+
+
+def pin_longterm(m, length):
+    """Pin @length bytes of mapping @m with pin_user_pages(FOLL_LONGTERM)
+    and unpin them, through CONFIG_GUP_TEST: each page's folio is found
+    from its struct page, fake heads included.  Returns 0 or an errno."""
+    if not os.path.exists(GUP_TEST) and not os.path.ismount('/sys/kernel/debug'):
+        run('mount', '-t', 'debugfs', 'debugfs', '/sys/kernel/debug')
+    base = ctypes.addressof(ctypes.c_char.from_buffer(m))
+    arg = bytearray(struct.pack('=QQQQIII8I4x', 0, 0, base, length, 512,
+                                FOLL_WRITE, 0, *([0] * 8)))
+    fd = os.open(GUP_TEST, os.O_RDWR)
+    try:
+        fcntl.ioctl(fd, PIN_LONGTERM_BENCHMARK, arg)
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+    return 0
+
+
 def touch(dev):
     """Map the device and write to it, as a user would, and read pages
     back through get_user_pages: in a compound page of 2M or 1G, the pages
@@ -208,6 +237,13 @@ def touch(dev):
                 mark = f'page {p:9d}!'.encode()[:16].ljust(16, b'.')
                 m[off:off + 16] = mark
                 ok = ok and read_through_gup(m, off, 16) == mark
+            err = pin_longterm(m, length)
+            if err:
+                check(False, f'{dev}: pin_user_pages(FOLL_LONGTERM) of '
+                      f'{length // MiB} MiB', os.strerror(err))
+                ok = False
+            ok = ok and all(m[off:off + 8] == b'daxmap!!'
+                            for off in range(0, length, max(align, PAGE)))
     finally:
         os.close(fd)
     return ok

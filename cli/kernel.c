@@ -81,11 +81,12 @@ static void print_counter(json *k, bool full, int indent)
 	       counting_meaning(counting));
 	/*
 	 * A stock counter never tells RAM from device: the altmap is counted
-	 * as memmap. The memmap-exact patch counts it on its own.
+	 * as memmap. The memmap-exact patch counts it on its own, and the
+	 * vmemmap's page tables too; the figure above is then the RAM.
 	 */
 	if (strcmp(counting, daxmap_counter_name(DAXMAP_COUNTER_EXACT)) == 0)
 		cli_kv(indent, "  note",
-		       "map=dev memmap is in nr_memmap_altmap_pages instead");
+		       "the RAM: less map=dev memmap (nr_memmap_device_pages), plus page tables (nr_memmap_pgtable_pages)");
 	else
 		cli_kv(indent, "  note",
 		       "map=dev memmap is counted too, though it is on the device");

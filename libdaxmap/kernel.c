@@ -57,6 +57,11 @@ struct daxmap_kernel {
 	enum daxmap_counter memmap_counting;
 	unsigned int patches;		/* DAXMAP_PATCH_* */
 	/*
+	 * memmap-exact v2 keeps nr_memmap_pages as upstream counts it and
+	 * adds what it leaves out and what it should not count as RAM.
+	 */
+	bool memmap_split;
+	/*
 	 * A kernel read back from a status document describes another
 	 * moment, maybe another host: its counter is the document's figure,
 	 * never this host's /proc.
@@ -158,10 +163,13 @@ unsigned int daxmap_parse_version_code(const char *release,
  * than guessed either way; so is a counter on a kernel older than 6.11,
  * which can only be a distribution's backport with its own history.
  *
- * daxmap's memmap-exact patch (@exact_patch) replaces all of that with the
- * RAM really used, on whatever release it was applied to: its own
- * nr_memmap_altmap_pages says it is there. Without nr_memmap_pages there
- * is still nothing to count with.
+ * daxmap's memmap-exact patch (@exact_patch) gives the RAM really used, on
+ * whatever release it was applied to. Its first version made
+ * nr_memmap_pages that figure and added nr_memmap_altmap_pages; the
+ * second keeps nr_memmap_pages as upstream counts it and adds
+ * nr_memmap_pgtable_pages and nr_memmap_device_pages, from which the RAM
+ * is worked out (daxmap_kernel_read_memmap_pages()). Without
+ * nr_memmap_pages there is still nothing to count with.
  */
 enum daxmap_counter daxmap_counter_rule(unsigned int version_code,
 					bool counter_present, bool exact_patch)
@@ -548,6 +556,31 @@ static int decide_dedup(struct daxmap_kernel *k, const struct kconfig *kc,
 			 ver, k->machine, k->page_size / 1024);
 }
 
+/*
+ * The head-reuse patch's boot parameter: dax_vmemmap_head_reuse=off (or
+ * any false value the kernel's bool parser takes) keeps two vmemmap pages
+ * per compound page, as without the patch. No /proc/cmdline counts as on.
+ */
+static bool head_reuse_disabled(struct daxmap_ctx *ctx)
+{
+	static const char param[] = "dax_vmemmap_head_reuse=";
+	_cleanup_free_ char *cmdline = NULL;
+	const char *p;
+	bool off = false;
+
+	if (daxmap_read_file(ctx, "/proc/cmdline", &cmdline) < 0)
+		return false;
+	/* The last one counts, as for the kernel. */
+	for (p = cmdline; (p = strstr(p, param)); p += sizeof(param) - 1) {
+		if (p != cmdline && p[-1] != ' ')
+			continue;
+		off = (p[sizeof(param) - 1] &&
+		       strchr("nN0", p[sizeof(param) - 1])) ||
+		      strncmp(p + sizeof(param) - 1, "off", 3) == 0;
+	}
+	return off;
+}
+
 /* Is @key in /proc/vmstat? A line that does not parse is still there. */
 static bool vmstat_has(struct daxmap_kernel *k, const char *key)
 {
@@ -563,8 +596,10 @@ static bool vmstat_has(struct daxmap_kernel *k, const char *key)
 static void probe_memmap_counter(struct daxmap_kernel *k)
 {
 	k->memmap_counter = vmstat_has(k, "nr_memmap_pages");
-	/* The memmap-exact patch's own counter, which no stock kernel has. */
-	if (vmstat_has(k, "nr_memmap_altmap_pages"))
+	/* The memmap-exact patch's own counters, which no stock kernel has. */
+	k->memmap_split = vmstat_has(k, "nr_memmap_pgtable_pages") &&
+			  vmstat_has(k, "nr_memmap_device_pages");
+	if (k->memmap_split || vmstat_has(k, "nr_memmap_altmap_pages"))
 		k->patches |= DAXMAP_PATCH_MEMMAP_EXACT;
 	k->memmap_counting = daxmap_counter_rule(
 		k->version_code, k->memmap_counter,
@@ -681,7 +716,8 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	dbg(ctx, "vmemmap dedup %s: %s\n",
 	    daxmap_tristate_name(k->vmemmap_dedup), k->dedup_reason);
 
-	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE))
+	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE) &&
+	    !head_reuse_disabled(ctx))
 		k->patches |= DAXMAP_PATCH_HEAD_REUSE;
 	probe_memmap_counter(k);
 	r = probe_dax_memmap(k);
@@ -810,11 +846,15 @@ DAXMAP_EXPORT unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k)
 	return k->patches;
 }
 
-/* Read anew on every call: the counter moves as devices come and go. */
+/*
+ * Read anew on every call: the counter moves as devices come and go. With
+ * memmap-exact v2 the RAM is nr_memmap_pages less what of it is on the
+ * device, plus the page tables of the vmemmap.
+ */
 DAXMAP_EXPORT int daxmap_kernel_read_memmap_pages(struct daxmap_kernel *k,
 						  uint64_t *ret_pages)
 {
-	uint64_t pages;
+	uint64_t pages, device, pgtable;
 	int r;
 
 	if (k->snapshot) {
@@ -827,6 +867,19 @@ DAXMAP_EXPORT int daxmap_kernel_read_memmap_pages(struct daxmap_kernel *k,
 				  &pages);
 	if (r < 0)
 		return r;
+	if (k->memmap_split) {
+		r = daxmap_read_keyed_u64(k->ctx, "/proc/vmstat",
+					  "nr_memmap_device_pages", &device);
+		if (r < 0)
+			return r;
+		r = daxmap_read_keyed_u64(k->ctx, "/proc/vmstat",
+					  "nr_memmap_pgtable_pages", &pgtable);
+		if (r < 0)
+			return r;
+		if (device > pages)
+			return -EBADMSG;
+		pages = pages - device + pgtable;
+	}
 	*ret_pages = pages;
 	return 0;
 }

@@ -5,20 +5,30 @@ on the patched kernel in the VM bed, as root, with one empty labelled NVDIMM
 region of at least 8 GiB:
 
 - for 3 GiB device-dax namespaces at 4K, 2M and 1G align with map=mem and 2M
-  with map=dev, the change the device makes to nr_memmap_pages (RAM) equals
-  the free RAM it takes, measured (the median of three binds), within 4
-  pages, and its memmap_*_bytes attributes say the same as the counters;
+  with map=dev, the RAM the kernel says the device takes (the change in
+  nr_memmap_pages, less that in nr_memmap_device_pages, plus that in
+  nr_memmap_pgtable_pages) equals the free RAM it takes, measured (the
+  median of three binds), within 4 pages, and its memmap_*_bytes
+  attributes say the same as the counters;
 - the deduplicated vmemmap costs what the rules say: 2 vmemmap pages per
   compound page (1 with head-page reuse) plus one PTE page per 128 MiB, and
   map=dev keeps the memmap on the device;
 - 2M align takes at most 520 RAM pages per GiB with head-page reuse (a
   TODO line without it), 1G align at most 10;
 - mapped pages read back through get_user_pages (vmsplice), the tail pages
-  whose struct page aliases the head with head-page reuse among them;
+  whose struct page aliases the head with head-page reuse among them, and
+  the whole mapping pinned with pin_user_pages(FOLL_LONGTERM) and unpinned
+  (CONFIG_GUP_TEST's PIN_LONGTERM_BENCHMARK);
 - 20 cycles of create, map and touch, destroy leave the counters exactly
   where they were and no more free RAM missing after the last ten than
   after the first ten; a trip to system-ram and back leaves the counters
   and the RAM where they were;
+- with HugeTLB's vmemmap optimisation on and HugeTLB pages allocated, a
+  2M device measures as it does alone; the vmemmap HugeTLB frees and
+  allocates again is counted (7 pages per 2M page; on 6.12, where boot
+  memmap has a counter of its own, as it is freed, on 6.1 as the pages
+  are freed and it comes back), and the PTE pages of the PMDs it splits
+  are in nr_memmap_pgtable_pages;
 - the kernel, built with CONFIG_DEBUG_VM, logs no warning.
 
 Exits 77 when the running kernel does not carry the patches.  Prints the
@@ -27,10 +37,12 @@ measured figures as a table (the one in kernel-patches/README.md).
 Usage: check-memmap.py [--head-reuse]
   --head-reuse   the kernel keeps one vmemmap page per compound page, not two"""
 import ctypes
+import fcntl
 import glob
 import json
 import mmap
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -176,6 +188,31 @@ def read_through_gup(m, off, n):
         os.close(w)
 
 
+GUP_TEST = '/sys/kernel/debug/gup_test'
+# _IOWR('g', 3, struct gup_test): the struct is 76 bytes, 80 with padding.
+PIN_LONGTERM_BENCHMARK = (3 << 30) | (80 << 16) | (ord('g') << 8) | 3
+FOLL_WRITE = 0x01
+
+
+def pin_longterm(m, length):
+    """Pin @length bytes of mapping @m with pin_user_pages(FOLL_LONGTERM)
+    and unpin them, through CONFIG_GUP_TEST: each page's folio is found
+    from its struct page, fake heads included.  Returns 0 or an errno."""
+    if not os.path.exists(GUP_TEST) and not os.path.ismount('/sys/kernel/debug'):
+        run('mount', '-t', 'debugfs', 'debugfs', '/sys/kernel/debug')
+    base = ctypes.addressof(ctypes.c_char.from_buffer(m))
+    arg = bytearray(struct.pack('=QQQQIII8I4x', 0, 0, base, length, 512,
+                                FOLL_WRITE, 0, *([0] * 8)))
+    fd = os.open(GUP_TEST, os.O_RDWR)
+    try:
+        fcntl.ioctl(fd, PIN_LONGTERM_BENCHMARK, arg)
+    except OSError as e:
+        return e.errno
+    finally:
+        os.close(fd)
+    return 0
+
+
 def touch(dev):
     """Map the device and write to it, as a user would, and read pages
     back through get_user_pages: in a compound page of 2M or 1G, the pages
@@ -200,6 +237,13 @@ def touch(dev):
                 mark = f'page {p:9d}!'.encode()[:16].ljust(16, b'.')
                 m[off:off + 16] = mark
                 ok = ok and read_through_gup(m, off, 16) == mark
+            err = pin_longterm(m, length)
+            if err:
+                check(False, f'{dev}: pin_user_pages(FOLL_LONGTERM) of '
+                      f'{length // MiB} MiB', os.strerror(err))
+                ok = False
+            ok = ok and all(m[off:off + 8] == b'daxmap!!'
+                            for off in range(0, length, max(align, PAGE)))
     finally:
         os.close(fd)
     return ok
@@ -214,10 +258,24 @@ def dmesg_problems():
 
 # ----------------------------------------------------------------- checks
 
+# The counters of daxmap's memmap accounting: nr_memmap_pages as upstream
+# counts it (memmap on the device included, page tables not), and its own.
+COUNTERS = ('nr_memmap_pages', 'nr_memmap_pgtable_pages',
+            'nr_memmap_device_pages')
+
+
+def kernel_figures(vm0, vm1):
+    """(RAM, page tables, device) in pages, from two vmstat readings."""
+    d = {k: vm1[k] - vm0[k] for k in COUNTERS}
+    ram = (d['nr_memmap_pages'] - d['nr_memmap_device_pages'] +
+           d['nr_memmap_pgtable_pages'])
+    return ram, d['nr_memmap_pgtable_pages'], d['nr_memmap_device_pages']
+
+
 def preflight():
-    if 'nr_memmap_altmap_pages' not in vmstat():
+    if 'nr_memmap_pgtable_pages' not in vmstat():
         skip(f'kernel {os.uname().release} does not carry daxmap\'s memmap '
-             'accounting (no nr_memmap_altmap_pages in /proc/vmstat)')
+             'accounting (no nr_memmap_pgtable_pages in /proc/vmstat)')
     if not glob.glob('/sys/bus/nd/devices/region0'):
         skip('no NVDIMM region (run in tests/vm/run --nvdimm 8G)')
     if not os.path.exists('/sys/bus/dax/drivers/device_dax'):
@@ -290,24 +348,26 @@ def measure_device(align, map_, ns, dev, table):
         free1, vm1 = settle()
         runs.append(free0 - free1)
     used = sorted(runs)[len(runs) // 2]
-    k_ram = vm1['nr_memmap_pages'] - vm0['nr_memmap_pages']
-    k_dev = vm1['nr_memmap_altmap_pages'] - vm0['nr_memmap_altmap_pages']
+    k_ram, k_pt, k_dev = kernel_figures(vm0, vm1)
+    k_all = vm1['nr_memmap_pages'] - vm0['nr_memmap_pages']
     attr = dev_memmap(dev)
     check(abs(k_ram - used) <= TOLERANCE,
-          f'{what}: nr_memmap_pages delta {k_ram} = measured {used} '
+          f'{what}: kernel RAM {k_ram} (nr_memmap_pages {k_all:+d}, '
+          f'device {k_dev:+d}, page tables {k_pt:+d}) = measured {used} '
           f'within {TOLERANCE} pages', f'measured {runs}')
-    check(attr['ram'] == k_ram and attr['device'] == k_dev,
-          f'{what}: memmap_ram_bytes {attr["ram"]} pages, '
-          f'memmap_device_bytes {attr["device"]} pages = vmstat deltas '
-          f'{k_ram}, {k_dev}')
+    check(attr['ram'] == k_ram and attr['device'] == k_dev and
+          attr['pgtable'] == k_pt,
+          f'{what}: memmap_ram_bytes {attr["ram"]}, memmap_pgtable_bytes '
+          f'{attr["pgtable"]}, memmap_device_bytes {attr["device"]} pages = '
+          f'vmstat deltas {k_ram}, {k_pt}, {k_dev}')
     lo, hi, dlo, dhi = expected(align, map_, raw)
     check(lo <= attr['ram'] <= hi and dlo <= attr['device'] <= dhi,
           f'{what}: RAM {attr["ram"]} pages in [{lo}, {hi}], device '
           f'{attr["device"]} in [{dlo}, {dhi}]')
     gib = raw / GiB
     per_gib = attr['ram'] / gib
-    table.append((align, map_, raw, used, k_ram, attr['pgtable'],
-                  k_dev, round(per_gib, 1)))
+    table.append((align, map_, raw, used, k_all, k_pt, k_dev, k_ram,
+                  round(per_gib, 1)))
     target = TARGETS.get((align, map_))
     if target:
         limit, needs = target
@@ -317,9 +377,9 @@ def measure_device(align, map_, ns, dev, table):
     check(touch(dev), f'{what}: mapped and touched')
     bind(dev, False)
     free2, vm2 = settle()
-    check(vm2['nr_memmap_pages'] == vm0['nr_memmap_pages'] and
-          vm2['nr_memmap_altmap_pages'] == vm0['nr_memmap_altmap_pages'],
-          f'{what}: unbind returns the counters to where they were')
+    check(all(vm2[k] == vm0[k] for k in COUNTERS),
+          f'{what}: unbind returns the counters to where they were',
+          ', '.join(f'{k} {vm2[k] - vm0[k]:+d}' for k in COUNTERS))
     check(abs(free2 - free0) <= SLACK,
           f'{what}: unbind returns the RAM within {SLACK} pages',
           f'{free2 - free0:+d} pages')
@@ -354,7 +414,7 @@ def cycles():
     for i in range(half, CYCLES):
         cycle(*CASES[i % len(CASES)], i)
     free2, vm2 = settle()
-    for k in ('nr_memmap_pages', 'nr_memmap_altmap_pages'):
+    for k in COUNTERS:
         check(vm2[k] == vm0[k], f'{CYCLES} create/touch/destroy cycles: '
               f'{k} back to {vm0[k]}', f'now {vm2[k]}')
     check(abs(free2 - free1) <= SLACK, f'cycles {half + 1}-{CYCLES} leave '
@@ -378,13 +438,71 @@ def reconfigure():
     free1, vm1 = settle()
     check(dev_memmap(dev) == before,
           'system-ram and back: memmap_*_bytes as before', str(before))
-    check(vm1['nr_memmap_pages'] == vm0['nr_memmap_pages'] and
-          vm1['nr_memmap_altmap_pages'] == vm0['nr_memmap_altmap_pages'],
-          'system-ram and back: counters where they were')
+    check(all(vm1[k] == vm0[k] for k in COUNTERS),
+          'system-ram and back: counters where they were',
+          ', '.join(f'{k} {vm1[k] - vm0[k]:+d}' for k in COUNTERS))
     check(abs(free1 - free0) <= SLACK,
           f'system-ram and back: free RAM within {SLACK} pages',
           f'{free1 - free0:+d} pages')
     destroy(ns)
+
+
+HUGE_PAGES = 32
+
+
+def hugetlb_and_dax():
+    """HugeTLB's vmemmap optimisation and head-page reuse at once: both
+    make fake heads, behind the one static key."""
+    knob = '/proc/sys/vm/hugetlb_optimize_vmemmap'
+    if not os.path.exists(knob):
+        check(False, 'HugeTLB vmemmap optimisation', f'no {knob}')
+        return
+    write(knob, '1')
+    nr = '/proc/sys/vm/nr_hugepages'
+    _, vm0 = settle()
+    write(nr, str(HUGE_PAGES))
+    with open(nr) as f:
+        got = int(f.read())
+    if got != HUGE_PAGES:
+        check(False, f'{HUGE_PAGES} HugeTLB pages', f'got {got}')
+        write(nr, '0')
+        return
+    _, vm1 = settle()
+    # 6.11 and later count boot memmap apart; 6.1 does not count it.
+    boot = 'nr_memmap_boot_pages' in vm0
+    if boot:
+        d = sum(vm1[k] - vm0[k] for k in ('nr_memmap_pages',
+                                          'nr_memmap_boot_pages'))
+        check(d == -7 * HUGE_PAGES,
+              f'optimising {HUGE_PAGES} HugeTLB pages frees 7 vmemmap '
+              f'pages each: nr_memmap_pages + nr_memmap_boot_pages {d:+d}')
+    d = vm1['nr_memmap_pgtable_pages'] - vm0['nr_memmap_pgtable_pages']
+    check(d >= 1, 'the PTE pages of the vmemmap PMDs HugeTLB splits are in '
+          f'nr_memmap_pgtable_pages: {d:+d}')
+    table = []
+    measure_case('2M', 'mem', table)
+    used, k_ram = table[0][3], table[0][7]
+    check(abs(used - k_ram) <= TOLERANCE,
+          f'with {HUGE_PAGES} optimised HugeTLB pages: 2M device measured '
+          f'{used}, kernel {k_ram}, within {TOLERANCE} pages')
+    if boot:
+        # Debian's 6.12.117 reports bad page states when it frees an
+        # optimised HugeTLB page, without daxmap's patches too (its
+        # stock kernel with init_on_free=1): they stay allocated.
+        print('note - the HugeTLB pages stay allocated: 6.12.117 frees '
+              'optimised ones with bad page states, patched or not',
+              flush=True)
+        return
+    _, vm2 = settle()
+    write(nr, '0')
+    _, vm3 = settle()
+    d = vm3['nr_memmap_pages'] - vm2['nr_memmap_pages']
+    check(d == 7 * HUGE_PAGES,
+          f'freeing {HUGE_PAGES} optimised HugeTLB pages counts their '
+          f'vmemmap back in nr_memmap_pages: {d:+d} = +{7 * HUGE_PAGES}')
+    check(vm3['nr_memmap_pgtable_pages'] == vm2['nr_memmap_pgtable_pages'],
+          'freeing them leaves nr_memmap_pgtable_pages (the PTE pages of '
+          'the split vmemmap stay)')
 
 
 def main():
@@ -405,16 +523,21 @@ def main():
         reconfigure()
     except Exception as e:          # noqa: BLE001
         check(False, 'system-ram and back', str(e))
+    try:
+        hugetlb_and_dax()
+    except Exception as e:          # noqa: BLE001
+        check(False, 'HugeTLB and device-DAX at once', str(e))
     problems = dmesg_problems()
     check(not problems, 'no warning in dmesg', '; '.join(problems[:5]))
 
     print('\n| align, map | pgmap size | measured RAM (pages) | '
-          'nr_memmap_pages delta | of which PTE | nr_memmap_altmap_pages '
-          'delta | RAM pages per GiB |')
-    print('|---|---|---|---|---|---|---|')
-    for align, map_, raw, used, k_ram, pt, k_dev, per_gib in table:
-        print(f'| {align}, {map_} | {raw // MiB} MiB | {used} | {k_ram} | '
-              f'{pt} | {k_dev} | {per_gib} |')
+          'nr_memmap_pages change | nr_memmap_pgtable_pages change | '
+          'nr_memmap_device_pages change | kernel RAM (pages) | '
+          'RAM pages per GiB |')
+    print('|---|---|---|---|---|---|---|---|')
+    for align, map_, raw, used, k_all, pt, k_dev, k_ram, per_gib in table:
+        print(f'| {align}, {map_} | {raw // MiB} MiB | {used} | {k_all} | '
+              f'{pt} | {k_dev} | {k_ram} | {per_gib} |')
     print(f'\n{"FAIL" if failures else "PASS"}: {failures} failure(s)')
     return 1 if failures else 0
 

@@ -503,7 +503,7 @@ check_py "kernel --json, patched tree: patches and counting" \
 k = j["kernel"]
 assert k["patches"] == ["memmap-exact", "dax-memmap", "head-reuse"], k["patches"]
 assert k["memmap_counter"]["counting"] == "exact", k["memmap_counter"]
-assert k["memmap_counter"]["pages"] == 66048, k["memmap_counter"]
+assert k["memmap_counter"]["pages"] == 33280, k["memmap_counter"]
 '
 DAXMAP_ROOT=$FIXTURES/debian-6.12.117
 expect_ok "kernel, stock tree" kernel --direct

@@ -289,7 +289,7 @@ static const struct fixture fixtures[] = {
 		.patches_json = "[]",
 	},
 	{
-		/* Counts exactly, and says so with nr_memmap_altmap_pages. */
+		/* Counts exactly, and says so with nr_memmap_pgtable_pages. */
 		.name = "patched-6.12",
 		.release = "6.12.117-daxmap",
 		.version_code = KV(6, 12, 117),
@@ -301,12 +301,29 @@ static const struct fixture fixtures[] = {
 		.reason = { "kernel 6.12.117 on x86_64" },
 		.counter = true,
 		.counting = DAXMAP_COUNTER_EXACT,
-		.memmap_pages = 66048,
+		.memmap_pages = 33280,
 		.patches = BOTH_PATCHES | DAXMAP_PATCH_HEAD_REUSE,
 		.patches_json =
 			"[\"memmap-exact\", \"dax-memmap\", \"head-reuse\"]",
 		/* Head-page reuse: one vmemmap page per compound page. */
 		.kept_pages = 1,
+	},
+	{
+		/* Built with head-page reuse, turned off at boot. */
+		.name = "patched-6.12-no-reuse",
+		.release = "6.12.117-daxmap",
+		.version_code = KV(6, 12, 117),
+		.machine = "x86_64",
+		.page_size = 4096,
+		.config_path = "/boot/config-6.12.117-daxmap",
+		.sparsemem_vmemmap = DAXMAP_YES,
+		.dedup = DAXMAP_YES,
+		.reason = { "kernel 6.12.117 on x86_64" },
+		.counter = true,
+		.counting = DAXMAP_COUNTER_EXACT,
+		.memmap_pages = 33280,
+		.patches = BOTH_PATCHES,
+		.patches_json = "[\"memmap-exact\", \"dax-memmap\"]",
 	},
 	{
 		/* Exact on a release whose counter would be unknown. */

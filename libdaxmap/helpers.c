@@ -150,3 +150,29 @@ void daxmap_boot_id(char buf[static 37])
 		buf[0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 }
+
+int daxmap_read_key_values(const char *path,
+			   int (*fn)(const char *key, const char *value,
+				     void *userdata),
+			   void *userdata)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	int r;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &size, f) > 0) {
+		char *value = strchr(line, '=');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!value)
+			continue;
+		*value++ = '\0';
+		r = fn(line, value, userdata);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

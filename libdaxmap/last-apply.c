@@ -38,44 +38,41 @@ int daxmap_last_apply_write(struct daxmap_ctx *ctx,
 	return daxmap_write_file_atomic(path, buf, (size_t)len);
 }
 
+static int summary_key(const char *key, const char *value, void *userdata)
+{
+	struct daxmap_apply_summary *s = userdata;
+	unsigned int *count = NULL;
+
+	if (strcmp(key, "time") == 0)
+		snprintf(s->time, sizeof(s->time), "%s", value);
+	else if (strcmp(key, "unchanged") == 0)
+		count = &s->unchanged;
+	else if (strcmp(key, "created") == 0)
+		count = &s->created;
+	else if (strcmp(key, "recreated") == 0)
+		count = &s->recreated;
+	else if (strcmp(key, "drifted") == 0)
+		count = &s->drifted;
+	else if (strcmp(key, "failed") == 0)
+		count = &s->failed;
+	if (count)
+		*count = (unsigned int)strtoul(value, NULL, 10);
+	return 0;
+}
+
 int daxmap_last_apply_read(struct daxmap_ctx *ctx,
 			   struct daxmap_apply_summary *ret)
 {
-	_cleanup_free_ char *path = NULL, *line = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *path = NULL;
 	struct daxmap_apply_summary s = { 0 };
-	size_t size = 0;
 	int r;
 
 	r = last_apply_path(ctx, &path);
 	if (r < 0)
 		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (getline(&line, &size, f) > 0) {
-		char *value = strchr(line, '=');
-		unsigned int *count = NULL;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (!value)
-			continue;
-		*value++ = '\0';
-		if (strcmp(line, "time") == 0)
-			snprintf(s.time, sizeof(s.time), "%s", value);
-		else if (strcmp(line, "unchanged") == 0)
-			count = &s.unchanged;
-		else if (strcmp(line, "created") == 0)
-			count = &s.created;
-		else if (strcmp(line, "recreated") == 0)
-			count = &s.recreated;
-		else if (strcmp(line, "drifted") == 0)
-			count = &s.drifted;
-		else if (strcmp(line, "failed") == 0)
-			count = &s.failed;
-		if (count)
-			*count = (unsigned int)strtoul(value, NULL, 10);
-	}
+	r = daxmap_read_key_values(path, summary_key, &s);
+	if (r < 0)
+		return r;
 	if (!s.time[0])
 		return -EBADMSG;
 	*ret = s;

@@ -80,6 +80,18 @@ int daxmap_badblocks_translate(const struct daxmap_badblock *in, int n,
 			       uint64_t from, uint64_t to, uint64_t to_size,
 			       struct daxmap_badblock **ret, int *ret_n);
 
+/*
+ * helpers.c: the "key=value" lines of daxmap's own files (records, the
+ * last apply, verify results), each given to @fn with the newline gone;
+ * lines without '=' are skipped, and so are keys @fn does not know, since
+ * a newer daxmap may add some. -errno when the file cannot be read, or
+ * what @fn returned when it is negative.
+ */
+int daxmap_read_key_values(const char *path,
+			   int (*fn)(const char *key, const char *value,
+				     void *userdata),
+			   void *userdata);
+
 /* helpers.c: mkdir -p, with @mode for what it makes. */
 int daxmap_mkdir_p(const char *path, mode_t mode);
 /* helpers.c: this boot's id (/proc/sys/kernel/random/boot_id), or "". */

@@ -109,64 +109,53 @@ static int set_string(char **field, const char *value)
 	return *value && !*field ? -ENOMEM : 0;
 }
 
+static int record_key(const char *key, const char *value, void *userdata)
+{
+	struct daxmap_record *rec = userdata;
+
+	if (strcmp(key, "name") == 0)
+		return set_string(&rec->name, value);
+	if (strcmp(key, "region") == 0)
+		return set_string(&rec->region, value);
+	if (strcmp(key, "mode") == 0)
+		return set_string(&rec->mode, value);
+	if (strcmp(key, "size") == 0) {
+		rec->size = strtoull(value, NULL, 10);
+	} else if (strcmp(key, "align") == 0) {
+		rec->align = strtoull(value, NULL, 10);
+	} else if (strcmp(key, "map") == 0) {
+		daxmap_map_from_name(value, &rec->map);
+	} else if (strcmp(key, "measured_ram_bytes") == 0) {
+		rec->has_measured = true;
+		rec->measured_ram_bytes = strtoll(value, NULL, 10);
+	} else if (strcmp(key, "kernel_bytes") == 0) {
+		rec->has_kernel = true;
+		rec->kernel_bytes = strtoll(value, NULL, 10);
+	} else if (strcmp(key, "owner_pid") == 0) {
+		long pid = strtol(value, NULL, 10);
+
+		rec->owner_pid = pid > 0 && pid <= INT_MAX ? (int)pid : 0;
+	} else if (strcmp(key, "owner_boot") == 0) {
+		snprintf(rec->owner_boot, sizeof(rec->owner_boot), "%s", value);
+	}
+	return 0;
+}
+
 int daxmap_record_read(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 		       const char *uuid, struct daxmap_record *ret)
 {
-	_cleanup_free_ char *path = NULL, *line = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *path = NULL;
 	struct daxmap_record rec = { 0 };
-	size_t size = 0;
-	ssize_t n;
 	int r;
 
 	r = record_path(ctx, kind, uuid, &path);
 	if (r < 0)
 		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	snprintf(rec.uuid, sizeof(rec.uuid), "%s", uuid);
-
-	while ((n = getline(&line, &size, f)) > 0) {
-		char *value = strchr(line, '=');
-
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (!value)
-			continue;
-		*value++ = '\0';
-		r = 0;
-		/* Unknown keys are skipped: a newer daxmap may add some. */
-		if (strcmp(line, "name") == 0)
-			r = set_string(&rec.name, value);
-		else if (strcmp(line, "region") == 0)
-			r = set_string(&rec.region, value);
-		else if (strcmp(line, "mode") == 0)
-			r = set_string(&rec.mode, value);
-		else if (strcmp(line, "size") == 0)
-			rec.size = strtoull(value, NULL, 10);
-		else if (strcmp(line, "align") == 0)
-			rec.align = strtoull(value, NULL, 10);
-		else if (strcmp(line, "map") == 0)
-			daxmap_map_from_name(value, &rec.map);
-		else if (strcmp(line, "measured_ram_bytes") == 0) {
-			rec.has_measured = true;
-			rec.measured_ram_bytes = strtoll(value, NULL, 10);
-		} else if (strcmp(line, "kernel_bytes") == 0) {
-			rec.has_kernel = true;
-			rec.kernel_bytes = strtoll(value, NULL, 10);
-		} else if (strcmp(line, "owner_pid") == 0) {
-			long pid = strtol(value, NULL, 10);
-
-			rec.owner_pid = pid > 0 && pid <= INT_MAX ? (int)pid : 0;
-		} else if (strcmp(line, "owner_boot") == 0) {
-			snprintf(rec.owner_boot, sizeof(rec.owner_boot), "%s",
-				 value);
-		}
-		if (r < 0) {
-			daxmap_record_clear(&rec);
-			return r;
-		}
+	r = daxmap_read_key_values(path, record_key, &rec);
+	if (r < 0) {
+		daxmap_record_clear(&rec);
+		return r;
 	}
 	*ret = rec;
 	return 0;

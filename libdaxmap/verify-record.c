@@ -52,46 +52,40 @@ int daxmap_verify_record_write(struct daxmap_ctx *ctx, const char *key,
 	return daxmap_write_file_atomic(path, text, (size_t)len);
 }
 
+static int summary_key(const char *key, const char *value, void *userdata)
+{
+	struct daxmap_verify_summary *s = userdata;
+
+	if (!strcmp(key, "time"))
+		snprintf(s->time, sizeof(s->time), "%s", value);
+	else if (!strcmp(key, "passed"))
+		s->passed = !strcmp(value, "1");
+	else if (!strcmp(key, "align"))
+		s->align = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "kernel_page_size"))
+		s->kernel_page_size = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "mapped_bytes"))
+		s->mapped_bytes = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "pagetable_bytes"))
+		s->pagetable_bytes = strtoull(value, NULL, 10);
+	else if (!strcmp(key, "model_pagetable_bytes"))
+		s->model_pagetable_bytes = strtoull(value, NULL, 10);
+	return 0;
+}
+
 int daxmap_verify_record_read(struct daxmap_ctx *ctx, const char *key,
 			      struct daxmap_verify_summary *ret)
 {
-	_cleanup_free_ char *path = NULL, *line = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *path = NULL;
 	struct daxmap_verify_summary s = { 0 };
-	size_t size = 0;
-	ssize_t n;
 	int r;
 
 	r = record_path(ctx, key, &path);
 	if (r < 0)
 		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while ((n = getline(&line, &size, f)) > 0) {
-		char *value = strchr(line, '=');
-
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (!value)
-			continue;
-		*value++ = '\0';
-		/* Unknown keys are skipped: a newer daxmap may add some. */
-		if (!strcmp(line, "time"))
-			snprintf(s.time, sizeof(s.time), "%s", value);
-		else if (!strcmp(line, "passed"))
-			s.passed = !strcmp(value, "1");
-		else if (!strcmp(line, "align"))
-			s.align = strtoull(value, NULL, 10);
-		else if (!strcmp(line, "kernel_page_size"))
-			s.kernel_page_size = strtoull(value, NULL, 10);
-		else if (!strcmp(line, "mapped_bytes"))
-			s.mapped_bytes = strtoull(value, NULL, 10);
-		else if (!strcmp(line, "pagetable_bytes"))
-			s.pagetable_bytes = strtoull(value, NULL, 10);
-		else if (!strcmp(line, "model_pagetable_bytes"))
-			s.model_pagetable_bytes = strtoull(value, NULL, 10);
-	}
+	r = daxmap_read_key_values(path, summary_key, &s);
+	if (r < 0)
+		return r;
 	if (!s.align || !s.mapped_bytes)
 		return -EBADMSG;
 	*ret = s;

@@ -81,8 +81,9 @@ def bad_inputs():
          'largest free extent'),
         ('missing region', ['--size', '1G', '--region', 'region9'], 1,
          "no region 'region9'"),
+        # A name is judged before anything is read: a usage error.
         ('name over the label limit', ['--size', '1G', '--name', 'n' * 70],
-         1, 'at most 63'),
+         2, 'at most 63'),
         ('unknown mode', ['--size', '1G', '--mode', 'sector'], 2,
          'invalid mode'),
     ]

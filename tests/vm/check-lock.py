@@ -15,21 +15,12 @@ import json
 import os
 import subprocess
 import sys
+
+from checks import check, done
 import time
 
 CTL = sys.argv[1]
 STATE = '/var/lib/daxmap'
-failures = 0
-
-
-def check(ok, what, detail=''):
-    global failures
-    print(('ok   - ' if ok else 'FAIL - ') + what +
-          (f': {detail}' if detail and not ok else ''), flush=True)
-    if not ok:
-        failures += 1
-
-
 def ctl(*args, env=None):
     p = subprocess.run([CTL, '--direct', *args], capture_output=True,
                        text=True, env=dict(os.environ, **(env or {})))
@@ -100,8 +91,7 @@ def owner_runs():
 def main():
     create_against_status()
     owner_runs()
-    print(f'{failures} failed')
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == '__main__':

@@ -21,27 +21,11 @@ import os
 import subprocess
 import sys
 
+from checks import check, done, skip
+
 GiB = 1 << 30
 PAGE = 4096
 CTL = sys.argv[1]
-failures = 0
-skipped = 0
-
-
-def check(ok, what, detail=''):
-    global failures
-    print(('ok   - ' if ok else 'FAIL - ') + what +
-          (f': {detail}' if detail and not ok else ''), flush=True)
-    if not ok:
-        failures += 1
-
-
-def skip(what, why):
-    global skipped
-    print(f'skip - {what}: {why}', flush=True)
-    skipped += 1
-
-
 def run(*args):
     p = subprocess.run(args, capture_output=True, text=True)
     return p.returncode, p.stdout, p.stderr
@@ -231,8 +215,7 @@ def main():
     devs = passes()
     refusals(devs)
     badblocks(devs)
-    print(f'{failures} failed, {skipped} skipped')
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ void usage_plan(FILE *f)
 	      "Show what the memmap (struct pages) of a device-DAX namespace of SIZE\n"
 	      "would cost under the running kernel's rules: in RAM, on the device, in\n"
 	      "page tables, and what dedup saves; then the same size at every align\n"
-	      "and map. Nothing is created.\n"
+	      "and map, and onlined as system-ram. Nothing is created.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -s, --size SIZE    namespace size: bytes or K, M, G, T (binary); a\n"
@@ -123,6 +123,33 @@ static int print_comparison(const struct daxmap_model *m, uint64_t size,
 	if (impossible)
 		printf("  -: the size is not a multiple of that align\n");
 	return 0;
+}
+
+/* The same memory onlined as system-ram: no dedup, wherever the memmap. */
+static int print_system_ram(const struct daxmap_model *m, uint64_t size)
+{
+	static const struct table_column cols[] = {
+		TABLE_LEFT("MEMMAP"), TABLE_RIGHT("BASELINE"), TABLE_RIGHT("RAM"),
+		TABLE_RIGHT("ON THE MEMORY"),
+	};
+	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
+	char b[SIZE_BUF];
+
+	if (!t)
+		return -ENOMEM;
+	for (int j = 0; j < 2; j++) {
+		struct daxmap_memmap mm;
+
+		if (daxmap_model_system_ram_memmap(m, size, j, &mm) < 0)
+			continue;
+		table_row(t);
+		table_cell(t, "%s", j ? "memmap_on_memory" : "in RAM");
+		table_cell(t, "%s", size_format(mm.baseline_bytes, b));
+		table_cell(t, "%s", size_format(mm.ram_bytes, b));
+		table_cell(t, "%s", size_format(mm.device_bytes, b));
+	}
+	printf("\nThe same size onlined as system-ram (kmem), for comparison:\n");
+	return table_print(t, stdout, 2) < 0 ? -ENOMEM : 0;
 }
 
 static void print_dedup_note(struct daxmap_kernel *k,
@@ -245,6 +272,8 @@ int cmd_plan(struct cli *cli, int argc, char **argv)
 
 	print_summary(&model, req.size, req.align, req.map, &mm);
 	r = print_comparison(&model, req.size, req.align, req.map);
+	if (r >= 0)
+		r = print_system_ram(&model, req.size);
 	if (r < 0)
 		return cli_error(r, "cannot print the plan");
 	print_dedup_note(k, &model, req.assume_dedup);

@@ -22,15 +22,17 @@ enum {
 	SHOW_REGIONS = 1 << 0,
 	SHOW_NAMESPACES = 1 << 1,
 	SHOW_DEVICES = 1 << 2,
-	SHOW_ALL = SHOW_REGIONS | SHOW_NAMESPACES | SHOW_DEVICES,
+	SHOW_DAX_REGIONS = 1 << 3,
+	SHOW_ALL = SHOW_REGIONS | SHOW_DAX_REGIONS | SHOW_NAMESPACES |
+		   SHOW_DEVICES,
 };
 
 void usage_status(FILE *f)
 {
 	fputs("Usage: " PROGRAM " status [--json [--human]]\n"
 	      "\n"
-	      "Show the kernel's capabilities, then the regions, namespaces and dax\n"
-	      "devices of this host, what the memmap (struct pages) of each device\n"
+	      "Show the kernel's capabilities, then the regions, dax regions,\n"
+	      "namespaces and dax devices of this host, what the memmap (struct pages) of each device\n"
 	      "costs against what it would cost without dedup, whether that is in RAM\n"
 	      "or on the device, where each figure comes from (model, kernel or\n"
 	      "measured), the processes that map each device and their page tables,\n"
@@ -44,15 +46,15 @@ void usage_status(FILE *f)
 
 void usage_list(FILE *f)
 {
-	fputs("Usage: " PROGRAM " list [regions|namespaces|devices]... [--json [--human]]\n"
+	fputs("Usage: " PROGRAM " list [regions|dax-regions|namespaces|devices]... [--json [--human]]\n"
 	      "\n"
 	      "Print the tables of status without the kernel report and the totals:\n"
-	      "all three by default, or those named. Devices come with the processes\n"
+	      "all four by default, or those named. Devices come with the processes\n"
 	      "that map them.\n"
 	      "\n"
 	      "With --json, list prints the same schema 1 object as status, whatever\n"
 	      "is named, so that scripts always find the same keys: pick \"regions\",\n"
-	      "\"namespaces\" or \"devices\" out of it.\n"
+	      "\"dax_regions\", \"namespaces\" or \"devices\" out of it.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json         print the status object as JSON (schema 1)\n"
@@ -142,6 +144,71 @@ static int print_regions(json *doc)
 		alignments_cell(t, r);
 	}
 	printf("Regions:\n");
+	return table_print(t, stdout, 2);
+}
+
+/* The devices of a dax region, "dax1.0,dax1.1", or "-". */
+static void devices_cell(struct table *t, json *r)
+{
+	char list[256] = "";
+	size_t len = 0, i;
+	json *v;
+
+	doc_foreach(r, "devices", i, v)
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%s", i ? "," : "",
+						json_object_get_string(v));
+	table_cell(t, "%s", list[0] ? list : "-");
+}
+
+/* What stands behind a dax region: its namespace, or its CXL region. */
+static void behind_cell(struct table *t, json *r)
+{
+	json *cxl = doc_get(r, "cxl");
+
+	if (doc_str(r, "namespace"))
+		table_cell(t, "%s", doc_str(r, "namespace"));
+	else if (cxl && doc_str(cxl, "region"))
+		table_cell(t, "%s", doc_str(cxl, "region"));
+	else
+		table_cell(t, "-");
+}
+
+static int print_dax_regions(json *doc)
+{
+	static const struct table_column cols[] = {
+		TABLE_RIGHT("ID"), TABLE_LEFT("PROVIDER"), TABLE_LEFT("BEHIND"),
+		TABLE_RIGHT("SIZE"), TABLE_RIGHT("AVAILABLE"),
+		TABLE_RIGHT("ALIGN"), TABLE_RIGHT("NUMA"), TABLE_RIGHT("TARGET"),
+		TABLE_LEFT("DEVICES"), TABLE_LEFT("PATH"),
+	};
+	_cleanup_table_ struct table *t = table_new(cols, ARRAY_SIZE(cols));
+	int64_t target;
+	char b[SIZE_BUF];
+	size_t i;
+	json *r;
+
+	if (!t)
+		return -ENOMEM;
+	doc_foreach(doc, "dax_regions", i, r) {
+		table_row(t);
+		table_cell(t, "%" PRId64, doc_int(r, "id", -1));
+		str_cell(t, r, "provider");
+		behind_cell(t, r);
+		size_cell(t, r, "size");
+		size_cell(t, r, "available_size");
+		table_cell(t, "%s", align_or_dash(r, b));
+		node_cell(t, r);
+		target = doc_int(r, "target_node", -1);
+		if (target < 0)
+			table_cell(t, "-");
+		else
+			table_cell(t, "%" PRId64, target);
+		devices_cell(t, r);
+		str_cell(t, r, "path");
+	}
+	printf("Dax regions:\n");
 	return table_print(t, stdout, 2);
 }
 
@@ -387,11 +454,12 @@ static int print_verified(json *doc)
 static int print_tables(json *doc, unsigned int show)
 {
 	bool regions = doc_at(doc, "regions", 0),
+	     dax_regions = doc_at(doc, "dax_regions", 0),
 	     namespaces = doc_at(doc, "namespaces", 0),
 	     devices = doc_at(doc, "devices", 0), first = true;
 	int r;
 
-	if (!regions && !namespaces && !devices) {
+	if (!regions && !dax_regions && !namespaces && !devices) {
 		printf("no persistent-memory regions found\n");
 		return 0;
 	}
@@ -400,8 +468,18 @@ static int print_tables(json *doc, unsigned int show)
 		if (regions)
 			r = print_regions(doc);
 		else
-			r = printf("no persistent-memory regions found\n") < 0 ?
-			    -EIO : 0;
+			r = printf("Regions: none\n") < 0 ? -EIO : 0;
+		if (r < 0)
+			return r;
+		first = false;
+	}
+	if (show & SHOW_DAX_REGIONS) {
+		if (!first)
+			putchar('\n');
+		if (dax_regions)
+			r = print_dax_regions(doc);
+		else
+			r = printf("Dax regions: none\n") < 0 ? -EIO : 0;
 		if (r < 0)
 			return r;
 		first = false;
@@ -476,6 +554,7 @@ static void print_totals(json *tot)
 
 	printf("Totals (memmap and capacity of enabled devices):\n");
 	cli_kv(2, "regions", "%" PRId64, doc_int(tot, "regions", 0));
+	cli_kv(2, "dax regions", "%" PRId64, doc_int(tot, "dax_regions", 0));
 	cli_kv(2, "namespaces", "%" PRId64, doc_int(tot, "namespaces", 0));
 	cli_kv(2, "devices", "%" PRId64, doc_int(tot, "devices", 0));
 	cli_kv(2, "devdax capacity", "%s",
@@ -556,6 +635,8 @@ static int list_word(const char *word, unsigned int *show)
 	} words[] = {
 		{ "regions", SHOW_REGIONS },
 		{ "region", SHOW_REGIONS },
+		{ "dax-regions", SHOW_DAX_REGIONS },
+		{ "dax-region", SHOW_DAX_REGIONS },
 		{ "namespaces", SHOW_NAMESPACES },
 		{ "namespace", SHOW_NAMESPACES },
 		{ "devices", SHOW_DEVICES },
@@ -588,7 +669,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		return EXIT_OK;
 	for (; optind < argc; optind++)
 		if (list_word(argv[optind], &show) < 0)
-			return cli_usage_error("list: unknown object '%s' (objects: regions, namespaces, devices)",
+			return cli_usage_error("list: unknown object '%s' (objects: regions, dax-regions, namespaces, devices)",
 					       argv[optind]);
 	if (!show)
 		show = SHOW_ALL;

@@ -182,6 +182,7 @@ const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_PROPERTY("KernelMemmapCounting", "s", NULL,
 			MGR(memmap_counting), CHANGES),
 	SD_BUS_PROPERTY("Regions", "u", NULL, MGR(regions), CHANGES),
+	SD_BUS_PROPERTY("DaxRegions", "u", NULL, MGR(dax_regions), CHANGES),
 	SD_BUS_PROPERTY("Namespaces", "u", NULL, MGR(namespaces), CHANGES),
 	SD_BUS_PROPERTY("Devices", "u", NULL, MGR(devices), CHANGES),
 	SD_BUS_PROPERTY("TotalDevdaxBytes", "t", NULL, MGR(devdax_bytes),

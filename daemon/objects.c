@@ -15,6 +15,9 @@
 
 /* Every string field of every kind, for defaults and freeing. */
 #define REGION_STRINGS(o) &(o)->region.bus, &(o)->region.type
+#define DAX_REGION_STRINGS(o)                                                  \
+	&(o)->dax_region.sysfs_path, &(o)->dax_region.provider,                \
+		&(o)->dax_region.cxl_region
 #define NAMESPACE_STRINGS(o)                                                   \
 	&(o)->ns.mode, &(o)->ns.uuid, &(o)->ns.name, &(o)->ns.map,             \
 		&(o)->ns.blockdev
@@ -27,6 +30,8 @@ static const struct {
 	const char *prefix;
 } kinds[_OBJECT_KIND_MAX] = {
 	[OBJECT_REGION] = { "org.daxmap1.Region", "/org/daxmap1/region" },
+	[OBJECT_DAX_REGION] = { "org.daxmap1.DaxRegion",
+				"/org/daxmap1/dax_region" },
 	[OBJECT_NAMESPACE] = { "org.daxmap1.Namespace",
 			       "/org/daxmap1/namespace" },
 	[OBJECT_DEVICE] = { "org.daxmap1.Device", "/org/daxmap1/device" },
@@ -76,6 +81,31 @@ static const sd_bus_vtable region_vtable[] = {
 	SD_BUS_VTABLE_END
 };
 
+static const sd_bus_vtable dax_region_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	SD_BUS_PROPERTY("DeviceName", "s", NULL, OBJ(device_name),
+			SD_BUS_VTABLE_PROPERTY_CONST),
+	SD_BUS_PROPERTY("Id", "i", NULL, OBJ(dax_region.id), CHANGES),
+	SD_BUS_PROPERTY("SysfsPath", "s", NULL, OBJ(dax_region.sysfs_path),
+			CHANGES),
+	SD_BUS_PROPERTY("Provider", "s", NULL, OBJ(dax_region.provider),
+			CHANGES),
+	SD_BUS_PROPERTY("Dynamic", "b", NULL, OBJ(dax_region.dynamic), CHANGES),
+	SD_BUS_PROPERTY("Size", "t", NULL, OBJ(dax_region.size), CHANGES),
+	SD_BUS_PROPERTY("AvailableSize", "t", NULL,
+			OBJ(dax_region.available_size), CHANGES),
+	SD_BUS_PROPERTY("Align", "t", NULL, OBJ(dax_region.align), CHANGES),
+	SD_BUS_PROPERTY("NumaNode", "i", NULL, OBJ(dax_region.numa_node),
+			CHANGES),
+	SD_BUS_PROPERTY("TargetNode", "i", NULL, OBJ(dax_region.target_node),
+			CHANGES),
+	SD_BUS_PROPERTY("Namespace", "o", NULL, OBJ(dax_region.namespace),
+			CHANGES),
+	SD_BUS_PROPERTY("CxlRegion", "s", NULL, OBJ(dax_region.cxl_region),
+			CHANGES),
+	SD_BUS_VTABLE_END
+};
+
 static const sd_bus_vtable namespace_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("DeviceName", "s", NULL, OBJ(device_name),
@@ -109,6 +139,10 @@ static const sd_bus_vtable device_vtable[] = {
 	SD_BUS_PROPERTY("TargetNode", "i", NULL, OBJ(device.target_node),
 			CHANGES),
 	SD_BUS_PROPERTY("Enabled", "b", NULL, OBJ(device.enabled), CHANGES),
+	SD_BUS_PROPERTY("DaxRegion", "o", NULL, OBJ(device.dax_region),
+			CHANGES),
+	SD_BUS_PROPERTY("MemmapOnMemory", "b", NULL,
+			OBJ(device.memmap_on_memory), CHANGES),
 	SD_BUS_PROPERTY("MemmapLocation", "s", NULL,
 			OBJ(device.memmap.location), CHANGES),
 	SD_BUS_PROPERTY("MemmapSource", "s", NULL, OBJ(device.memmap.source),
@@ -132,6 +166,7 @@ const sd_bus_vtable *object_kind_vtable(enum object_kind kind)
 {
 	static const sd_bus_vtable *const vtables[_OBJECT_KIND_MAX] = {
 		[OBJECT_REGION] = region_vtable,
+		[OBJECT_DAX_REGION] = dax_region_vtable,
 		[OBJECT_NAMESPACE] = namespace_vtable,
 		[OBJECT_DEVICE] = device_vtable,
 	};
@@ -232,7 +267,9 @@ int object_path_for(enum object_kind kind, const char *name, char **ret)
 		return -EINVAL;
 	for (p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '.'))
+		      (*p >= '0' && *p <= '9') || *p == '.' ||
+		      /* CXL's dax_regionN; no other kind's names have '_' */
+		      (*p == '_' && kind == OBJECT_DAX_REGION)))
 			return -EINVAL;
 	if (asprintf(&path, "%s/%s", kinds[kind].prefix, name) < 0)
 		return -ENOMEM;
@@ -260,8 +297,11 @@ static void for_each_string(struct object *o, void (*fn)(char **s, void *u),
 			    void *u)
 {
 	char **region[] = { REGION_STRINGS(o) };
+	char **dax_region[] = { DAX_REGION_STRINGS(o),
+				&o->dax_region.namespace };
 	char **ns[] = { NAMESPACE_STRINGS(o), &o->ns.region };
-	char **device[] = { DEVICE_STRINGS(o), &o->device.namespace };
+	char **device[] = { DEVICE_STRINGS(o), &o->device.namespace,
+			    &o->device.dax_region };
 	char ***list;
 	size_t n, i;
 
@@ -269,6 +309,10 @@ static void for_each_string(struct object *o, void (*fn)(char **s, void *u),
 	case OBJECT_REGION:
 		list = region;
 		n = ARRAY_SIZE(region);
+		break;
+	case OBJECT_DAX_REGION:
+		list = dax_region;
+		n = ARRAY_SIZE(dax_region);
 		break;
 	case OBJECT_NAMESPACE:
 		list = ns;
@@ -329,13 +373,22 @@ int object_new(enum object_kind kind, const char *name, struct object **ret)
 	for_each_string(o, default_string, &ok);
 	if (kind == OBJECT_NAMESPACE)
 		set_str(&o->ns.region, "/", &ok);
-	if (kind == OBJECT_DEVICE)
+	if (kind == OBJECT_DEVICE) {
 		set_str(&o->device.namespace, "/", &ok);
+		set_str(&o->device.dax_region, "/", &ok);
+	}
+	if (kind == OBJECT_DAX_REGION)
+		set_str(&o->dax_region.namespace, "/", &ok);
 	if (!ok)
 		return -ENOMEM;
 	switch (kind) {
 	case OBJECT_REGION:
 		o->region.numa_node = -1;
+		break;
+	case OBJECT_DAX_REGION:
+		o->dax_region.id = -1;
+		o->dax_region.numa_node = -1;
+		o->dax_region.target_node = -1;
 		break;
 	case OBJECT_DEVICE:
 		o->device.numa_node = -1;
@@ -528,6 +581,45 @@ static int add_region(struct object_set *s, struct daxmap_region *r)
 	return object_set_add(s, o);
 }
 
+/* The name of a dax region's object: its sysfs device's (hmem.0). */
+static const char *dax_region_name(struct daxmap_dax_region *r)
+{
+	const char *path = daxmap_dax_region_get_path(r);
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+static int add_dax_region(struct object_set *s, struct daxmap_dax_region *r)
+{
+	struct object *o;
+	bool ok = true;
+	int k;
+
+	k = object_new(OBJECT_DAX_REGION, dax_region_name(r), &o);
+	if (k < 0)
+		return k;
+	o->dax_region.id = daxmap_dax_region_get_id(r);
+	set_str(&o->dax_region.sysfs_path, daxmap_dax_region_get_path(r), &ok);
+	set_str(&o->dax_region.provider, daxmap_dax_region_get_provider(r),
+		&ok);
+	o->dax_region.dynamic = daxmap_dax_region_is_dynamic(r);
+	o->dax_region.size = daxmap_dax_region_get_size(r);
+	o->dax_region.available_size = daxmap_dax_region_get_available_size(r);
+	o->dax_region.align = daxmap_dax_region_get_align(r);
+	o->dax_region.numa_node = daxmap_dax_region_get_numa_node(r);
+	o->dax_region.target_node = daxmap_dax_region_get_target_node(r);
+	set_ref(&o->dax_region.namespace, OBJECT_NAMESPACE,
+		daxmap_dax_region_get_namespace(r), &ok);
+	set_str(&o->dax_region.cxl_region,
+		daxmap_dax_region_get_cxl_region(r), &ok);
+	if (!ok) {
+		object_free(o);
+		return -ENOMEM;
+	}
+	return object_set_add(s, o);
+}
+
 static int add_namespace(struct object_set *s, struct daxmap_namespace *n)
 {
 	struct object *o;
@@ -576,6 +668,10 @@ static int add_device(struct object_set *s, struct daxmap_device *d)
 	o->device.numa_node = daxmap_device_get_numa_node(d);
 	o->device.target_node = daxmap_device_get_target_node(d);
 	o->device.enabled = daxmap_device_is_enabled(d);
+	if (daxmap_device_get_dax_region(d))
+		set_ref(&o->device.dax_region, OBJECT_DAX_REGION,
+			dax_region_name(daxmap_device_get_dax_region(d)), &ok);
+	o->device.memmap_on_memory = daxmap_device_has_memmap_on_memory(d);
 	memmap_props_set(&o->device.memmap, daxmap_device_get_memmap(d), &ok);
 	if (!ok) {
 		object_free(o);
@@ -592,15 +688,21 @@ static void drop_dangling_refs(struct object_set *s)
 
 	for (i = 0; i < s->n; i++) {
 		struct object *o = s->objects[i];
-		char **ref = o->kind == OBJECT_NAMESPACE ? &o->ns.region :
-			     o->kind == OBJECT_DEVICE ? &o->device.namespace :
-							NULL;
+		char **refs[2] = {
+			o->kind == OBJECT_NAMESPACE ? &o->ns.region :
+			o->kind == OBJECT_DEVICE ? &o->device.namespace :
+			o->kind == OBJECT_DAX_REGION ? &o->dax_region.namespace :
+						       NULL,
+			o->kind == OBJECT_DEVICE ? &o->device.dax_region : NULL,
+		};
 
 		/* On ENOMEM the reference stays: one to an object that does
 		 * not exist is what clients must expect anyway, as objects
 		 * come and go. */
-		if (ref && !streq(*ref, "/") && !object_set_find(s, *ref))
-			set_str(ref, "/", &ok);
+		for (size_t j = 0; j < ARRAY_SIZE(refs); j++)
+			if (refs[j] && !streq(*refs[j], "/") &&
+			    !object_set_find(s, *refs[j]))
+				set_str(refs[j], "/", &ok);
 	}
 }
 
@@ -608,6 +710,7 @@ int object_set_from_topology(struct daxmap_topology *t,
 			     struct object_set *ret)
 {
 	struct object_set s = { 0 };
+	struct daxmap_dax_region *dr;
 	struct daxmap_namespace *n;
 	struct daxmap_region *r;
 	struct daxmap_device *d;
@@ -616,6 +719,9 @@ int object_set_from_topology(struct daxmap_topology *t,
 	/* Names the path rule cannot spell get no object (-EINVAL). */
 	daxmap_region_foreach(t, r)
 		if ((k = add_region(&s, r)) == -ENOMEM)
+			goto fail;
+	daxmap_dax_region_foreach(t, dr)
+		if ((k = add_dax_region(&s, dr)) == -ENOMEM)
 			goto fail;
 	daxmap_namespace_foreach(t, n)
 		if ((k = add_namespace(&s, n)) == -ENOMEM)
@@ -671,6 +777,7 @@ int manager_props_from_scan(struct daxmap_kernel *k,
 	/* The totals of GetStatus, which the library sums. */
 	daxmap_topology_get_totals(t, &tot);
 	p.regions = tot.regions;
+	p.dax_regions = tot.dax_regions;
 	p.namespaces = tot.namespaces;
 	p.devices = tot.devices;
 	p.devdax_bytes = tot.devdax_bytes;
@@ -702,6 +809,13 @@ static int region_find(sd_bus *bus, const char *path, const char *interface,
 		       void *userdata, void **found, sd_bus_error *error)
 {
 	return find_kind(userdata, OBJECT_REGION, path, found);
+}
+
+static int dax_region_find(sd_bus *bus, const char *path,
+			   const char *interface, void *userdata, void **found,
+			   sd_bus_error *error)
+{
+	return find_kind(userdata, OBJECT_DAX_REGION, path, found);
 }
 
 static int namespace_find(sd_bus *bus, const char *path,
@@ -748,6 +862,13 @@ static int region_enumerate(sd_bus *bus, const char *prefix, void *userdata,
 	return enumerate_kind(userdata, OBJECT_REGION, nodes);
 }
 
+static int dax_region_enumerate(sd_bus *bus, const char *prefix,
+				void *userdata, char ***nodes,
+				sd_bus_error *error)
+{
+	return enumerate_kind(userdata, OBJECT_DAX_REGION, nodes);
+}
+
 static int namespace_enumerate(sd_bus *bus, const char *prefix,
 			       void *userdata, char ***nodes,
 			       sd_bus_error *error)
@@ -768,6 +889,8 @@ int objects_register(sd_bus *bus, struct object_set *live)
 		sd_bus_node_enumerator_t enumerate;
 	} fns[_OBJECT_KIND_MAX] = {
 		[OBJECT_REGION] = { region_find, region_enumerate },
+		[OBJECT_DAX_REGION] = { dax_region_find,
+					dax_region_enumerate },
 		[OBJECT_NAMESPACE] = { namespace_find, namespace_enumerate },
 		[OBJECT_DEVICE] = { device_find, device_enumerate },
 	};

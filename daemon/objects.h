@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The objects below /org/daxmap1: one per region, namespace and dax device
+ * The objects below /org/daxmap1: one per region, dax region, namespace and
+ * dax device
  * of the last scan, each a snapshot of plain values that its vtable reads
  * by offset. Comparing the snapshots of two scans says which objects
  * appeared, which went away and which properties changed; the vtables
@@ -9,8 +10,9 @@
  *
  * Object paths: the kernel's device name below a prefix per kind, with
  * '.' written as '_' (/org/daxmap1/namespace/namespace0_0). The kernel
- * names these devices with [a-z0-9.]; the rule takes [A-Za-z0-9.], and a
- * name with any other character gets no object. Clients read the exact
+ * names these devices with [a-z0-9.]; the rule takes [A-Za-z0-9.], and
+ * for dax regions '_' too (a CXL one is dax_regionN), and a name with any
+ * other character gets no object. Clients read the exact
  * name from the DeviceName property rather than decoding paths.
  */
 #ifndef DAXMAPD_OBJECTS_H
@@ -30,6 +32,7 @@
 
 enum object_kind {
 	OBJECT_REGION,
+	OBJECT_DAX_REGION,
 	OBJECT_NAMESPACE,
 	OBJECT_DEVICE,
 	_OBJECT_KIND_MAX,
@@ -55,6 +58,21 @@ struct region_props {
 	int32_t numa_node;
 	uint64_t align;
 	struct u64_array supported_alignments;
+};
+
+/* Named after the sysfs device that holds it (dax0.1, hmem.0, dax_region0). */
+struct dax_region_props {
+	int32_t id;
+	char *sysfs_path;
+	char *provider;
+	int dynamic;
+	uint64_t size;
+	uint64_t available_size;
+	uint64_t align;
+	int32_t numa_node;
+	int32_t target_node;
+	char *namespace;	/* object path */
+	char *cxl_region;
 };
 
 struct namespace_props {
@@ -93,6 +111,8 @@ struct device_props {
 	int32_t numa_node;
 	int32_t target_node;
 	int enabled;
+	char *dax_region;	/* object path */
+	int memmap_on_memory;
 	struct memmap_props memmap;
 };
 
@@ -102,6 +122,7 @@ struct object {
 	char *device_name;
 	union {
 		struct region_props region;
+		struct dax_region_props dax_region;
 		struct namespace_props ns;
 		struct device_props device;
 	};
@@ -121,6 +142,7 @@ struct manager_props {
 	char *vmemmap_dedup_reason;
 	char *memmap_counting;
 	uint32_t regions;
+	uint32_t dax_regions;
 	uint32_t namespaces;
 	uint32_t devices;
 	uint64_t devdax_bytes;

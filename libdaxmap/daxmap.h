@@ -293,6 +293,15 @@ int daxmap_plan_model(struct daxmap_kernel *k,
  * align is @align: PTE pages at the base page size, PMD pages at 2 MiB, PUD
  * pages at 1 GiB.
  */
+/*
+ * What the memmap of @size bytes onlined as system-ram by kmem costs: a
+ * plain memmap, in RAM, or on the memory itself with @memmap_on_memory
+ * (location DAXMAP_MAP_DEV). -EINVAL as daxmap_model_memmap().
+ */
+int daxmap_model_system_ram_memmap(const struct daxmap_model *m, uint64_t size,
+				   bool memmap_on_memory,
+				   struct daxmap_memmap *ret);
+
 uint64_t daxmap_model_mapping_pagetables(const struct daxmap_model *m,
 					 uint64_t mapped, uint64_t align);
 
@@ -300,6 +309,7 @@ uint64_t daxmap_model_mapping_pagetables(const struct daxmap_model *m,
 
 struct daxmap_topology;
 struct daxmap_region;
+struct daxmap_dax_region;
 struct daxmap_namespace;
 struct daxmap_device;
 struct daxmap_mapper;
@@ -380,6 +390,56 @@ const struct daxmap_memmap *
 daxmap_device_get_memmap_source(struct daxmap_device *d,
 				enum daxmap_source source);
 
+/* The dax region the device is carved from, NULL when unknown. */
+struct daxmap_dax_region *daxmap_device_get_dax_region(struct daxmap_device *d);
+/*
+ * A device in system-ram mode whose memmap kmem placed on the memory
+ * itself (memmap_on_memory): it costs no RAM but that much less memory.
+ */
+bool daxmap_device_has_memmap_on_memory(struct daxmap_device *d);
+
+/*
+ * Dax regions, what dax devices are carved from: one behind each
+ * namespace in devdax mode (provider "nvdimm"), and the dynamic ones the
+ * kernel makes of Soft Reserved memory ("hmem") and of CXL regions
+ * ("cxl"), in which devices are created, resized and destroyed.
+ */
+
+struct daxmap_dax_region *
+daxmap_dax_region_get_first(struct daxmap_topology *t);
+struct daxmap_dax_region *
+daxmap_dax_region_get_next(struct daxmap_dax_region *r);
+#define daxmap_dax_region_foreach(t, r)					\
+	for (r = daxmap_dax_region_get_first(t); r;			\
+	     r = daxmap_dax_region_get_next(r))
+
+/* The region's id: device daxX.Y is in the region whose id is X. */
+int daxmap_dax_region_get_id(struct daxmap_dax_region *r);
+/* The sysfs device that holds its dax_region/ attributes. */
+const char *daxmap_dax_region_get_path(struct daxmap_dax_region *r);
+/* "nvdimm", "hmem", "cxl", or the name of the bus its device is on. */
+const char *daxmap_dax_region_get_provider(struct daxmap_dax_region *r);
+uint64_t daxmap_dax_region_get_size(struct daxmap_dax_region *r);
+uint64_t daxmap_dax_region_get_available_size(struct daxmap_dax_region *r);
+uint64_t daxmap_dax_region_get_align(struct daxmap_dax_region *r);
+int daxmap_dax_region_get_numa_node(struct daxmap_dax_region *r);
+/* The NUMA node its memory joins when onlined as system-ram; -1: none. */
+int daxmap_dax_region_get_target_node(struct daxmap_dax_region *r);
+/* The namespace the region is (provider nvdimm), else NULL. */
+const char *daxmap_dax_region_get_namespace(struct daxmap_dax_region *r);
+/* Provider cxl: the CXL region behind it and its memdevs (NULL past the end). */
+const char *daxmap_dax_region_get_cxl_region(struct daxmap_dax_region *r);
+const char *daxmap_dax_region_get_cxl_memdev(struct daxmap_dax_region *r,
+					     int i);
+/* True for a region whose devices are made in it, not by a namespace. */
+bool daxmap_dax_region_is_dynamic(struct daxmap_dax_region *r);
+/*
+ * The provider of a dax region whose device is on bus @subsystem ("nd",
+ * "cxl", "platform") and bound to @driver ("hmem"); either may be NULL.
+ */
+const char *daxmap_dax_provider_name(const char *subsystem,
+				     const char *driver);
+
 struct daxmap_mapper *daxmap_mapper_get_first(struct daxmap_device *d);
 struct daxmap_mapper *daxmap_mapper_get_next(struct daxmap_mapper *m);
 #define daxmap_mapper_foreach(d, m)					\
@@ -403,6 +463,7 @@ struct daxmap_totals {
 	uint64_t system_ram_bytes;
 	struct daxmap_memmap memmap;	/* the devices' best figures, summed */
 	uint64_t mapper_pagetable_bytes;
+	unsigned int dax_regions;
 };
 
 /* The totals of @t; all zero for NULL (an empty topology). */
@@ -820,6 +881,7 @@ enum daxmap_json_flags {
 
 /*
  * Renders schema 1: {"schema": 1, "kernel": {...}, "regions": [...],
+ * "dax_regions": [...],
  * "namespaces": [...], "devices": [...], "totals": {...}, "config":
  * {...}}. Every list is an array, possibly empty; sizes are integers in
  * bytes. @t may be NULL for an empty topology, @cs for a configuration

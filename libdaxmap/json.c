@@ -193,6 +193,57 @@ static json *region_to_json(struct daxmap_region *r, unsigned int flags,
 	return o;
 }
 
+static json *dax_region_to_json(struct daxmap_topology *t,
+				struct daxmap_dax_region *r, unsigned int flags,
+				bool *ok)
+{
+	struct daxmap_device *d;
+	json *o, *devices, *cxl = NULL;
+	const char *memdev;
+	int i;
+
+	o = new_object(ok);
+	if (!o)
+		return NULL;
+	add_int(o, "id", daxmap_dax_region_get_id(r), ok);
+	add_str(o, "path", daxmap_dax_region_get_path(r), ok);
+	add_str(o, "provider", daxmap_dax_region_get_provider(r), ok);
+	add_bool(o, "dynamic", daxmap_dax_region_is_dynamic(r), ok);
+	add_size(o, "size", daxmap_dax_region_get_size(r), flags, ok);
+	add_size(o, "available_size", daxmap_dax_region_get_available_size(r),
+		 flags, ok);
+	add_size_or_null(o, "align", daxmap_dax_region_get_align(r), flags,
+			 ok);
+	add_int_or_null(o, "numa_node", daxmap_dax_region_get_numa_node(r),
+			ok);
+	add_int_or_null(o, "target_node",
+			daxmap_dax_region_get_target_node(r), ok);
+	add_str(o, "namespace", daxmap_dax_region_get_namespace(r), ok);
+	if (daxmap_dax_region_get_cxl_region(r)) {
+		json *memdevs;
+
+		cxl = new_object(ok);
+		add_str(cxl, "region", daxmap_dax_region_get_cxl_region(r), ok);
+		memdevs = new_array(ok);
+		add(cxl, "memdevs", memdevs, ok);
+		for (i = 0; memdevs &&
+			    (memdev = daxmap_dax_region_get_cxl_memdev(r, i));
+		     i++)
+			append(memdevs, json_object_new_string(memdev), ok);
+	}
+	add(o, "cxl", cxl, ok);
+
+	devices = new_array(ok);
+	add(o, "devices", devices, ok);
+	daxmap_device_foreach(t, d)
+		if (devices && daxmap_device_get_dax_region(d) == r)
+			append(devices,
+			       json_object_new_string(
+				       daxmap_device_get_devname(d)),
+			       ok);
+	return o;
+}
+
 static json *namespace_to_json(struct daxmap_namespace *n, unsigned int flags,
 			       bool *ok)
 {
@@ -248,6 +299,12 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 	add_int_or_null(o, "target_node", daxmap_device_get_target_node(d), ok);
 	add_bool(o, "enabled", daxmap_device_is_enabled(d), ok);
 	add_str(o, "namespace", daxmap_device_get_namespace(d), ok);
+	/* The id daxctl's --region takes; the region's "devices" say which. */
+	add_int_or_null(o, "dax_region",
+			daxmap_dax_region_get_id(daxmap_device_get_dax_region(d)),
+			ok);
+	add_bool(o, "memmap_on_memory", daxmap_device_has_memmap_on_memory(d),
+		 ok);
 	add(o, "memmap", memmap_to_json(daxmap_device_get_memmap(d), flags, ok),
 	    ok);
 
@@ -301,6 +358,7 @@ static json *totals_to_json(struct daxmap_topology *t, unsigned int flags,
 	if (!o)
 		return NULL;
 	add_int(o, "regions", tot.regions, ok);
+	add_int(o, "dax_regions", tot.dax_regions, ok);
 	add_int(o, "namespaces", tot.namespaces, ok);
 	add_int(o, "devices", tot.devices, ok);
 	add_size(o, "devdax_bytes", tot.devdax_bytes, flags, ok);
@@ -332,9 +390,10 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 {
 	_cleanup_json_ json *root = NULL;
 	struct daxmap_namespace *n;
+	struct daxmap_dax_region *dr;
 	struct daxmap_region *r;
 	struct daxmap_device *d;
-	json *regions, *namespaces, *devices;
+	json *regions, *dax_regions, *namespaces, *devices;
 	bool ok = true;
 
 	if (!k)
@@ -349,6 +408,12 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 	add(root, "regions", regions, &ok);
 	daxmap_region_foreach(t, r)
 		append(regions, region_to_json(r, flags, &ok), &ok);
+
+	dax_regions = new_array(&ok);
+	add(root, "dax_regions", dax_regions, &ok);
+	daxmap_dax_region_foreach(t, dr)
+		append(dax_regions, dax_region_to_json(t, dr, flags, &ok),
+		       &ok);
 
 	namespaces = new_array(&ok);
 	add(root, "namespaces", namespaces, &ok);
@@ -412,7 +477,7 @@ DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
 	static const enum daxmap_map maps[] = { DAXMAP_MAP_MEM,
 						DAXMAP_MAP_DEV };
 	_cleanup_json_ json *root = NULL;
-	json *model, *request, *alternatives;
+	json *model, *request, *alternatives, *system_ram;
 	struct daxmap_memmap probe;
 	bool ok = true;
 	size_t i, j;
@@ -455,6 +520,24 @@ DAXMAP_EXPORT int daxmap_plan_to_json(const struct daxmap_model *m,
 			       plan_entry_to_json(m, size, a, maps[j], flags,
 						  &ok),
 			       &ok);
+	}
+
+	/* The same memory onlined by kmem, memmap in RAM or on the memory. */
+	system_ram = new_array(&ok);
+	add(root, "system_ram", system_ram, &ok);
+	for (j = 0; system_ram && j < 2; j++) {
+		struct daxmap_memmap c;
+		json *o;
+
+		if (daxmap_model_system_ram_memmap(m, size, j, &c) < 0)
+			continue;
+		o = new_object(&ok);
+		if (!o)
+			break;
+		add_size(o, "size", size, flags, &ok);
+		add_bool(o, "memmap_on_memory", j, &ok);
+		add(o, "memmap", memmap_to_json(&c, flags, &ok), &ok);
+		append(system_ram, o, &ok);
 	}
 	if (!ok)
 		return -ENOMEM;

@@ -93,6 +93,22 @@ DAXMAP_EXPORT int daxmap_model_memmap(const struct daxmap_model *m,
 	return 0;
 }
 
+DAXMAP_EXPORT int
+daxmap_model_system_ram_memmap(const struct daxmap_model *m, uint64_t size,
+			       bool memmap_on_memory, struct daxmap_memmap *ret)
+{
+	/*
+	 * Memory kmem onlines is hot-added memory like any other: no
+	 * compound pages, so nothing to deduplicate, a struct page per base
+	 * page whatever the device's align was, in RAM or, with
+	 * memmap_on_memory, carved from the memory itself.
+	 */
+	return daxmap_model_memmap(m, size, m->page_size,
+				   memmap_on_memory ? DAXMAP_MAP_DEV :
+						      DAXMAP_MAP_MEM,
+				   ret);
+}
+
 void daxmap_memmap_observed(const struct daxmap_memmap *model,
 			    enum daxmap_source source, uint64_t ram_bytes,
 			    uint64_t pagetable_bytes, uint64_t device_bytes,

@@ -27,8 +27,10 @@ struct scan {
 	struct daxmap_model model;
 	struct daxmap_topology *t;
 	struct daxmap_region **region_tail;
+	struct daxmap_dax_region **dax_region_tail;
 	struct daxmap_namespace **namespace_tail;
 	struct daxmap_device **device_tail;
+	struct daxmap_dax_region *dax_region;	/* of the devices being read */
 };
 
 struct daxmap_topology *daxmap_topology_new(void)
@@ -78,6 +80,12 @@ void daxmap_topology_free(struct daxmap_topology *t)
 
 		daxmap_region_free(t->regions);
 		t->regions = next;
+	}
+	while (t->dax_regions) {
+		struct daxmap_dax_region *next = t->dax_regions->next;
+
+		daxmap_dax_region_free(t->dax_regions);
+		t->dax_regions = next;
 	}
 	while (t->namespaces) {
 		struct daxmap_namespace *next = t->namespaces->next;
@@ -365,6 +373,32 @@ static int device_badblocks(struct daxmap_topology *t, struct daxmap_device *d,
 	return 0;
 }
 
+/*
+ * Whether kmem put @d's memmap on the memory it onlined: the device asked
+ * for it (daxX.Y/memmap_on_memory, 6.8 and later) and memory hotplug
+ * allows it (the memory_hotplug.memmap_on_memory parameter, read-only
+ * once booted). Without either, it is in RAM.
+ */
+static bool system_ram_memmap_on_memory(struct daxmap_ctx *ctx,
+					struct daxmap_device *d)
+{
+	_cleanup_free_ char *path = NULL, *param = NULL;
+	uint64_t asked;
+
+	if (asprintf(&path, "/sys/bus/dax/devices/%s/memmap_on_memory",
+		     d->devname) < 0)
+		return false;
+	if (daxmap_read_u64(ctx, path, &asked) < 0 || !asked)
+		return false;
+	if (daxmap_read_file(ctx,
+			     "/sys/module/memory_hotplug/parameters/memmap_on_memory",
+			     &param) < 0)
+		return false;
+	/* Y, or "force" where the kernel has that setting. */
+	return param[0] == 'Y' || param[0] == 'y' || param[0] == '1' ||
+	       strcmp(param, "force") == 0;
+}
+
 static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		       struct daxctl_dev *dev, const char *namespace,
 		       enum daxmap_map map, const struct daxmap_record *rec)
@@ -395,16 +429,29 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 	d->enabled = daxctl_dev_is_enabled(dev) > 0;
 	d->numa_node = read_numa_node(ctx, d->devname);
 	d->target_node = daxctl_dev_get_target_node(dev);
+	d->dax_region = s->dax_region;
 
 	/* Kernels before 5.10 have no per-device align: it is the base page. */
 	align = d->align ? d->align : s->model.page_size;
-	r = daxmap_model_memmap(&s->model, d->size, align,
-				map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
-							DAXMAP_MAP_MEM,
-				&d->memmap[DAXMAP_SOURCE_MODEL]);
+	if (d->enabled && strcmp(d->mode, "system-ram") == 0) {
+		d->memmap_on_memory = system_ram_memmap_on_memory(ctx, d);
+		d->map = d->memmap_on_memory ? DAXMAP_MAP_DEV : DAXMAP_MAP_MEM;
+		r = daxmap_model_system_ram_memmap(&s->model, d->size,
+						   d->memmap_on_memory,
+						   &d->memmap[DAXMAP_SOURCE_MODEL]);
+	} else
+		r = daxmap_model_memmap(&s->model, d->size, align,
+					map == DAXMAP_MAP_DEV ? DAXMAP_MAP_DEV :
+								DAXMAP_MAP_MEM,
+					&d->memmap[DAXMAP_SOURCE_MODEL]);
 	if (r == 0) {
 		d->have_memmap[DAXMAP_SOURCE_MODEL] = true;
-		/* What daxmap observed when it enabled the device. */
+		/*
+		 * What daxmap observed when it enabled the device, which
+		 * says nothing of the memmap kmem gave it since.
+		 */
+		if (d->memmap_on_memory || strcmp(d->mode, "system-ram") == 0)
+			rec = NULL;
 		if (rec && rec->has_measured)
 			set_observed(d, DAXMAP_SOURCE_MEASURED,
 				     rec->measured_ram_bytes);
@@ -444,6 +491,21 @@ const char *daxmap_device_verify_key(struct daxmap_topology *t,
 	return d->devname;
 }
 
+/*
+ * Dax regions are told apart by their path: region ids repeat, since
+ * every namespace of nvdimm region N makes a dax region of id N.
+ */
+static struct daxmap_dax_region *dax_region_find(struct daxmap_topology *t,
+						 const char *path)
+{
+	struct daxmap_dax_region *r;
+
+	for (r = t->dax_regions; r; r = r->next)
+		if (strcmp(r->path, path) == 0)
+			return r;
+	return NULL;
+}
+
 static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
 			   const char *namespace, enum daxmap_map map,
 			   const struct daxmap_record *rec)
@@ -451,6 +513,14 @@ static int scan_dax_region(struct scan *s, struct daxctl_region *dregion,
 	struct daxctl_dev *dev;
 	int r;
 
+	s->dax_region = dax_region_find(s->t, daxctl_region_get_path(dregion));
+	if (!s->dax_region) {
+		r = daxmap_dax_region_scan(s->ctx, dregion, namespace,
+					   &s->dax_region);
+		if (r < 0)
+			return r;
+		list_append(s->dax_region_tail, s->dax_region);
+	}
 	daxctl_dev_foreach(dregion, dev) {
 		/* The seed device (size 0) is a template, not a device. */
 		if (!daxctl_dev_get_size(dev) ||
@@ -555,6 +625,7 @@ DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
 	if (!s.t)
 		return -ENOMEM;
 	s.region_tail = &s.t->regions;
+	s.dax_region_tail = &s.t->dax_regions;
 	s.namespace_tail = &s.t->namespaces;
 	s.device_tail = &s.t->devices;
 	if (k)

@@ -26,6 +26,26 @@ struct daxmap_region {
 	uint64_t alignments[MAX_ALIGNMENTS];
 };
 
+/*
+ * A dax region: where dax devices are carved from. Behind a namespace in
+ * devdax mode (nvdimm), or dynamic: Soft Reserved memory (hmem), a CXL
+ * region (cxl), whatever else the kernel adds.
+ */
+struct daxmap_dax_region {
+	struct daxmap_dax_region *next;
+	int id;
+	char *path;		/* the sysfs device that holds dax_region/ */
+	char *provider;		/* nvdimm, hmem, cxl, or its bus's name */
+	uint64_t size;
+	uint64_t available_size;
+	uint64_t align;
+	int numa_node;		/* -1: none */
+	int target_node;	/* -1: none */
+	char *namespace;	/* nvdimm: the namespace it is */
+	char *cxl_region;	/* cxl: the CXL region behind it */
+	char **cxl_memdevs;	/* cxl: the memdevs of that region, or NULL */
+};
+
 struct daxmap_namespace {
 	struct daxmap_namespace *next;
 	char *devname;
@@ -60,6 +80,9 @@ struct daxmap_device {
 	int target_node;
 	bool enabled;
 	char *namespace;
+	struct daxmap_dax_region *dax_region;	/* in the same topology */
+	/* system-ram: the memmap was placed on the memory itself */
+	bool memmap_on_memory;
 	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
 	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
 	struct daxmap_mapper *mappers;
@@ -72,6 +95,7 @@ struct daxmap_device {
 struct daxmap_topology {
 	int refcount;
 	struct daxmap_region *regions;
+	struct daxmap_dax_region *dax_regions;
 	struct daxmap_namespace *namespaces;
 	struct daxmap_device *devices;
 };
@@ -90,10 +114,22 @@ struct daxmap_topology {
 const char *daxmap_device_verify_key(struct daxmap_topology *t,
 				     struct daxmap_device *d);
 
+struct daxctl_region;
+/*
+ * dax-region.c: the dax region @dregion as an object (unlinked), with its
+ * provider and, for CXL, the region and memdevs behind it; @namespace the
+ * namespace it is, or NULL for a dynamic region.
+ */
+int daxmap_dax_region_scan(struct daxmap_ctx *ctx,
+			   struct daxctl_region *dregion,
+			   const char *namespace,
+			   struct daxmap_dax_region **ret);
+
 /* An empty snapshot with one reference; NULL when out of memory. */
 struct daxmap_topology *daxmap_topology_new(void);
 /* These free an object and what it owns; the topology its lists too. */
 void daxmap_region_free(struct daxmap_region *r);
+void daxmap_dax_region_free(struct daxmap_dax_region *r);
 void daxmap_namespace_free(struct daxmap_namespace *n);
 void daxmap_device_free(struct daxmap_device *d);
 void daxmap_topology_free(struct daxmap_topology *t);

@@ -11,6 +11,7 @@ DAXMAP_EXPORT void daxmap_topology_get_totals(struct daxmap_topology *t,
 					      struct daxmap_totals *ret)
 {
 	struct daxmap_namespace *n;
+	struct daxmap_dax_region *dr;
 	struct daxmap_region *r;
 	struct daxmap_device *d;
 
@@ -20,6 +21,8 @@ DAXMAP_EXPORT void daxmap_topology_get_totals(struct daxmap_topology *t,
 		return;
 	daxmap_region_foreach(t, r)
 		ret->regions++;
+	daxmap_dax_region_foreach(t, dr)
+		ret->dax_regions++;
 	daxmap_namespace_foreach(t, n)
 		ret->namespaces++;
 	daxmap_device_foreach(t, d) {

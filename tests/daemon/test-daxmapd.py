@@ -479,7 +479,7 @@ def case_status(c, args):
         c.check("schema 1 with every top-level key",
                 got.get("schema") == 1 and
                 sorted(got) == sorted(["schema", "kernel", "regions",
-                                       "namespaces", "devices", "totals",
+                                       "dax_regions", "namespaces", "devices", "totals",
                                        "config"]),
                 f"keys {sorted(got)}")
         c.check("lists are arrays", all(isinstance(got[k], list) for k in

@@ -30,6 +30,13 @@ static void test_paths(void)
 	CHECK(object_path_for(OBJECT_DEVICE, "dax0.0", &p) == 0);
 	CHECK_STR(p, "/org/daxmap1/device/dax0_0");
 	free(p);
+	CHECK(object_path_for(OBJECT_DAX_REGION, "hmem.0", &p) == 0);
+	CHECK_STR(p, "/org/daxmap1/dax_region/hmem_0");
+	free(p);
+	/* A CXL dax region's device; only dax regions are named so. */
+	CHECK(object_path_for(OBJECT_DAX_REGION, "dax_region3", &p) == 0);
+	CHECK_STR(p, "/org/daxmap1/dax_region/dax_region3");
+	free(p);
 
 	/* What the rule cannot spell gets no object. */
 	CHECK(object_path_for(OBJECT_DEVICE, "dax0_0", &p) == -EINVAL);

@@ -36,6 +36,7 @@ typedef struct json_object json;
 
 struct reader {
 	struct daxmap_ctx *ctx;
+	struct daxmap_topology *t;	/* the one being read */
 	/* Where in the document, for the message: "devices[2].memmap". */
 	const char *where;
 	int index;
@@ -372,6 +373,74 @@ static int read_region(struct reader *rd, json *o, struct daxmap_region *r)
 	return 0;
 }
 
+/* ------------------------------------------------------------- dax regions */
+
+static int read_dax_region(struct reader *rd, json *o,
+			   struct daxmap_dax_region *r)
+{
+	json *cxl, *memdevs;
+	uint64_t id;
+	bool dynamic;
+	size_t i, n;
+	int e;
+
+	if ((e = get_u64(rd, o, "id", false, &id)) < 0 ||
+	    (e = dup_str(rd, o, "path", false, &r->path)) < 0 ||
+	    (e = dup_str(rd, o, "provider", false, &r->provider)) < 0 ||
+	    (e = get_bool(rd, o, "dynamic", &dynamic)) < 0 ||
+	    (e = get_u64(rd, o, "size", false, &r->size)) < 0 ||
+	    (e = get_u64(rd, o, "available_size", false,
+			 &r->available_size)) < 0 ||
+	    (e = get_u64(rd, o, "align", true, &r->align)) < 0 ||
+	    (e = get_node(rd, o, "numa_node", &r->numa_node)) < 0 ||
+	    (e = get_node(rd, o, "target_node", &r->target_node)) < 0 ||
+	    (e = dup_str(rd, o, "namespace", true, &r->namespace)) < 0 ||
+	    (e = get_member(rd, o, "cxl", json_type_object, true, &cxl)) < 0)
+		return e;
+	if (id > INT32_MAX)
+		return bad(rd, "id", "out of range");
+	r->id = (int)id;
+	/* What "dynamic" says follows from the namespace: it must agree. */
+	if (dynamic != !r->namespace)
+		return bad(rd, "dynamic", "disagrees with namespace");
+	if (!cxl)
+		return 0;
+	if ((e = dup_str(rd, cxl, "region", false, &r->cxl_region)) < 0 ||
+	    (e = get_member(rd, cxl, "memdevs", json_type_array, false,
+			    &memdevs)) < 0)
+		return e;
+	n = json_object_array_length(memdevs);
+	r->cxl_memdevs = calloc(n + 1, sizeof(char *));
+	if (!r->cxl_memdevs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json *v = json_object_array_get_idx(memdevs, i);
+
+		if (!json_object_is_type(v, json_type_string))
+			return bad(rd, "memdevs", "holds something that is not a name");
+		r->cxl_memdevs[i] = strdup(json_object_get_string(v));
+		if (!r->cxl_memdevs[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The dax region of id @id that is @namespace (NULL: a dynamic one): ids
+ * repeat, since each namespace of nvdimm region N is a dax region N.
+ */
+static struct daxmap_dax_region *find_dax_region(struct daxmap_topology *t,
+						 int id, const char *namespace)
+{
+	struct daxmap_dax_region *r;
+
+	for (r = t ? t->dax_regions : NULL; r; r = r->next)
+		if (r->id == id && !r->namespace == !namespace &&
+		    (!namespace || strcmp(r->namespace, namespace) == 0))
+			return r;
+	return NULL;
+}
+
 /* -------------------------------------------------------------- namespaces */
 
 static int read_badblocks(struct reader *rd, json *o,
@@ -540,6 +609,7 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	};
 	json *all, *mappers;
 	const char *mode;
+	int dax_region;
 	size_t i;
 	int r;
 
@@ -554,12 +624,16 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	    (r = get_node(rd, o, "target_node", &d->target_node)) < 0 ||
 	    (r = get_bool(rd, o, "enabled", &d->enabled)) < 0 ||
 	    (r = dup_str(rd, o, "namespace", true, &d->namespace)) < 0 ||
+	    (r = get_node(rd, o, "dax_region", &dax_region)) < 0 ||
+	    (r = get_bool(rd, o, "memmap_on_memory",
+			  &d->memmap_on_memory)) < 0 ||
 	    (r = get_member(rd, o, "memmap_sources", json_type_object, false,
 			    &all)) < 0 ||
 	    (r = get_member(rd, o, "mappers", json_type_array, false,
 			    &mappers)) < 0)
 		return r;
 
+	d->dax_region = find_dax_region(rd->t, dax_region, d->namespace);
 	/* "memmap" is the best of these, which the getter picks again. */
 	for (i = 0; i < ARRAY_SIZE(sources); i++) {
 		const char *name = daxmap_source_name(sources[i]);
@@ -846,6 +920,8 @@ static int read_config_status(struct reader *rd, json *root,
 
 DEFINE_LIST_READER(read_regions, "regions", struct daxmap_region, regions,
 		   read_region)
+DEFINE_LIST_READER(read_dax_regions, "dax_regions", struct daxmap_dax_region,
+		   dax_regions, read_dax_region)
 DEFINE_LIST_READER(read_namespaces, "namespaces", struct daxmap_namespace,
 		   namespaces, read_namespace)
 DEFINE_LIST_READER(read_devices, "devices", struct daxmap_device, devices,
@@ -908,7 +984,10 @@ int daxmap_status_from_json(struct daxmap_ctx *ctx,
 		r = -ENOMEM;
 		goto out;
 	}
+	rd.t = t;
 	r = read_regions(&rd, root, t);
+	if (r >= 0)
+		r = read_dax_regions(&rd, root, t);
 	if (r >= 0)
 		r = read_namespaces(&rd, root, t);
 	if (r >= 0)

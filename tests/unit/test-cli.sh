@@ -156,7 +156,7 @@ expect_error "stray argument" 2 \
 	"daxmapctl: status: unexpected argument 'now' (see 'daxmapctl status --help')" \
 	status now
 expect_error "list of an unknown object" 2 \
-	"daxmapctl: list: unknown object 'buses' (objects: regions, namespaces, devices)" \
+	"daxmapctl: list: unknown object 'buses' (objects: regions, dax-regions, namespaces, devices)" \
 	list buses
 
 expect_error "plan --align 3M" 2 \

@@ -68,7 +68,7 @@ check "--align offers the aligns" '[[ $(complete_words plan --align "" | tr "\n"
 check "reconfigure --mode offers devdax and system-ram" \
 	'[[ $(complete_words reconfigure device dax0.0 --mode "" | tr "\n" " ") == "devdax system-ram " ]]'
 check "list offers what it lists" \
-	'[[ $(complete_words list "" | tr "\n" " ") == "devices namespaces regions " ]]'
+	'[[ $(complete_words list "" | tr "\n" " ") == "dax-regions devices namespaces regions " ]]'
 
 conf=$(mktemp -d)
 trap 'rm -rf "$conf"' EXIT

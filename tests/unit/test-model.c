@@ -204,6 +204,45 @@ static void test_observed(const struct daxmap_model *m)
 	CHECK_U64(c.saved_bytes, GiB - 4 * MiB);
 }
 
+/*
+ * Memory onlined by kmem: 4096 struct pages of 64 B per GiB, 16 MiB, in
+ * RAM whatever the align the device had, or all on the memory itself with
+ * memmap_on_memory; the kernel's nr_memmap_pages counted 8192 pages for
+ * 2 GiB of Soft Reserved memory onlined so in the bed.
+ */
+static void test_system_ram(const struct daxmap_model *m)
+{
+	struct daxmap_memmap c;
+
+	CHECK(daxmap_model_system_ram_memmap(m, 2 * GiB, false, &c) == 0);
+	CHECK(c.location == DAXMAP_MAP_MEM);
+	CHECK_U64(c.baseline_bytes, 8192 * 4 * KiB);
+	CHECK_U64(c.ram_bytes, 32 * MiB);
+	CHECK_U64(c.actual_bytes, 32 * MiB);
+	CHECK_U64(c.saved_bytes, 0);
+	CHECK_U64(c.device_bytes, 0);
+
+	CHECK(daxmap_model_system_ram_memmap(m, GiB, true, &c) == 0);
+	CHECK(c.location == DAXMAP_MAP_DEV);
+	CHECK_U64(c.ram_bytes, 0);
+	CHECK_U64(c.device_bytes, 16 * MiB);
+	CHECK_U64(c.saved_bytes, 0);
+
+	/* Not a whole number of pages: refused as any model is. */
+	CHECK(daxmap_model_system_ram_memmap(m, GiB + 1, false, &c) == -EINVAL);
+}
+
+/* What a dax region is, from its device's bus and driver. */
+static void test_dax_provider(void)
+{
+	CHECK_STR(daxmap_dax_provider_name("nd", NULL), "nvdimm");
+	CHECK_STR(daxmap_dax_provider_name("cxl", "cxl_dax_region"), "cxl");
+	CHECK_STR(daxmap_dax_provider_name("platform", "hmem"), "hmem");
+	CHECK_STR(daxmap_dax_provider_name("platform", NULL), "platform");
+	CHECK_STR(daxmap_dax_provider_name(NULL, NULL), "unknown");
+	CHECK_STR(daxmap_dax_provider_name("", NULL), "unknown");
+}
+
 int main(void)
 {
 	struct daxmap_model m;
@@ -216,5 +255,7 @@ int main(void)
 	test_invalid(&m);
 	test_mapping_pagetables(&m);
 	test_observed(&m);
+	test_system_ram(&m);
+	test_dax_provider();
 	return test_summary("model");
 }

@@ -129,11 +129,15 @@ def creates():
             check(False, f'create {name}: measured', 'no measured figure')
             continue
         meas_pages = measured['ram_bytes'] / PAGE / gib
-        tolerance = 0.01 * model_pages + 16
+        # 1 % and 16 pages per GiB for the model's rounding, and 128
+        # pages for the device, whatever its size: what the allocator's
+        # own bookkeeping (per-cpu lists, slabs the enable grows) moves
+        # free RAM by, seen up to 100 pages on a 2 GiB map=dev create.
+        tolerance = 0.01 * model_pages + 16 + 128 / gib
         check(abs(meas_pages - model_pages) <= tolerance,
               f'create {name}: measured RAM within 1 % + 16 pages/GiB '
-              f'of the model', f'measured {meas_pages:.1f}, model '
-              f'{model_pages:.1f} pages/GiB')
+              f'+ 128 pages of the model', f'measured {meas_pages:.1f}, '
+              f'model {model_pages:.1f} pages/GiB')
         check(dev['memmap']['source'] == 'measured',
               f'create {name}: memmap shows the measured figure')
         kernel = src['kernel']
@@ -154,7 +158,7 @@ def creates():
             kern_pages = attrs['ram'] / PAGE / gib
             check(abs(kern_pages - meas_pages) <= tolerance,
                   f'create {name}: the kernel figure agrees with the '
-                  f'measured within 1 % + 16 pages/GiB',
+                  f'measured within 1 % + 16 pages/GiB + 128 pages',
                   f'kernel {kern_pages:.1f}, measured {meas_pages:.1f}')
         rows.append((name, model_pages, meas_pages,
                      kernel['ram_bytes'] / PAGE / gib if kernel else None))

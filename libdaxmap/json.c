@@ -248,6 +248,8 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 	add_int_or_null(o, "target_node", daxmap_device_get_target_node(d), ok);
 	add_bool(o, "enabled", daxmap_device_is_enabled(d), ok);
 	add_str(o, "namespace", daxmap_device_get_namespace(d), ok);
+	add_str(o, "name", daxmap_device_get_name(d), ok);
+	add_bool(o, "managed", daxmap_device_is_managed(d), ok);
 	add(o, "memmap", memmap_to_json(daxmap_device_get_memmap(d), flags, ok),
 	    ok);
 

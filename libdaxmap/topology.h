@@ -60,6 +60,8 @@ struct daxmap_device {
 	int target_node;
 	bool enabled;
 	char *namespace;
+	char *name;		/* daxmap's record of a dynamic device */
+	bool managed;
 	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
 	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
 	struct daxmap_mapper *mappers;

@@ -554,6 +554,8 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	    (r = get_node(rd, o, "target_node", &d->target_node)) < 0 ||
 	    (r = get_bool(rd, o, "enabled", &d->enabled)) < 0 ||
 	    (r = dup_str(rd, o, "namespace", true, &d->namespace)) < 0 ||
+	    (r = dup_str(rd, o, "name", true, &d->name)) < 0 ||
+	    (r = get_bool(rd, o, "managed", &d->managed)) < 0 ||
 	    (r = get_member(rd, o, "memmap_sources", json_type_object, false,
 			    &all)) < 0 ||
 	    (r = get_member(rd, o, "mappers", json_type_array, false,

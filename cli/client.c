@@ -294,6 +294,49 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 	return 0;
 }
 
+int cli_daemon_call_name(struct cli_daemon *d, const char *method,
+			 const char *what, const char *which,
+			 const struct cli_bus_option *opts, size_t n,
+			 char **ret_name)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	const char *name;
+	size_t i;
+	int r;
+
+	r = new_call(d, method, &m);
+	if (r >= 0 && which)
+		r = sd_bus_message_append(m, "s", which);
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "{sv}");
+	for (i = 0; r >= 0 && i < n; i++) {
+		if (opts[i].type == 's')
+			r = sd_bus_message_append(m, "{sv}", opts[i].key, "s",
+						  opts[i].s);
+		else if (opts[i].type == 't')
+			r = sd_bus_message_append(m, "{sv}", opts[i].key, "t",
+						  opts[i].t);
+		else
+			r = sd_bus_message_append(m, "{sv}", opts[i].key, "b",
+						  (int)opts[i].b);
+	}
+	if (r >= 0)
+		r = close_options(d, m);
+	if (r < 0)
+		return cli_error(r, "cannot ask daxmapd to %s", what);
+	r = sd_bus_call(d->bus, m, 0, &error, &reply);
+	if (r < 0)
+		return daemon_error(what, &error, r);
+	r = sd_bus_message_read(reply, "s", &name);
+	if (r < 0)
+		return cli_error(r, "cannot read daxmapd's answer");
+	*ret_name = strdup(name);
+	if (!*ret_name)
+		return cli_error(-ENOMEM, "%s", what);
+	return 0;
+}
+
 int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc)
 {
 	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
@@ -395,6 +438,14 @@ int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
 
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req)
+{
+	return cli_error(-EOPNOTSUPP, "daxmapd");
+}
+
+int cli_daemon_call_name(struct cli_daemon *d, const char *method,
+			 const char *what, const char *which,
+			 const struct cli_bus_option *opts, size_t n,
+			 char **ret_name)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }

@@ -69,6 +69,23 @@ int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
 		       char **ret_namespace);
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req);
+/*
+ * A method that answers with one name, the devices' and the label-less
+ * namespaces' (CreateDevice, DestroyDevice, ReconfigureNamespace): @which
+ * first when not NULL, then the options, each a key with a string ('s'),
+ * a number ('t') or a flag ('b'). Prints "daxmapctl: WHAT: ..." on error.
+ */
+struct cli_bus_option {
+	const char *key;
+	char type;
+	const char *s;
+	uint64_t t;
+	bool b;
+};
+int cli_daemon_call_name(struct cli_daemon *d, const char *method,
+			 const char *what, const char *which,
+			 const struct cli_bus_option *opts, size_t n,
+			 char **ret_name);
 /* The report's document, {"schema": 1, "apply": {...}}, in *@ret_doc. */
 int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc);
 /* VerifyDevice: the result's document, {"schema": 1, "verify": {...}}. */

@@ -128,6 +128,11 @@ int cmd_kernel(struct cli *cli, int argc, char **argv);
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure(struct cli *cli, int argc, char **argv);
+/* devices.c: the "device" objects of create and destroy, and
+ * "reconfigure namespace"; argv from the verb on. */
+int cmd_create_device(struct cli *cli, int argc, char **argv);
+int cmd_destroy_device(struct cli *cli, int argc, char **argv);
+int cmd_reconfigure_namespace(struct cli *cli, int argc, char **argv);
 int cmd_monitor(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
@@ -139,6 +144,9 @@ void usage_kernel(FILE *f);
 void usage_create(FILE *f);
 void usage_destroy(FILE *f);
 void usage_reconfigure(FILE *f);
+void usage_create_device(FILE *f);
+void usage_destroy_device(FILE *f);
+void usage_reconfigure_namespace(FILE *f);
 void usage_monitor(FILE *f);
 void usage_apply(FILE *f);
 void usage_verify(FILE *f);

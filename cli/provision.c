@@ -308,6 +308,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		usage_create(stdout);
 		return EXIT_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "device") == 0)
+		return cmd_create_device(cli, argc, argv);
 	r = cli_expect_object("create", "namespace", argc, argv);
 	if (r)
 		return r;
@@ -420,6 +422,8 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 		usage_destroy(stdout);
 		return EXIT_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "device") == 0)
+		return cmd_destroy_device(cli, argc, argv);
 	r = cli_expect_object("destroy", "namespace", argc, argv);
 	if (r)
 		return r;
@@ -487,6 +491,8 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		usage_reconfigure(stdout);
 		return EXIT_OK;
 	}
+	if (argc >= 2 && strcmp(argv[1], "namespace") == 0)
+		return cmd_reconfigure_namespace(cli, argc, argv);
 	r = cli_expect_object("reconfigure", "device", argc, argv);
 	if (r)
 		return r;

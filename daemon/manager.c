@@ -15,6 +15,7 @@
 #include "context.h"
 #include "log.h"
 #include "options.h"
+#include "devices.h"
 #include "provision.h"
 #include "verify.h"
 #include "util.h"
@@ -227,6 +228,21 @@ const sd_bus_vtable manager_vtable[] = {
 				SD_BUS_ARGS("s", device, "a{sv}", options),
 				SD_BUS_NO_RESULT,
 				method_reconfigure_device,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("CreateDevice",
+				SD_BUS_ARGS("a{sv}", options),
+				SD_BUS_RESULT("s", device),
+				method_create_device,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("DestroyDevice",
+				SD_BUS_ARGS("s", device, "a{sv}", options),
+				SD_BUS_RESULT("s", destroyed),
+				method_destroy_device,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ReconfigureNamespace",
+				SD_BUS_ARGS("s", namespace, "a{sv}", options),
+				SD_BUS_RESULT("s", namespace),
+				method_reconfigure_namespace,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("VerifyDevice",
 				SD_BUS_ARGS("s", device, "a{sv}", options),

@@ -340,6 +340,22 @@ DAXMAP_EXPORT int daxmap_create_prepare(struct daxmap_ctx *ctx,
 				     "%s is a %s region: only pmem regions hold dax namespaces",
 				     p->region,
 				     daxmap_region_get_type(region) ?: "unknown");
+	{
+		struct daxmap_namespace *n;
+
+		/* Without labels the region is one namespace, rewritten whole. */
+		daxmap_namespace_foreach(t, n)
+			if (!daxmap_namespace_get_uuid(n) &&
+			    strcmp(daxmap_namespace_get_region(n), p->region) == 0)
+				return daxmap_refuse(ret_reason, ret_message,
+						     DAXMAP_REASON_NOT_SUPPORTED,
+						     -EOPNOTSUPP,
+						     "%s has no namespace labels: its one namespace %s spans it and cannot be divided; 'daxmapctl reconfigure namespace %s --mode %s --align %s --force' rewrites it (its data is lost)",
+						     p->region,
+						     daxmap_namespace_get_devname(n),
+						     daxmap_namespace_get_devname(n),
+						     p->mode, sz_exact(&b, 0, p->align));
+	}
 	if (!daxmap_region_supports_alignment(region, p->align)) {
 		list_alignments(region, aligns, sizeof(aligns));
 		return daxmap_refuse(ret_reason, ret_message,

@@ -614,6 +614,97 @@ int daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			      enum daxmap_reason *ret_reason,
 			      char **ret_message);
 
+/* --------------------------------------- dax devices on dynamic regions */
+
+/*
+ * A dax device to make on a dynamic dax region (soft-reserved memory, as
+ * dax_hmem shows it, or CXL memory): no namespace, no info block, so the
+ * device gets exactly @size. Its name lives in daxmap's records, since a
+ * dax device carries none.
+ */
+struct daxmap_device_request {
+	const char *region;	/* "hmem.0", "0" (daxctl's id), "region0";
+				 * NULL: the dynamic region with most room */
+	uint64_t size;		/* bytes, a multiple of the align */
+	uint64_t align;		/* 4K, 2M or 1G; 0: 2M */
+	const char *name;	/* NULL: none */
+};
+
+/* A size, an align of the set, a size that is a multiple of it, a name. */
+int daxmap_device_request_check(const struct daxmap_device_request *req,
+				enum daxmap_reason *ret_reason,
+				char **ret_message);
+
+/*
+ * Creates the device @req describes, validated first against the region
+ * (the align the kernel takes there, free space, and for a huge align
+ * free ranges the kernel would allocate on that boundary), recorded
+ * before anything is written, rolled back on failure, and the RAM its
+ * memmap takes measured around the enable as root. @ret_devname
+ * receives daxX.Y. Refuses with the reason: NO_SUCH_REGION, NOT_SUPPORTED
+ * (an NVDIMM's region: create a namespace), UNSUPPORTED_ALIGN,
+ * INVALID_SIZE, NO_SPACE, INVALID_NAME (taken).
+ */
+int daxmap_create_device(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			 const struct daxmap_device_request *req,
+			 char **ret_devname, enum daxmap_reason *ret_reason,
+			 char **ret_message);
+
+/*
+ * Destroys the dax device @which (daxX.Y, /dev/daxX.Y, or the name daxmap
+ * recorded) and gives its capacity back to its dynamic region. A device
+ * in system-ram mode is offlined first (BUSY when its memory cannot be).
+ * Refuses a device a process maps (BUSY), one daxmap did not make
+ * (NOT_MANAGED) or one a process holds open unless DAXMAP_DESTROY_FORCE,
+ * and one a namespace stands behind (NOT_SUPPORTED: destroy the
+ * namespace).
+ */
+int daxmap_destroy_device(struct daxmap_ctx *ctx, const char *which,
+			  unsigned int flags, char **ret_devname,
+			  enum daxmap_reason *ret_reason, char **ret_message);
+
+/* The name daxmap recorded for a device it made; NULL for any other. */
+const char *daxmap_device_get_name(struct daxmap_device *d);
+/* True for a dax device daxmap made on a dynamic region. */
+bool daxmap_device_is_managed(struct daxmap_device *d);
+
+/* ------------------------------------------- label-less namespaces */
+
+/*
+ * What a label-less namespace (legacy pmem, an NVDIMM without labels)
+ * becomes: what 'ndctl create-namespace -f -e NS' does. Its data is lost,
+ * so the request must carry DAXMAP_RECONFIGURE_FORCE.
+ */
+enum daxmap_reconfigure_flags {
+	DAXMAP_RECONFIGURE_FORCE = 1 << 0,
+};
+
+struct daxmap_namespace_reconfigure {
+	enum daxmap_mode mode;	/* DEVDAX or FSDAX */
+	uint64_t align;		/* 0: 2M */
+	enum daxmap_map map;	/* UNKNOWN: mem where dedup applies, else dev */
+	unsigned int flags;	/* DAXMAP_RECONFIGURE_* */
+};
+
+/* The namespace named, a mode a namespace takes, an align, the force. */
+int daxmap_namespace_reconfigure_check(const char *which,
+				       const struct daxmap_namespace_reconfigure *req,
+				       enum daxmap_reason *ret_reason,
+				       char **ret_message);
+
+/*
+ * Rewrites the label-less namespace @which as @req says. Refuses one a
+ * process maps, holds open or has mounted (BUSY), one with labels
+ * (NOT_SUPPORTED: destroy and create it), an align its region does not
+ * support, and any without the force (HOLDS_DATA). A failure after the
+ * old personality is gone leaves the namespace raw, and says so.
+ */
+int daxmap_reconfigure_namespace(struct daxmap_ctx *ctx,
+				 struct daxmap_kernel *k, const char *which,
+				 const struct daxmap_namespace_reconfigure *req,
+				 enum daxmap_reason *ret_reason,
+				 char **ret_message);
+
 /*
  * Finds creates that a crash interrupted and finishes or rolls back each.
  * @ret_report receives one line per record acted on (NULL when none).

@@ -101,7 +101,7 @@ static int find_namespace(struct ndctl_ctx *nctx, const char *which,
  * Zeroes the info block, as ndctl does, so that a namespace later made at
  * the same place does not find a stale personality there.
  */
-static void zero_info_block(struct daxmap_ctx *ctx,
+void daxmap_zero_info_block(struct daxmap_ctx *ctx,
 			    struct ndctl_namespace *ndns)
 {
 	_cleanup_free_ char *path = NULL;
@@ -199,8 +199,8 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	if (ndctl_namespace_get_type(ndns) != ND_DEVICE_NAMESPACE_PMEM) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				  "%s is a label-less namespace: it spans its region and cannot be destroyed, only reconfigured with ndctl",
-				  devname);
+				  "%s is a label-less namespace: it spans its region and cannot be destroyed, only rewritten: 'daxmapctl reconfigure namespace %s --mode devdax|fsdax --force'",
+				  devname, devname);
 		goto out;
 	}
 
@@ -249,7 +249,7 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 		goto out;
 	}
 	ndctl_namespace_set_enforce_mode(ndns, NDCTL_NS_MODE_RAW);
-	zero_info_block(ctx, ndns);
+	daxmap_zero_info_block(ctx, ndns);
 	r = ndctl_namespace_delete(ndns);
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,

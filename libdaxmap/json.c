@@ -305,6 +305,8 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 			ok);
 	add_bool(o, "memmap_on_memory", daxmap_device_has_memmap_on_memory(d),
 		 ok);
+	add_str(o, "name", daxmap_device_get_name(d), ok);
+	add_bool(o, "managed", daxmap_device_is_managed(d), ok);
 	add(o, "memmap", memmap_to_json(daxmap_device_get_memmap(d), flags, ok),
 	    ok);
 

@@ -254,6 +254,7 @@ void daxmap_mappers_free(struct daxmap_mapper *list);
 enum daxmap_record_kind {
 	DAXMAP_RECORD_MANAGED,
 	DAXMAP_RECORD_PENDING,
+	DAXMAP_RECORD_DEVICE,	/* devices/UUID: a dax device daxmap made */
 };
 
 struct daxmap_record {
@@ -275,6 +276,14 @@ struct daxmap_record {
 	 */
 	int owner_pid;
 	char owner_boot[37];
+	/*
+	 * A dax device on a dynamic region (NULL for a namespace): its
+	 * name, its first byte, and the boot it was made in, since such a
+	 * device does not outlive a boot.
+	 */
+	char *device;
+	uint64_t resource;
+	char boot[37];
 };
 
 /* state.c: fills the owner of @rec with this process and this boot. */
@@ -359,5 +368,69 @@ int daxmap_read_dax_memmap(struct daxmap_ctx *ctx, const char *devname,
 			   struct daxmap_dax_memmap *ret);
 
 #define DAXMAP_VERSION_CODE(a, b, c) (((a) << 16) + ((b) << 8) + (c))
+
+
+/*
+ * provision.c: what the creates share. Free RAM and the kernel's memmap
+ * counter around the enable that allocates a memmap, and their deltas in
+ * a record; the crash points of a test build (DAXMAP_TEST_CRASH_AT names
+ * the step to die at, DAXMAP_TEST_PAUSE_AT one to hold 10 s at).
+ */
+struct snapshot {
+	bool has_free;
+	uint64_t free_bytes;
+	bool has_counter;
+	uint64_t counter_pages;
+};
+
+void daxmap_snapshot_take(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+			  struct snapshot *s);
+void daxmap_snapshot_deltas(struct daxmap_kernel *k, const struct snapshot *a,
+			    const struct snapshot *b, struct daxmap_record *rec);
+#ifdef DAXMAP_TEST_HOOKS
+void daxmap_crash_point(const char *step);
+#else
+static inline void daxmap_crash_point(const char *step)
+{
+}
+#endif
+
+struct ndctl_region;
+struct ndctl_namespace;
+struct ndctl_dax;
+struct ndctl_pfn;
+struct daxmap_create_plan;
+/*
+ * provision.c: attaches a devdax or fsdax personality (@p's mode, map and
+ * align) from @region's seed to @ndns, not enabled yet.
+ */
+int daxmap_configure_personality(struct ndctl_region *region,
+				 struct ndctl_namespace *ndns,
+				 struct daxmap_create_plan *p, unsigned char uu[16],
+				 struct ndctl_dax **ret_dax,
+				 struct ndctl_pfn **ret_pfn);
+/* destroy.c: zeroes a namespace's info block, as ndctl does. */
+void daxmap_zero_info_block(struct daxmap_ctx *ctx,
+			    struct ndctl_namespace *ndns);
+
+/*
+ * device-provision.c: the dax devices daxmap made on dynamic regions.
+ * Recovery of an interrupted create of one (@rec pending), appending to
+ * @report; the checks and record update of a resize; the record of a
+ * device in this boot, looked up by name and place.
+ */
+int daxmap_device_recover(struct daxmap_ctx *ctx, struct daxmap_record *rec,
+			  char **report);
+struct daxctl_dev;
+int daxmap_device_check_resize(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
+			       uint64_t size, uint64_t align,
+			       enum daxmap_reason *ret_reason,
+			       char **ret_message);
+void daxmap_device_record_update(struct daxmap_ctx *ctx,
+				 struct daxctl_dev *dev);
+bool daxmap_device_record_find(struct daxmap_ctx *ctx, const char *devname,
+			       uint64_t resource, struct daxmap_record *ret);
+int daxmap_append_line(char **report, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif /* DAXMAP_PRIVATE_H */

@@ -37,15 +37,7 @@ static struct ndctl_region *find_region(struct ndctl_ctx *nctx,
 	return NULL;
 }
 
-/* Free RAM and the kernel's memmap counter, where they can be read. */
-struct snapshot {
-	bool has_free;
-	uint64_t free_bytes;
-	bool has_counter;
-	uint64_t counter_pages;
-};
-
-static void take_snapshot(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
+void daxmap_snapshot_take(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			  struct snapshot *s)
 {
 	unsigned long page_size = k ? daxmap_kernel_get_page_size(k) : SZ_4K;
@@ -60,8 +52,8 @@ static void take_snapshot(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 					 k, &s->counter_pages) == 0;
 }
 
-static void record_deltas(struct daxmap_kernel *k, const struct snapshot *a,
-			  const struct snapshot *b, struct daxmap_record *rec)
+void daxmap_snapshot_deltas(struct daxmap_kernel *k, const struct snapshot *a,
+			    const struct snapshot *b, struct daxmap_record *rec)
 {
 	if (a->has_free && b->has_free) {
 		rec->has_measured = true;
@@ -114,7 +106,7 @@ static int rollback_namespace(struct daxmap_ctx *ctx,
  * Attaches a dax (devdax) or pfn (fsdax) personality to @ndns, from the
  * region's seed, without enabling it: *@ret_dax or *@ret_pfn is set.
  */
-static int configure_personality(struct ndctl_region *region,
+int daxmap_configure_personality(struct ndctl_region *region,
 				 struct ndctl_namespace *ndns,
 				 struct daxmap_create_plan *p, uuid_t uu,
 				 struct ndctl_dax **ret_dax,
@@ -158,7 +150,7 @@ static int configure_personality(struct ndctl_region *region,
  * 10 s. Only in a build with -Dtest-hooks=true: the library users install
  * has no such switch.
  */
-static void crash_point(const char *step)
+void daxmap_crash_point(const char *step)
 {
 	const char *at = secure_getenv("DAXMAP_TEST_CRASH_AT");
 
@@ -168,10 +160,6 @@ static void crash_point(const char *step)
 	at = secure_getenv("DAXMAP_TEST_PAUSE_AT");
 	if (at && strcmp(at, step) == 0)
 		sleep(10);
-}
-#else
-static inline void crash_point(const char *step)
-{
 }
 #endif
 
@@ -321,13 +309,13 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 		goto out;
 	}
 
-	crash_point("recorded");
+	daxmap_crash_point("recorded");
 
 	if ((r = ndctl_namespace_set_uuid(seed, ns_uu)) < 0 ||
 	    (r = ndctl_namespace_set_alt_name(seed, p->name ? p->name : "")) <
 		    0)
 		goto fail;
-	crash_point("labelled");
+	daxmap_crash_point("labelled");
 	if ((r = ndctl_namespace_set_size(seed, p->size)) < 0)
 		goto fail;
 	r = check_placement(region, seed, ret_reason, ret_message);
@@ -336,23 +324,23 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	ndctl_namespace_set_enforce_mode(seed, strcmp(p->mode, "devdax") == 0 ?
 						       NDCTL_NS_MODE_DEVDAX :
 						       NDCTL_NS_MODE_FSDAX);
-	crash_point("sized");
+	daxmap_crash_point("sized");
 
 	step = "configuring the personality";
-	r = configure_personality(region, seed, p, dev_uu, &dax, &pfn);
+	r = daxmap_configure_personality(region, seed, p, dev_uu, &dax, &pfn);
 	if (r < 0)
 		goto fail;
-	crash_point("configured");
+	daxmap_crash_point("configured");
 
 	/* Enabling is where the kernel allocates the memmap: measure it. */
 	step = dax ? "enabling the dax device" : "enabling the fsdax namespace";
-	take_snapshot(ctx, k, &before);
+	daxmap_snapshot_take(ctx, k, &before);
 	r = dax ? ndctl_dax_enable(dax) : ndctl_pfn_enable(pfn);
 	if (r < 0)
 		goto fail;
-	take_snapshot(ctx, k, &after);
-	record_deltas(k, &before, &after, &rec);
-	crash_point("enabled");
+	daxmap_snapshot_take(ctx, k, &after);
+	daxmap_snapshot_deltas(k, &before, &after, &rec);
+	daxmap_crash_point("enabled");
 
 	/*
 	 * The pending record goes only once the managed one is written: it
@@ -363,7 +351,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (r < 0)
 		err(ctx, "%s: created, but not recorded as daxmap's yet: %s; the next recovery records it\n",
 		    ndctl_namespace_get_devname(seed), strerror(-r));
-	crash_point("managed");
+	daxmap_crash_point("managed");
 	if (r == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 
@@ -419,10 +407,7 @@ static bool personality_enabled(struct ndctl_namespace *ndns)
 	       (pfn && ndctl_pfn_is_enabled(pfn));
 }
 
-static int append_line(char **report, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int append_line(char **report, const char *fmt, ...)
+int daxmap_append_line(char **report, const char *fmt, ...)
 {
 	_cleanup_free_ char *line = NULL;
 	va_list args;
@@ -481,10 +466,18 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 		if (r < 0)
 			goto out;
 		what = rec.name ? rec.name : *u;
+		if (rec.device && !daxmap_record_owner_runs(&rec)) {
+			/* A dax device on a dynamic region, not a namespace. */
+			r = daxmap_device_recover(ctx, &rec, &report);
+			daxmap_record_clear(&rec);
+			if (r < 0)
+				goto out;
+			continue;
+		}
 		if (daxmap_record_owner_runs(&rec)) {
 			/* Not a crash: its owner failed to finish it and
 			 * still runs; it recovers it itself. */
-			r = append_line(&report,
+			r = daxmap_append_line(&report,
 					"an unfinished create of %s is left to pid %d, which made it and still runs",
 					what, rec.owner_pid);
 			daxmap_record_clear(&rec);
@@ -494,7 +487,7 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 		}
 		ndns = find_by_uuid(nctx, *u);
 		if (!ndns) {
-			r = append_line(&report,
+			r = daxmap_append_line(&report,
 					"an interrupted create of %s on %s left nothing behind; its record is removed",
 					what, rec.region ? rec.region : "?");
 			daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, *u);
@@ -505,7 +498,7 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 			if (r == 0) {
 				daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING,
 						     *u);
-				r = append_line(&report,
+				r = daxmap_append_line(&report,
 						"%s (%s): an interrupted create had finished; it is kept and recorded as daxmap's",
 						ndctl_namespace_get_devname(ndns),
 						what);
@@ -517,11 +510,11 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 			if (r == 0) {
 				daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING,
 						     *u);
-				r = append_line(&report,
+				r = daxmap_append_line(&report,
 						"%s (%s): an interrupted create was rolled back",
 						dev, what);
 			} else {
-				append_line(&report,
+				daxmap_append_line(&report,
 					    "%s (%s): an interrupted create could not be rolled back: %s",
 					    dev, what, strerror(-r));
 			}

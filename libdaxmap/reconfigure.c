@@ -158,11 +158,14 @@ static int to_devdax(struct daxctl_dev *dev, const char *name,
 	return 0;
 }
 
-static int resize(struct daxctl_dev *dev, const char *name,
+static int resize(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
+		  const char *name,
 		  const struct daxmap_reconfigure_request *req,
 		  enum daxmap_reason *ret_reason,
 		  char **ret_message)
 {
+	uint64_t old_align = daxctl_dev_get_align(dev);
+	uint64_t old_size = daxctl_dev_get_size(dev);
 	int r;
 
 	if (from_namespace(dev))
@@ -171,10 +174,26 @@ static int resize(struct daxctl_dev *dev, const char *name,
 				     "%s's %s is fixed by its NVDIMM namespace (read-only); create a new namespace with the %s you want",
 				     name, req->align ? "align" : "size",
 				     req->align ? "align" : "size");
+	/* Validated before the device is taken off its driver. */
+	r = daxmap_device_check_resize(ctx, dev, req->size, req->align,
+				       ret_reason, ret_message);
+	if (r < 0)
+		return r;
 	r = disable(dev, name, ret_reason, ret_message);
 	if (r < 0)
 		return r;
+	/* The kernel checks a size against the align the device has. */
+	if (req->size && req->align && req->align > old_align &&
+	    (r = daxctl_dev_set_size(dev, req->size)) < 0) {
+		daxctl_dev_enable_devdax(dev);
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
+				     "the kernel refused size %llu on %s: %s",
+				     (unsigned long long)req->size, name,
+				     strerror(-r));
+	}
 	if (req->align && (r = daxctl_dev_set_align(dev, req->align)) < 0) {
+		daxctl_dev_set_size(dev, old_size);
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
@@ -182,7 +201,9 @@ static int resize(struct daxctl_dev *dev, const char *name,
 				     (unsigned long)req->align, name,
 				     strerror(-r));
 	}
-	if (req->size && (r = daxctl_dev_set_size(dev, req->size)) < 0) {
+	if (req->size && daxctl_dev_get_size(dev) != req->size &&
+	    (r = daxctl_dev_set_size(dev, req->size)) < 0) {
+		daxctl_dev_set_align(dev, old_align);
 		daxctl_dev_enable_devdax(dev);
 		return daxmap_refuse(ret_reason, ret_message,
 				     daxmap_errno_reason(r), r,
@@ -196,6 +217,7 @@ static int resize(struct daxctl_dev *dev, const char *name,
 				     daxmap_errno_reason(r), r,
 				     "cannot enable %s again: %s", name,
 				     strerror(-r));
+	daxmap_device_record_update(ctx, dev);
 	return 0;
 }
 
@@ -263,7 +285,7 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 		goto out;
 	}
 	if (req->align || req->size)
-		r = resize(dev, name, req, ret_reason, ret_message);
+		r = resize(ctx, dev, name, req, ret_reason, ret_message);
 	if (r == 0 && req->mode != DAXMAP_MODE_UNKNOWN) {
 		bool want_ram = req->mode == DAXMAP_MODE_SYSTEM_RAM;
 

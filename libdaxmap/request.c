@@ -381,3 +381,56 @@ DAXMAP_EXPORT int daxmap_plan_model(struct daxmap_kernel *k,
 							      sizeof(p)));
 	return 0;
 }
+
+DAXMAP_EXPORT int
+daxmap_device_request_check(const struct daxmap_device_request *req,
+			    enum daxmap_reason *ret_reason, char **ret_message)
+{
+	uint64_t align = req->align ?: SZ_2M;
+
+	daxmap_refusal_init(ret_reason, ret_message);
+	if (!req->size)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_SIZE, -EINVAL,
+				     "give the device's size, a multiple of the align");
+	if (req->align && !daxmap_align_is_valid(req->align))
+		return unsupported_align(req->align, true, ret_reason,
+					 ret_message);
+	/* A dynamic region keeps no metadata: the size is the device's. */
+	if (req->size % align)
+		return not_a_multiple(req->size, align, ret_reason,
+				      ret_message);
+	if (req->name && *req->name)
+		return daxmap_name_check(req->name, ret_reason, ret_message);
+	return 0;
+}
+
+DAXMAP_EXPORT int
+daxmap_namespace_reconfigure_check(const char *which,
+				   const struct daxmap_namespace_reconfigure *req,
+				   enum daxmap_reason *ret_reason,
+				   char **ret_message)
+{
+	daxmap_refusal_init(ret_reason, ret_message);
+	if (!which || !*which)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
+				     "which one? (namespaceX.Y)");
+	if (!daxmap_mode_create_takes(req->mode))
+		return invalid_mode(daxmap_mode_name(req->mode) ?: "none",
+				    DAXMAP_CREATE_MODES, ret_reason, ret_message);
+	if (req->align && !daxmap_align_is_valid(req->align))
+		return unsupported_align(req->align, true, ret_reason,
+					 ret_message);
+	if (req->map != DAXMAP_MAP_UNKNOWN && req->map != DAXMAP_MAP_MEM &&
+	    req->map != DAXMAP_MAP_DEV)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_MAP, -EINVAL,
+				     "invalid map: must be mem or dev");
+	if (!(req->flags & DAXMAP_RECONFIGURE_FORCE))
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_HOLDS_DATA, -EPERM,
+				     "reconfiguring %s rewrites it and loses its data: --force says that is meant",
+				     which);
+	return 0;
+}

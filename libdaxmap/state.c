@@ -21,7 +21,14 @@
 
 static const char *kind_dir(enum daxmap_record_kind kind)
 {
-	return kind == DAXMAP_RECORD_PENDING ? "pending" : "namespaces";
+	switch (kind) {
+	case DAXMAP_RECORD_PENDING:
+		return "pending";
+	case DAXMAP_RECORD_DEVICE:
+		return "devices";
+	default:
+		return "namespaces";
+	}
 }
 
 void daxmap_record_clear(struct daxmap_record *rec)
@@ -29,6 +36,7 @@ void daxmap_record_clear(struct daxmap_record *rec)
 	free(rec->name);
 	free(rec->region);
 	free(rec->mode);
+	free(rec->device);
 	memset(rec, 0, sizeof(*rec));
 }
 
@@ -92,6 +100,10 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 			rec->measured_ram_bytes);
 	if (rec->has_kernel)
 		fprintf(f, "kernel_bytes=%" PRId64 "\n", rec->kernel_bytes);
+	/* A dax device on a dynamic region: its name and where it lies. */
+	if (rec->device)
+		fprintf(f, "device=%s\nresource=%" PRIu64 "\nboot=%s\n",
+			rec->device, rec->resource, rec->boot);
 	if (rec->owner_pid > 0)
 		fprintf(f, "owner_pid=%d\nowner_boot=%s\n", rec->owner_pid,
 			rec->owner_boot);
@@ -119,6 +131,16 @@ static int record_key(const char *key, const char *value, void *userdata)
 		return set_string(&rec->region, value);
 	if (strcmp(key, "mode") == 0)
 		return set_string(&rec->mode, value);
+	if (strcmp(key, "device") == 0)
+		return set_string(&rec->device, value);
+	if (strcmp(key, "boot") == 0) {
+		snprintf(rec->boot, sizeof(rec->boot), "%s", value);
+		return 0;
+	}
+	if (strcmp(key, "resource") == 0) {
+		rec->resource = strtoull(value, NULL, 10);
+		return 0;
+	}
 	if (strcmp(key, "size") == 0) {
 		rec->size = strtoull(value, NULL, 10);
 	} else if (strcmp(key, "align") == 0) {

@@ -68,6 +68,7 @@ void daxmap_device_free(struct daxmap_device *d)
 	free(d->chardev);
 	free(d->mode_text);
 	free(d->namespace);
+	free(d->name);
 	daxmap_mappers_free(d->mappers);
 	free(d->badblocks);
 	free(d);
@@ -403,6 +404,7 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		       struct daxctl_dev *dev, const char *namespace,
 		       enum daxmap_map map, const struct daxmap_record *rec)
 {
+	struct daxmap_record devrec = { 0 };
 	struct daxmap_device *d;
 	uint64_t align;
 	int r;
@@ -430,6 +432,14 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 	d->numa_node = read_numa_node(ctx, d->devname);
 	d->target_node = daxctl_dev_get_target_node(dev);
 	d->dax_region = s->dax_region;
+	/* A device daxmap made on a dynamic region: its name, its figures. */
+	if (!namespace && !rec &&
+	    daxmap_device_record_find(ctx, d->devname,
+				      daxctl_dev_get_resource(dev), &devrec)) {
+		rec = &devrec;
+		d->managed = true;
+		d->name = devrec.name ? strdup(devrec.name) : NULL;
+	}
 
 	/* Kernels before 5.10 have no per-device align: it is the base page. */
 	align = d->align ? d->align : s->model.page_size;
@@ -469,13 +479,16 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		dbg(ctx, "%s: cannot scan mappers: %s\n", d->devname,
 		    strerror(-r));
 	r = device_badblocks(s->t, d, daxctl_dev_get_resource(dev));
-	if (r < 0)
+	if (r < 0) {
+		daxmap_record_clear(&devrec);
 		return r;
+	}
 	/* A verify of the device as it is now: same align. */
 	if (daxmap_verify_record_read(ctx, daxmap_device_verify_key(s->t, d),
 				      &d->verify) == 0 &&
 	    d->verify.align == d->align)
 		d->has_verify = true;
+	daxmap_record_clear(&devrec);
 	return 0;
 }
 
@@ -885,6 +898,16 @@ DAXMAP_EXPORT bool daxmap_device_is_enabled(struct daxmap_device *d)
 DAXMAP_EXPORT const char *daxmap_device_get_namespace(struct daxmap_device *d)
 {
 	return d->namespace;
+}
+
+DAXMAP_EXPORT const char *daxmap_device_get_name(struct daxmap_device *d)
+{
+	return d->name;
+}
+
+DAXMAP_EXPORT bool daxmap_device_is_managed(struct daxmap_device *d)
+{
+	return d->managed;
 }
 
 DAXMAP_EXPORT const struct daxmap_memmap *

@@ -83,6 +83,8 @@ struct daxmap_device {
 	struct daxmap_dax_region *dax_region;	/* in the same topology */
 	/* system-ram: the memmap was placed on the memory itself */
 	bool memmap_on_memory;
+	char *name;		/* daxmap's record of a dynamic device */
+	bool managed;
 	struct daxmap_memmap memmap[DAXMAP_SOURCE_MEASURED + 1];
 	bool have_memmap[DAXMAP_SOURCE_MEASURED + 1];
 	struct daxmap_mapper *mappers;

@@ -627,6 +627,8 @@ static int read_device(struct reader *rd, json *o, struct daxmap_device *d)
 	    (r = get_node(rd, o, "dax_region", &dax_region)) < 0 ||
 	    (r = get_bool(rd, o, "memmap_on_memory",
 			  &d->memmap_on_memory)) < 0 ||
+	    (r = dup_str(rd, o, "name", true, &d->name)) < 0 ||
+	    (r = get_bool(rd, o, "managed", &d->managed)) < 0 ||
 	    (r = get_member(rd, o, "memmap_sources", json_type_object, false,
 			    &all)) < 0 ||
 	    (r = get_member(rd, o, "mappers", json_type_array, false,

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Dax devices on a dynamic dax region and label-less namespaces, on a real
+kernel, run as root inside the VM bed started with --soft-reserved 3G and
+--legacy-pmem 2G:
+
+- the kernel's dax0.0 on hmem is not daxmap's: destroy refuses it without
+  --force, and with it (offlined first where the kernel onlined it as
+  system-ram) gives the region's capacity back;
+- a 1G and a 2M device are created with exactly the size and align asked
+  (daxctl agrees), named in status, their memmap's RAM measured around the
+  enable and held against the model and the limits (1G: 10 pages per GiB;
+  2M: 1032, or 520 with daxmap's head-reuse patch);
+- a size that is not a multiple of the align, one beyond the free space
+  and an align no device takes are refused and change nothing;
+- a create killed at a crash point is rolled back or kept by the next run;
+- reconfigure device grows a device; destroy by name;
+- on legacy pmem, create namespace says to reconfigure instead;
+  reconfigure namespace refuses without --force and while the namespace is
+  in use, and turns namespace0.0 into devdax 2M and back to fsdax.
+
+Usage: check-devices.py DAXMAPCTL"""
+import json
+import mmap
+import os
+import signal
+import subprocess
+import sys
+
+from checks import check, done, skip
+
+GiB = 1 << 30
+MiB = 1 << 20
+PAGE = 4096
+CTL = sys.argv[1]
+
+
+def run(*args, env=None):
+    p = subprocess.run(args, capture_output=True, text=True,
+                       env=dict(os.environ, **(env or {})))
+    return p.returncode, p.stdout, p.stderr
+
+
+def ctl(*args, env=None):
+    return run(CTL, '--direct', *args, env=env)
+
+
+def ctl_json(*args):
+    rc, out, err = ctl('--json', *args)
+    if rc != 0:
+        raise RuntimeError(f'daxmapctl {" ".join(args)}: {err}')
+    return json.loads(out)
+
+
+def daxctl(*args):
+    rc, out, _ = run('daxctl', 'list', *args)
+    if rc != 0 or not out.strip():
+        return []
+    j = json.loads(out)
+    return j if isinstance(j, list) else [j]
+
+
+def hmem_region():
+    for r in daxctl('-R'):
+        if 'hmem' in r.get('path', ''):
+            return r
+    return None
+
+
+def region_devices(region_id):
+    out = []
+    for r in daxctl('-R', '-D', '-r', str(region_id)):
+        out += [d for d in r.get('devices', []) if d.get('size')]
+    return out
+
+
+def status_device(dev):
+    for d in ctl_json('status')['devices']:
+        if d['dev'] == dev:
+            return d
+    return None
+
+
+def patched_head_reuse():
+    return 'head-reuse' in ctl_json('kernel')['kernel'].get('patches', [])
+
+
+# --------------------------------------------------------- soft-reserved
+
+def kernel_device(region):
+    devs = region_devices(region['id'])
+    if not devs:
+        skip('destroy the kernel\'s device', 'the region has no device')
+        return
+    dev = devs[0]['chardev']
+    rc, _, err = ctl('destroy', 'device', dev)
+    check(rc == 1 and 'not created by daxmap' in err,
+          f'destroy {dev} (the kernel\'s) without --force is refused', err)
+    check(region_devices(region['id']) == devs,
+          f'{dev} is left as it was')
+    rc, out, err = ctl('destroy', 'device', dev, '--force')
+    check(rc == 0 and f'destroyed {dev}' in out,
+          f'destroy {dev} --force ({devs[0].get("mode", "?")})', err)
+    left = hmem_region()
+    check(not region_devices(region['id']) and
+          left['available_size'] == left['size'],
+          'the region\'s capacity is all free again', str(left))
+
+
+def refusals(region):
+    before = hmem_region()['available_size']
+    for what, args, want_rc, words in (
+            ('a size not a multiple of the align',
+             ['--size', '1536M', '--align', '1G'], 2, 'not a multiple'),
+            ('a size beyond the free space',
+             ['--size', '64G', '--align', '2M'], 1, 'free'),
+            ('an align no device takes', ['--size', '1G', '--align', '64K'],
+             2, 'align'),
+            ('a name in the form of a device\'s',
+             ['--size', '2M', '--name', 'dax7.0'], 2, 'name')):
+        rc, _, err = ctl('create', 'device', *args)
+        check(rc == want_rc and words in err,
+              f'create device with {what} is refused', f'rc {rc}: {err}')
+    check(hmem_region()['available_size'] == before and
+          not region_devices(region['id']), 'the refusals changed nothing')
+
+
+def crashes(region):
+    for step, kept in (('recorded', False), ('sized', False),
+                       ('enabled', True)):
+        name = f'crash-{step}'
+        rc, _, _ = ctl('create', 'device', '--size', '1G', '--align', '1G',
+                       '--name', name, env={'DAXMAP_TEST_CRASH_AT': step})
+        check(rc == -signal.SIGKILL, f'create device killed at {step}',
+              f'rc {rc}')
+        rc, out, err = ctl('--json', 'status')
+        check(rc == 0 and 'recovered' in err and name in err,
+              f'after a kill at {step}: the next run says what it did', err)
+        mine = [d for d in json.loads(out)['devices']
+                if d.get('name') == name]
+        if kept:
+            check(len(mine) == 1 and mine[0]['managed'] and
+                  mine[0]['size'] == GiB,
+                  f'after a kill at {step}: the device is kept as daxmap\'s',
+                  str(mine))
+            if mine:
+                ctl('destroy', 'device', name)
+        else:
+            check(not mine and not region_devices(region['id']),
+                  f'after a kill at {step}: nothing is left behind',
+                  str(region_devices(region['id'])))
+
+
+def creates(region):
+    limit_2m = 520 if patched_head_reuse() else 1032
+    made = {}
+    for name, size, align, limit in (('big', GiB, GiB, 10),
+                                     ('small', GiB, 2 * MiB, limit_2m)):
+        rc, out, err = ctl('--json', 'create', 'device', '--size',
+                           str(size), '--align', str(align), '--name', name)
+        check(rc == 0, f'create device {name}', err)
+        if rc != 0:
+            continue
+        dev = json.loads(out)['device']
+        made[name] = dev['dev']
+        k = [d for d in region_devices(region['id'])
+             if d['chardev'] == dev['dev']]
+        check(len(k) == 1 and k[0]['size'] == size and
+              k[0].get('align') == align,
+              f'{name}: daxctl shows size {size} align {align}', str(k))
+        check(dev['size'] == size and dev['align'] == align and
+              dev['name'] == name and dev['managed'],
+              f'{name}: status shows it, named, as daxmap\'s', str(dev))
+        measured = dev['memmap_sources']['measured']
+        model = dev['memmap_sources']['model']
+        if measured is None:
+            check(False, f'{name}: measured', 'no measured figure')
+            continue
+        gib = size / GiB
+        pages = measured['ram_bytes'] / PAGE / gib
+        model_pages = model['ram_bytes'] / PAGE / gib
+        # A free-RAM delta moves by a few pages whatever was allocated.
+        check(model_pages <= limit and
+              measured['ram_bytes'] / PAGE <= limit * gib + 8,
+              f'{name}: the memmap takes at most {limit} RAM pages per GiB '
+              '(measured: 8 pages of noise allowed)',
+              f'model {model_pages:.1f}, measured {pages:.1f}')
+        check(abs(pages - model_pages) <= 0.01 * model_pages + 16,
+              f'{name}: measured within 1 % + 16 pages/GiB of the model',
+              f'measured {pages:.1f}, model {model_pages:.1f}')
+        print(f'  {name}: model {model_pages:.1f}, measured {pages:.1f} '
+              'pages/GiB', flush=True)
+    rc, _, err = ctl('create', 'device', '--size', '2M', '--name', 'big')
+    check(rc == 1 and 'taken' in err, 'a name in use is refused', err)
+    return made
+
+
+def resize_and_destroy(region, made):
+    if 'small' not in made:
+        skip('reconfigure and destroy', 'the 2M device was not created')
+        return
+    dev = made['small']
+    rc, _, err = ctl('reconfigure', 'device', dev, '--size', '2G')
+    k = [d for d in region_devices(region['id']) if d['chardev'] == dev]
+    check(rc == 0 and k and k[0]['size'] == 2 * GiB,
+          f'reconfigure device {dev} --size 2G', f'{err} {k}')
+    d = status_device(dev)
+    check(d and d.get('name') == 'small' and d['size'] == 2 * GiB,
+          'status still names it, at its new size', str(d))
+    rc, _, err = ctl('reconfigure', 'device', dev, '--size', '64G')
+    check(rc == 1 and 'free' in err, 'growing it beyond the free space is '
+          'refused', err)
+    for name in made:
+        rc, out, err = ctl('destroy', 'device', name)
+        check(rc == 0 and made[name] in out, f'destroy device {name} '
+              '(by name)', err)
+    left = hmem_region()
+    check(left['available_size'] == left['size'],
+          'the region is all free again', str(left))
+
+
+# ------------------------------------------------------------ legacy pmem
+
+def ndctl_ns(ns):
+    rc, out, _ = run('ndctl', 'list', '-n', ns)
+    j = json.loads(out) if rc == 0 and out.strip() else []
+    return (j if isinstance(j, list) else [j])[0] if j else None
+
+
+def legacy():
+    # daxmap shows a label-less namespace without a uuid.
+    e820 = [n for n in ctl_json('status')['namespaces'] if not n.get('uuid')]
+    if not e820:
+        skip('label-less namespaces', 'no label-less namespace '
+             '(tests/vm/run --legacy-pmem SIZE)')
+        return
+    region = e820[0]['region']
+    ns = e820[0]['dev']
+    rc, _, err = ctl('create', 'namespace', '--size', '1G', '--region', region)
+    check(rc == 1 and 'reconfigure namespace' in err,
+          f'create namespace on {region} says to reconfigure instead', err)
+    rc, _, err = ctl('reconfigure', 'namespace', ns, '--mode', 'devdax')
+    check(rc == 2 and '--force' in err and
+          ndctl_ns(ns)['mode'] == 'fsdax',
+          f'reconfigure namespace {ns} without --force is refused', err)
+    rc, _, err = ctl('reconfigure', 'namespace', ns, '--mode', 'devdax',
+                     '--align', '2M', '--force')
+    n = ndctl_ns(ns)
+    check(rc == 0 and n and n['mode'] == 'devdax' and n.get('align') == 2 * MiB,
+          f'reconfigure namespace {ns} --mode devdax --align 2M --force',
+          f'{err} {n}')
+    chardev = n.get('chardev') if n else None
+    if chardev:
+        with open(f'/dev/{chardev}', 'rb') as f:
+            m = mmap.mmap(f.fileno(), 2 * MiB, prot=mmap.PROT_READ)
+            rc, _, err = ctl('reconfigure', 'namespace', ns, '--mode',
+                             'fsdax', '--force')
+            m.close()
+        check(rc == 1 and ndctl_ns(ns)['mode'] == 'devdax',
+              f'reconfigure namespace {ns} while mapped is refused', err)
+    rc, _, err = ctl('reconfigure', 'namespace', ns, '--mode', 'fsdax',
+                     '--force')
+    n = ndctl_ns(ns)
+    check(rc == 0 and n and n['mode'] == 'fsdax',
+          f'reconfigure namespace {ns} back to fsdax', f'{err} {n}')
+
+
+def main():
+    if os.geteuid() != 0:
+        print('skip: needs root (run inside tests/vm/run)')
+        return 77
+    region = hmem_region()
+    if not region:
+        skip('dax devices on soft-reserved memory',
+             'no hmem dax region (tests/vm/run --soft-reserved SIZE)')
+    else:
+        kernel_device(region)
+        refusals(region)
+        crashes(region)
+        made = creates(region)
+        resize_and_destroy(region, made)
+    legacy()
+    return done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -129,6 +129,7 @@ int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure(struct cli *cli, int argc, char **argv);
 int cmd_monitor(struct cli *cli, int argc, char **argv);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 
@@ -140,6 +141,7 @@ void usage_create(FILE *f);
 void usage_destroy(FILE *f);
 void usage_reconfigure(FILE *f);
 void usage_monitor(FILE *f);
+void usage_metrics(FILE *f);
 void usage_apply(FILE *f);
 void usage_verify(FILE *f);
 

@@ -49,7 +49,7 @@ int cmd_metrics(struct cli *cli, int argc, char **argv)
 	if (r)
 		return r;
 	if (cli->json || cli->human)
-		return cli_usage_error("metrics prints Prometheus's format only: no --json or --human");
+		return cli_usage_error("metrics: there is no --json or --human metrics: it prints Prometheus's text format");
 
 	r = cli_get_status(cli, CLI_WANT_STATUS, &doc);
 	if (r)

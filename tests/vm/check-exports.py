@@ -14,6 +14,9 @@ labelled NVDIMM region:
 - one ndctl creates behind daxmapd's back shows up too (uevents);
 - destroyed, each disappears from the CDI spec, and the spec goes when
   no devdax device is left;
+- podman (Debian 12's 4.3, a real CDI consumer) run on a local rootfs,
+  no image and no network: `--device daxmap.io/dax=NAME` by either name
+  gives the container the device node, its major and minor the host's;
 - every metrics text passes `promtool check metrics` where promtool is
   installed, every spec CDI's field rules (tests/cdi_check.py).
 
@@ -103,6 +106,36 @@ def promtool_check(what, text):
                        capture_output=True, text=True)
     check(r.returncode == 0, f"promtool check metrics ({what})",
           r.stdout + r.stderr)
+
+
+def podman_sees(name, chardev):
+    """podman run --device daxmap.io/dax=@name: the container's node."""
+    podman = shutil.which("podman")
+    if not podman:
+        skip(f"podman --device daxmap.io/dax={name}",
+             "no podman (Debian package podman)")
+        return
+    # crun wants cgroup2 where systemd would have mounted it.
+    if not os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+        run("mount", "-t", "cgroup2", "none", "/sys/fs/cgroup")
+    tmp = tempfile.mkdtemp(prefix="podman-")
+    rootfs = os.path.join(tmp, "rootfs")
+    for d in ("bin", "dev", "proc", "sys"):
+        os.makedirs(os.path.join(rootfs, d))
+    busybox = shutil.which("busybox")
+    shutil.copy(busybox, os.path.join(rootfs, "bin", "busybox"))
+    r = run(podman, "--storage-driver", "vfs", "--root",
+            os.path.join(tmp, "store"), "--runroot", os.path.join(tmp, "run"),
+            "--cgroup-manager", "cgroupfs", "--events-backend", "none",
+            "run", "--rm", "--network", "none", "--cgroups", "disabled",
+            "--device", f"daxmap.io/dax={name}", "--rootfs", rootfs,
+            "/bin/busybox", "stat", "-c", "%t:%T", chardev, timeout=300)
+    st = os.stat(chardev)
+    want = f"{os.major(st.st_rdev):x}:{os.minor(st.st_rdev):x}"
+    check(r.returncode == 0 and r.stdout.strip() == want,
+          f"podman --device daxmap.io/dax={name}: the container has "
+          f"{chardev}", f"{r.stdout.strip()} != {want}: {r.stderr[-1500:]}")
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def start_bus_and_udevd():
@@ -213,6 +246,8 @@ def main():
                   "the CDI spec has exp0 by its name and its devname",
                   read(CDI))
             check_figures(status(), dev, "exp0")
+            podman_sees("exp0", dev["chardev"])
+            podman_sees(dev["dev"], dev["chardev"])
 
         r = run("ndctl", "create-namespace", "-m", "devdax", "-s", "1G",
                 "-a", "2M", "-n", "foreign")

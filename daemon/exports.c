@@ -102,11 +102,14 @@ static void write_one(struct exports *e, enum exports_kind kind,
 	if (r >= 0)
 		r = daxmap_export_write(kinds[kind].format, dir, text);
 	if (r < 0) {
-		if (!e->out[kind].failing)
-			log_errno(r == -ENOENT ? LOG_NOTICE : LOG_WARNING, r,
-				  "cannot write the %s %s/%s%s", kinds[kind].what,
-				  dir, daxmap_export_file_name(kinds[kind].format),
-				  r == -ENOENT ? " (no such directory: is its tool installed?)" : "");
+		/* No directory: the tool is not installed, which is no error. */
+		if (!e->out[kind].failing && r == -ENOENT)
+			log_info("No %s: no %s until it exists (see daxmapd(8))",
+				 dir, kinds[kind].what);
+		else if (!e->out[kind].failing)
+			log_errno(LOG_WARNING, r, "cannot write the %s %s/%s",
+				  kinds[kind].what, dir,
+				  daxmap_export_file_name(kinds[kind].format));
 		e->out[kind].failing = true;
 		free(e->out[kind].written);
 		e->out[kind].written = NULL;

@@ -34,10 +34,11 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, usage_apply },
 	{ "verify", cmd_verify, usage_verify },
 	{ "monitor", cmd_monitor, usage_monitor },
+	{ "metrics", cmd_metrics, usage_metrics },
 };
 
 #define COMMAND_NAMES \
-	"status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, help"
+	"status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, metrics, help"
 
 static void usage(FILE *f)
 {
@@ -76,6 +77,7 @@ static void usage(FILE *f)
 	      "                     map a dax device with libpmem2 and check its page size,\n"
 	      "                     page tables and, with --pattern, what reads back\n"
 	      "  monitor            print daxmapd's events as JSON lines\n"
+	      "  metrics            the status in the Prometheus text exposition format\n"
 	      "  help [COMMAND]     this help, or the help of COMMAND\n"
 	      "\n"
 	      "Options (before or after the command):\n"

@@ -134,6 +134,7 @@ int cmd_create_device(struct cli *cli, int argc, char **argv);
 int cmd_destroy_device(struct cli *cli, int argc, char **argv);
 int cmd_reconfigure_namespace(struct cli *cli, int argc, char **argv);
 int cmd_monitor(struct cli *cli, int argc, char **argv);
+int cmd_metrics(struct cli *cli, int argc, char **argv);
 int cmd_apply(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 
@@ -148,6 +149,7 @@ void usage_create_device(FILE *f);
 void usage_destroy_device(FILE *f);
 void usage_reconfigure_namespace(FILE *f);
 void usage_monitor(FILE *f);
+void usage_metrics(FILE *f);
 void usage_apply(FILE *f);
 void usage_verify(FILE *f);
 

@@ -14,6 +14,7 @@
 #include <daxmap.h>
 
 #include "auth.h"
+#include "exports.h"
 #include "objects.h"
 
 #include "util/handles.h"
@@ -39,6 +40,8 @@ struct context {
 	const char *version;
 
 	struct auth auth;
+	/* The files kept for node_exporter, NFD and container runtimes. */
+	struct exports exports;
 
 	/* Signals are emitted once the bus name is ours. */
 	bool announced;

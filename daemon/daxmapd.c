@@ -34,12 +34,17 @@ enum {
 enum {
 	OPT_BUS_ADDRESS = 0x100,
 	OPT_USER_BUS,
+	OPT_TEXTFILE_DIR,
+	OPT_NFD_DIR,
+	OPT_CDI_DIR,
 };
 
 struct args {
 	const char *bus_address;
 	bool user_bus;
 	bool verbose;
+	/* --textfile-dir, --nfd-dir, --cdi-dir, by enum exports_kind. */
+	const char *export_dirs[_EXPORTS_MAX];
 };
 
 static void usage(FILE *f)
@@ -55,6 +60,15 @@ static void usage(FILE *f)
 	      "                             e.g. unix:path=/tmp/bus) instead of the system\n"
 	      "                             bus: for tests\n"
 	      "      --user-bus             connect to the user's bus instead: for tests\n"
+	      "      --textfile-dir DIR     keep daxmap.prom, the metrics, for node_exporter's\n"
+	      "                             textfile collector in DIR (default\n"
+	      "                             " EXPORTS_TEXTFILE_DIR ")\n"
+	      "      --nfd-dir DIR          keep the node-feature-discovery feature file\n"
+	      "                             daxmap in DIR (default\n"
+	      "                             " EXPORTS_NFD_DIR ")\n"
+	      "      --cdi-dir DIR          keep the CDI spec daxmap.io-dax.json in DIR\n"
+	      "                             (default " EXPORTS_CDI_DIR ")\n"
+	      "                             DIR 'none' turns that file off\n"
 	      "  -v, --verbose              log debug messages, the library's included\n"
 	      "  -h, --help                 show this help\n"
 	      "  -V, --version              print the version\n"
@@ -88,6 +102,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 	static const struct option longopts[] = {
 		{ "bus-address", required_argument, NULL, OPT_BUS_ADDRESS },
 		{ "user-bus", no_argument, NULL, OPT_USER_BUS },
+		{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
+		{ "nfd-dir", required_argument, NULL, OPT_NFD_DIR },
+		{ "cdi-dir", required_argument, NULL, OPT_CDI_DIR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -105,6 +122,14 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_USER_BUS:
 			a->user_bus = true;
+			break;
+		case OPT_TEXTFILE_DIR:
+		case OPT_NFD_DIR:
+		case OPT_CDI_DIR:
+			if (optarg[0] != '/' && strcmp(optarg, "none"))
+				return usage_error("%s needs an absolute directory or 'none'",
+						   argv[optind - 1]);
+			a->export_dirs[c - OPT_TEXTFILE_DIR] = optarg;
 			break;
 		case 'v':
 			a->verbose = true;
@@ -183,6 +208,7 @@ static void context_destroy(struct context *c)
 {
 	/* The queries hold bus slots: they go before the bus. */
 	auth_done(&c->auth);
+	exports_done(&c->exports);
 	sd_event_source_disable_unref(c->rescan_timer);
 	sd_device_monitor_unref(c->monitor);
 	/* The bus's callbacks read the objects: it goes before them. */
@@ -212,6 +238,11 @@ static int setup(struct context *c, const struct args *a)
 	sigset_t mask;
 	size_t i;
 	int r;
+
+	exports_init(&c->exports);
+	for (i = 0; i < _EXPORTS_MAX; i++)
+		if (a->export_dirs[i])
+			(void)exports_set_dir(&c->exports, i, a->export_dirs[i]);
 
 	r = check_vtables();
 	if (r < 0)

@@ -183,6 +183,9 @@ int context_scan(struct context *c, unsigned int flags,
 	}
 
 	context_show(c, &objects, &manager);
+	/* A full rescan (Reload, SIGHUP) rewrites every file, as it was. */
+	exports_update(&c->exports, c->dm, c->kernel, t,
+		       flags & SCAN_PROBE_KERNEL);
 	if (c->scan_failed)
 		log_notice("Scanning works again");
 	c->scan_failed = false;

@@ -1019,6 +1019,38 @@ int daxmap_create_plan_to_json(struct daxmap_create_plan *p,
 int daxmap_apply_report_to_json(struct daxmap_apply_report *r,
 				unsigned int flags, char **ret_json);
 
+/* ------------------------------------------------------------------ exports */
+
+/* The formats of the tools fleets run, rendered from the status document. */
+enum daxmap_export_format {
+	/* Prometheus text exposition format, for `daxmapctl metrics` and
+	 * node_exporter's textfile collector. */
+	DAXMAP_EXPORT_PROMETHEUS = 0,
+	/* A node-feature-discovery local feature file (features.d). */
+	DAXMAP_EXPORT_NFD = 1,
+	/* A CDI spec (JSON), kind daxmap.io/dax, for container runtimes. */
+	DAXMAP_EXPORT_CDI = 2,
+};
+
+/*
+ * Renders @status_json, a status document (daxmap_status_to_json(), or
+ * daxmapd's GetStatus reply), as @format; the text is the caller's to
+ * free(). An empty text means there is nothing to say in that format (a
+ * CDI spec without devdax devices). -EBADMSG when @status_json is no JSON
+ * object, -EINVAL for a format this version does not know.
+ */
+int daxmap_export_render(enum daxmap_export_format format,
+			 const char *status_json, char **ret_text);
+/* The name of @format's file in its directory; NULL for an unknown one. */
+const char *daxmap_export_file_name(enum daxmap_export_format format);
+/*
+ * Writes @text, rendered for @format, into its file in @dir, whole or
+ * not at all (a temporary the tool skips, renamed over it), readable by
+ * everyone; an empty @text removes the file.
+ */
+int daxmap_export_write(enum daxmap_export_format format, const char *dir,
+			const char *text);
+
 #ifdef __cplusplus
 }
 #endif

@@ -77,12 +77,19 @@ int daxmap_write_file_atomic(const char *path, const char *content,
 			     size_t len)
 {
 	_cleanup_free_ char *tmp = NULL;
+
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return -ENOMEM;
+	return daxmap_write_file_atomic_as(path, tmp, content, len, 0);
+}
+
+int daxmap_write_file_atomic_as(const char *path, const char *tmp,
+				const char *content, size_t len, mode_t mode)
+{
 	ssize_t n;
 	size_t done = 0;
 	int fd, r;
 
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return -ENOMEM;
 	/*
 	 * A temporary file of a crash is stale: gone first. Then only a file
 	 * this call makes, never one a link points to.
@@ -93,6 +100,9 @@ int daxmap_write_file_atomic(const char *path, const char *content,
 		  0644);
 	if (fd < 0)
 		return -errno;
+	/* A mode of the caller's, whatever the umask says. */
+	if (mode && fchmod(fd, mode) < 0)
+		goto fail;
 	while (done < len) {
 		n = write(fd, content + done, len - done);
 		if (n < 0 && errno == EINTR)

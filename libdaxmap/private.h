@@ -313,6 +313,9 @@ const char *daxmap_strv_at(char *const *strv, int i);
 char **daxmap_strv_copy(char *const *strv);
 int daxmap_write_file_atomic(const char *path, const char *content,
 			     size_t len);
+/* The same through the temporary @tmp, which gets @mode unless it is 0. */
+int daxmap_write_file_atomic_as(const char *path, const char *tmp,
+				const char *content, size_t len, mode_t mode);
 
 /*
  * measure.c: free RAM as the page allocator sees it, MemFree plus the

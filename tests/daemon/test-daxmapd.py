@@ -213,9 +213,18 @@ class Daemon:
         full_env.pop("DAXMAP_ROOT", None)
         full_env.update(env or {})
         full_env["NOTIFY_SOCKET"] = self.notify_path
+        # The files for node_exporter, NFD and CDI go into the test's
+        # directory, never the host's; cdi/ is left for daxmapd to make.
+        self.exports = {k: os.path.join(tmp, f"{name}.{k}")
+                        for k in ("textfile", "nfd", "cdi")}
+        os.mkdir(self.exports["textfile"])
+        os.mkdir(self.exports["nfd"])
+        export_args = [a for k, d in self.exports.items()
+                       for a in (f"--{k}-dir", d)]
         with open(self.stderr_path, "w") as err:
             self.proc = subprocess.Popen(
-                [*wrapper, daxmapd, "--bus-address", bus.address],
+                [*wrapper, daxmapd, "--bus-address", bus.address,
+                 *export_args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=err, env=full_env)
         self.ready_timeout = ready_timeout
@@ -1241,7 +1250,76 @@ def case_client(c, args):
                     r.stderr)
 
 
+def case_exports(c, args):
+    """The files daxmapd keeps for node_exporter, NFD and CDI."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    from cdi_check import check_spec
+    with Env(args) as env:
+        if not start(c, env):
+            return
+        ex = env.daemon.exports
+        prom = os.path.join(ex["textfile"], "daxmap.prom")
+        nfd = os.path.join(ex["nfd"], "daxmap")
+        cdi = os.path.join(ex["cdi"], "daxmap.io-dax.json")
+        c.check("the textfile is there at start", os.path.exists(prom))
+        c.check("the NFD feature file is there at start",
+                os.path.exists(nfd))
+        status = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+        r = daxmapctl(args, "metrics", bus=env.bus)
+        c.check("daxmapctl metrics through daxmapd", r.returncode == 0,
+                r.stderr)
+        with open(prom) as f:
+            text = f.read()
+        c.check("the textfile is what daxmapctl metrics prints",
+                without_counter_metric(text)
+                == without_counter_metric(r.stdout), text)
+        c.check("the textfile is world-readable",
+                os.stat(prom).st_mode & 0o777 == 0o644,
+                oct(os.stat(prom).st_mode))
+        c.check("no temporary left beside it",
+                sorted(os.listdir(ex["textfile"])) == ["daxmap.prom"],
+                os.listdir(ex["textfile"]))
+        promtool = shutil.which("promtool")
+        if promtool:
+            p = subprocess.run([promtool, "check", "metrics"], input=text,
+                               capture_output=True, text=True)
+            c.check("promtool check metrics", p.returncode == 0,
+                    p.stdout + p.stderr)
+        else:
+            print("skip - promtool: not installed (Debian's prometheus)")
+        with open(nfd) as f:
+            labels = dict(ln.split("=", 1) for ln in f.read().splitlines()
+                          if ln and not ln.startswith("#"))
+        dedup = status["kernel"]["vmemmap_dedup"]
+        if dedup in ("yes", "no"):
+            c.check("NFD says whether the kernel deduplicates",
+                    labels.get("daxmap.io/vmemmap-dedup")
+                    == ("true" if dedup == "yes" else "false"), labels)
+        devdax = [d for d in status["devices"] if d["mode"] == "devdax"]
+        c.check("a CDI spec exactly when there are devdax devices",
+                os.path.exists(cdi) == bool(devdax))
+        if os.path.exists(cdi):
+            with open(cdi) as f:
+                errors = check_spec(json.load(f))
+            c.check("the CDI spec keeps CDI's rules", not errors, errors)
+        os.unlink(prom)
+        env.daemon.proc.send_signal(signal.SIGHUP)
+        for _ in range(50):
+            if os.path.exists(prom):
+                break
+            time.sleep(0.1)
+        c.check("SIGHUP writes a deleted textfile again",
+                os.path.exists(prom))
+
+
+def without_counter_metric(text):
+    """The metrics without the kernel's live counter."""
+    return "\n".join(ln for ln in text.splitlines()
+                     if not ln.startswith("daxmap_kernel_nr_memmap_bytes "))
+
+
 CASES = {
+    "exports": case_exports,
     "options": case_options,
     "startup": case_startup,
     "introspect": case_introspect,

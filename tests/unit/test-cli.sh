@@ -125,7 +125,7 @@ $script
 
 SIZES="bytes or a number with a K, M, G or T suffix (binary, e.g. 4096, 512M, 1.5G)"
 ALIGNS="must be one of 4K, 2M, 1G"
-COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, help"
+COMMANDS="status, list, plan, kernel, create, destroy, reconfigure, apply, verify, monitor, metrics, help"
 
 # ---------------------------------------------------------------- usage errors
 
@@ -314,6 +314,12 @@ unset DBUS_SYSTEM_BUS_ADDRESS
 expect_error "monitor --direct" 2 \
 	"daxmapctl: monitor: there is no --direct monitor: it prints daxmapd's events" \
 	monitor --direct
+expect_error "metrics --json" 2 \
+	"daxmapctl: metrics: there is no --json or --human metrics: it prints Prometheus's text format" \
+	metrics --json
+expect_error "metrics: an argument" 2 \
+	"daxmapctl: metrics: unexpected argument 'now' (see 'daxmapctl metrics --help')" \
+	metrics now
 expect_error "monitor: an argument" 2 \
 	"daxmapctl: monitor: unexpected argument 'now' (see 'daxmapctl monitor --help')" \
 	monitor now

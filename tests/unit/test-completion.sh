@@ -39,10 +39,11 @@ for c in $commands; do
 	check "command '$c' exists" '(($? == 0))'
 done
 check "every command is offered" \
-	'[[ $(wc -l <<<"$commands") -eq 11 ]]' "$commands"
+	'[[ $(wc -l <<<"$commands") -eq 12 ]]' "$commands"
 
 for cmd in "status" "list" "plan" "kernel" "create namespace" \
-	"destroy namespace" "reconfigure device" "apply" "verify device" "monitor"; do
+	"destroy namespace" "reconfigure device" "apply" "verify device" "monitor" \
+	"metrics"; do
 	# shellcheck disable=SC2086 # the object is a word of its own
 	offered=$(complete_words $cmd --)
 	# shellcheck disable=SC2086

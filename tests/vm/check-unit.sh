@@ -30,6 +30,10 @@ check "systemd finds the installed unit" '[[ -n $unit && -e $unit ]]' "FragmentP
 check "daxmapd is not running before it is called" \
 	'[[ $(systemctl is-active daxmapd.service) != active ]]'
 
+# node_exporter's directory, as its package makes it, before daxmapd
+# starts; NFD's is left out: a tool that is not installed is no error.
+mkdir -p /var/lib/prometheus/node-exporter
+
 bus() { busctl --json=short call org.daxmap1 /org/daxmap1 org.daxmap1.Manager "$@"; }
 
 out=$(bus GetStatus 'a{sv}' 0 2>&1)
@@ -46,6 +50,12 @@ ns=$(ndctl list -N 2>/dev/null)
 check "CreateNamespace through the installed unit's sandbox" \
 	'((rc == 0)) && grep -q "\"name\":\"unit-test\"" <<<"$ns" && grep -q "\"mode\":\"devdax\"" <<<"$ns"' \
 	"rc $rc: $out; ndctl: $ns"
+cdi=$(cat /run/cdi/daxmap.io-dax.json 2>&1)
+check "through the sandbox: the CDI spec in /run/cdi has it, by name" \
+	'grep -q "\"name\": \"unit-test\"" <<<"$cdi" && grep -q "\"path\": \"/dev/dax0.0\"" <<<"$cdi"' "$cdi"
+check "and the node_exporter textfile, readable by its user" \
+	'grep -Eq "^daxmap_device_size_bytes{device=\"dax0.0\",mode=\"devdax\",align=\"2097152\"} [0-9]+\$" /var/lib/prometheus/node-exporter/daxmap.prom && [[ $(stat -c %a /var/lib/prometheus/node-exporter/daxmap.prom) == 644 ]]' \
+	"$(cat /var/lib/prometheus/node-exporter/daxmap.prom 2>&1 | grep device_size)"
 records=$(find /var/lib/daxmap -type f 2>/dev/null | wc -l)
 check "its record is in /var/lib/daxmap, which systemd made (0700)" \
 	'((records >= 1)) && [[ $(stat -c %a /var/lib/daxmap) == 700 ]]' \
@@ -83,6 +93,7 @@ out=$(busctl --json=short call org.daxmap1 /org/daxmap1 org.daxmap1.Manager Dest
 rc=$?
 check "DestroyNamespace through it" \
 	'((rc == 0)) && ! ndctl list -N 2>/dev/null | grep -q unit-test' "rc $rc: $out"
+check "no devdax device left: no CDI spec" '[[ ! -e /run/cdi/daxmap.io-dax.json ]]'
 
 journal=$(journalctl -b -u daxmapd.service --no-pager -o cat 2>&1)
 check "daxmapd logged no denial and nothing it could not do" \

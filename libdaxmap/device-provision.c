@@ -769,6 +769,8 @@ DAXMAP_EXPORT int daxmap_destroy_device(struct daxmap_ctx *ctx,
 			r = -ENODEV;
 			goto out;
 		}
+		/* The old context's region went with it. */
+		region = daxctl_dev_get_region(dev);
 	}
 	r = daxmap_check_users(ctx, devname, chardev,
 			       flags & DAXMAP_DESTROY_FORCE, ret_reason,

@@ -13,7 +13,9 @@ bed booted with --nvdimm 4G --soft-reserved 2G --legacy-pmem 2G --append
 - the Soft Reserved device onlined as system-ram: what status says its
   memmap costs, held against MemTotal (the memory less what is on it)
   and the kernel's nr_memmap_pages (6.9 and later), in RAM, and on the
-  memory itself with memmap_on_memory (6.12; 6.1 has no such attribute).
+  memory itself with memmap_on_memory (6.12; 6.1 has no such attribute);
+- that device, in system-ram, destroyed by daxmapctl (--force: the
+  kernel made it), its region's capacity all free again.
 
 Usage: check-dax-regions.py DAXMAPCTL
 """
@@ -275,6 +277,29 @@ def system_ram(region, memmap_on_memory):
         write(attr, '0')
 
 
+def destroy_system_ram(region):
+    """The case of ndctl issue #256: the kernel's system-ram device on
+    Soft Reserved memory, taken back (offlined, destroyed) by daxmapctl."""
+    dev = region['devices'][0]
+    why = online(dev)
+    if why:
+        skip('destroy a system-ram device', why)
+        return
+    p = run(CTL, '--direct', 'destroy', 'device', dev, ok=False)
+    check(p.returncode == 1 and 'not created by daxmap' in p.stderr,
+          'destroy device of the kernel\'s device: refused without --force',
+          f'rc {p.returncode}: {p.stderr.strip()}')
+    p = run(CTL, '--direct', 'destroy', 'device', dev, '--force', ok=False)
+    check(p.returncode == 0, f'destroy device {dev} --force, in system-ram',
+          f'rc {p.returncode}: {p.stderr.strip()}')
+    doc = status()
+    r = next((r for r in doc['dax_regions'] if r['path'] == region['path']),
+             None)
+    check(r is not None and not r['devices'] and
+          r['available_size'] == r['size'],
+          'the region has all its capacity back and no device', str(r))
+
+
 def main():
     # Nothing onlined behind the checks' back: drivers bind only when
     # asked, and the kernel onlines what kmem adds movable, so that it
@@ -288,6 +313,7 @@ def main():
     if region and region['devices']:
         system_ram(region, True)
         system_ram(region, False)
+        destroy_system_ram(region)
     else:
         skip('system-ram', 'no device in the Soft Reserved dax region')
     return done()

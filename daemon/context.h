@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * daxmapd's state: one context, one event loop, one thread.
+ * daxmapd's state: one context, one event loop, one thread that owns it
+ * all, and a worker thread for the changes (worker.h), which touches none
+ * of it.
  */
 #ifndef DAXMAPD_CONTEXT_H
 #define DAXMAPD_CONTEXT_H
@@ -15,6 +17,7 @@
 
 #include "auth.h"
 #include "objects.h"
+#include "worker.h"
 
 #include "util/handles.h"
 
@@ -39,6 +42,8 @@ struct context {
 	const char *version;
 
 	struct auth auth;
+	/* Where the changes run, off the loop. */
+	struct worker worker;
 
 	/* Signals are emitted once the bus name is ours. */
 	bool announced;

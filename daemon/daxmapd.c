@@ -3,8 +3,9 @@
  * daxmapd: the struct-page (vmemmap) accounting of device-DAX on the
  * system bus, as org.daxmap1.
  *
- * One thread, one sd-event loop: bus calls, uevents, signals and the
- * watchdog are all events on it. See daxmapd(8).
+ * One sd-event loop: bus calls, uevents, signals, the watchdog and the
+ * end of a change the worker thread ran (worker.h) are all events on it.
+ * See daxmapd(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -181,6 +182,8 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si,
 
 static void context_destroy(struct context *c)
 {
+	/* A change under way finishes, and replies, before anything goes. */
+	worker_done(&c->worker);
 	/* The queries hold bus slots: they go before the bus. */
 	auth_done(&c->auth);
 	sd_event_source_disable_unref(c->rescan_timer);
@@ -243,7 +246,8 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		return log_errno(LOG_ERR, r, "cannot set up the watchdog");
 
-	/* Signals become events: blocked, then read from a signalfd. */
+	/* Signals become events: blocked, then read from a signalfd. The
+	 * worker's threads inherit the mask, so the loop gets them all. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -260,6 +264,10 @@ static int setup(struct context *c, const struct args *a)
 	r = sd_event_add_signal(c->event, NULL, SIGHUP, on_sighup, c);
 	if (r < 0)
 		return log_errno(LOG_ERR, r, "cannot handle SIGHUP");
+
+	r = worker_init(c);
+	if (r < 0)
+		return log_errno(LOG_ERR, r, "cannot set up the worker");
 
 	r = open_bus(a, &c->bus);
 	if (r < 0)

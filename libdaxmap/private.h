@@ -38,6 +38,18 @@ struct daxmap_ctx {
 };
 
 /*
+ * A step the tests can stop at (DAXMAP_TEST_CRASH_AT) or hold for 10 s
+ * (DAXMAP_TEST_PAUSE_AT), in a build with -Dtest-hooks=true (provision.c).
+ */
+#ifdef DAXMAP_TEST_HOOKS
+void daxmap_test_point(const char *step);
+#else
+static inline void daxmap_test_point(const char *step)
+{
+}
+#endif
+
+/*
  * lock.c: the one lock of everything that changes the host (create,
  * destroy, reconfigure, verify's writes, apply, recovery), an flock on
  * the state directory taken by daxmapd and daxmapctl --direct alike, so

@@ -158,22 +158,24 @@ static int configure_personality(struct ndctl_region *region,
  * 10 s. Only in a build with -Dtest-hooks=true: the library users install
  * has no such switch.
  */
-static void crash_point(const char *step)
+void daxmap_test_point(const char *step)
 {
 	const char *at = secure_getenv("DAXMAP_TEST_CRASH_AT");
 
 	if (at && strcmp(at, step) == 0)
 		raise(SIGKILL);
-	/* The lock tests hold a create there while another process runs. */
+	/* The lock tests hold a create there while another process runs;
+	 * the daemon's, a change while its loop answers. */
 	at = secure_getenv("DAXMAP_TEST_PAUSE_AT");
 	if (at && strcmp(at, step) == 0)
 		sleep(10);
 }
-#else
+#endif
+
 static inline void crash_point(const char *step)
 {
+	daxmap_test_point(step);
 }
-#endif
 
 /*
  * The kernel enables a namespace only when its start is aligned to the

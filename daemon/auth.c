@@ -58,7 +58,7 @@ static void query_free(struct auth_query *q)
  * The caller's effective uid as the bus itself vouches for it: -EPERM
  * when only /proc could say (sd-bus "augmented" it).
  */
-static int caller_euid(sd_bus_message *call, uid_t *ret)
+int auth_caller_euid(sd_bus_message *call, uid_t *ret)
 {
 	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
 	int r;
@@ -228,7 +228,7 @@ int auth_check_details(struct auth *a, sd_bus_message *call,
 	uid_t uid;
 	int r;
 
-	r = caller_euid(call, &uid);
+	r = auth_caller_euid(call, &uid);
 	if (r >= 0 && uid == 0) {
 		r = fn(call, userdata, error);
 		goto done;

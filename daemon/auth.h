@@ -28,6 +28,8 @@
 #ifndef DAXMAPD_AUTH_H
 #define DAXMAPD_AUTH_H
 
+#include <sys/types.h>
+
 #include <systemd/sd-bus.h>
 
 struct auth_query;
@@ -71,6 +73,12 @@ typedef int (*auth_continue_t)(sd_bus_message *call, void *userdata,
 int auth_check(struct auth *a, sd_bus_message *call, const char *action,
 	       unsigned int flags, auth_continue_t fn, void *userdata,
 	       void (*free_userdata)(void *), sd_bus_error *error);
+
+/*
+ * The caller's effective uid as the bus itself vouches for it; -EPERM
+ * when only /proc could say (then it is not to be trusted).
+ */
+int auth_caller_euid(sd_bus_message *call, uid_t *ret);
 
 /*
  * auth_check() with details polkit shows the administrator, as

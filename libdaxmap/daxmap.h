@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -389,6 +390,14 @@ int daxmap_mapper_get_pid(struct daxmap_mapper *m);
 const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
+/* Who the process belongs to: (uid_t)-1 when that could not be read. */
+uid_t daxmap_mapper_get_uid(struct daxmap_mapper *m);
+/*
+ * Whether @viewer may see @m's pid and command: root sees every process,
+ * a user their own. Everyone may see how many there are and what they
+ * map (daxmap_status_to_json_for()).
+ */
+bool daxmap_mapper_visible_to(struct daxmap_mapper *m, uid_t viewer);
 
 /*
  * What the topology adds up to, over what is enabled: a disabled device
@@ -828,6 +837,20 @@ enum daxmap_json_flags {
 int daxmap_status_to_json(struct daxmap_kernel *k, struct daxmap_topology *t,
 			  struct daxmap_config_status *cs, unsigned int flags,
 			  char **ret_json);
+
+/*
+ * daxmap_status_to_json() as @viewer may see it: every mapper stays in
+ * its device's "mappers", with its mapped and page-table bytes, so the
+ * counts and totals are whole; "pid" and "comm" are null for a process
+ * daxmap_mapper_visible_to() says @viewer may not see. For a daemon that
+ * renders the status for a caller with other privileges than its own;
+ * daxmap_status_to_json() is this with viewer 0.
+ */
+int daxmap_status_to_json_for(struct daxmap_kernel *k,
+			      struct daxmap_topology *t,
+			      struct daxmap_config_status *cs,
+			      unsigned int flags, uid_t viewer,
+			      char **ret_json);
 
 /* Renders the kernel capability report alone. */
 int daxmap_kernel_to_json(struct daxmap_kernel *k, unsigned int flags,

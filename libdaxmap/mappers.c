@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "private.h"
 
@@ -54,6 +55,34 @@ static int mapped_bytes(struct daxmap_ctx *ctx, const char *pid,
 	}
 	*ret = total;
 	return 0;
+}
+
+/*
+ * Who a process belongs to, for who may see it: the owner of /proc/PID,
+ * its effective uid, or root's when it is not dumpable (a setuid program
+ * a user started is not that user's to look into).
+ */
+static uid_t owner_of(struct daxmap_ctx *ctx, const char *proc,
+		      const char *pid)
+{
+	_cleanup_free_ char *path = NULL;
+	struct stat st;
+
+	if (asprintf(&path, "%s/%s", proc, pid) < 0 || stat(path, &st) < 0)
+		return (uid_t)-1;
+	return st.st_uid;
+}
+
+/* The rule of who sees which process: root all, a user their own. */
+DAXMAP_EXPORT bool daxmap_mapper_visible_to(struct daxmap_mapper *m,
+					    uid_t viewer)
+{
+	return viewer == 0 || (m->uid != (uid_t)-1 && m->uid == viewer);
+}
+
+DAXMAP_EXPORT uid_t daxmap_mapper_get_uid(struct daxmap_mapper *m)
+{
+	return m->uid;
 }
 
 int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
@@ -101,6 +130,7 @@ int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
 		if (!mapper)
 			goto oom;
 		mapper->pid = atoi(de->d_name);
+		mapper->uid = owner_of(ctx, proc, de->d_name);
 		mapper->comm = TAKE_PTR(comm);
 		mapper->mapped_bytes = bytes;
 		mapper->pagetable_bytes =

@@ -248,6 +248,7 @@ void daxmap_memmap_observed(const struct daxmap_memmap *model,
 struct daxmap_mapper {
 	struct daxmap_mapper *next;
 	int pid;
+	uid_t uid;	/* the owner of /proc/PID; (uid_t)-1 unknown */
 	char *comm;
 	uint64_t mapped_bytes;
 	uint64_t pagetable_bytes;

@@ -99,6 +99,7 @@ int config_apply_at_start(struct context *c)
 
 struct apply_call {
 	bool dry_run;
+	bool measure;
 
 	/* What the worker found: the files as they are now, or why not. */
 	struct daxmap_config *config;
@@ -128,6 +129,8 @@ static int apply_work(const struct worker_env *env, void *userdata)
 
 	if (!ac->dry_run)
 		provision_recover_dm(env->dm);
+	if (ac->measure)
+		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
 	r = daxmap_config_load(env->dm, &ac->config, &ac->message);
 	if (r < 0)
 		return r;
@@ -170,9 +173,10 @@ int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct context *c = userdata;
 	struct apply_call *ac;
-	bool dry_run = false, no_user_interaction = false;
+	bool dry_run = false, no_user_interaction = false, measure = false;
 	const struct bus_option opts[] = {
 		{ "dry_run", "b", &dry_run },
+		{ "measure", "b", &measure },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
 	int r;
@@ -184,6 +188,7 @@ int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	if (!ac)
 		return -ENOMEM;
 	ac->dry_run = dry_run;
+	ac->measure = measure;
 	/* A dry run changes nothing: as open as GetStatus. */
 	return worker_submit_authorized(c, m, dry_run ? NULL : "org.daxmap1.apply",
 					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,

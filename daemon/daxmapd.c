@@ -35,12 +35,14 @@ enum {
 enum {
 	OPT_BUS_ADDRESS = 0x100,
 	OPT_USER_BUS,
+	OPT_MEASURE,
 };
 
 struct args {
 	const char *bus_address;
 	bool user_bus;
 	bool verbose;
+	bool measure;
 };
 
 static void usage(FILE *f)
@@ -56,6 +58,9 @@ static void usage(FILE *f)
 	      "                             e.g. unix:path=/tmp/bus) instead of the system\n"
 	      "                             bus: for tests\n"
 	      "      --user-bus             connect to the user's bus instead: for tests\n"
+	      "      --measure              measure the RAM every create takes (drops the\n"
+	      "                             page cache around each enable); default: the\n"
+	      "                             configuration's [daxmap] measure, else off\n"
 	      "  -v, --verbose              log debug messages, the library's included\n"
 	      "  -h, --help                 show this help\n"
 	      "  -V, --version              print the version\n"
@@ -89,6 +94,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	static const struct option longopts[] = {
 		{ "bus-address", required_argument, NULL, OPT_BUS_ADDRESS },
 		{ "user-bus", no_argument, NULL, OPT_USER_BUS },
+		{ "measure", no_argument, NULL, OPT_MEASURE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -106,6 +112,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_USER_BUS:
 			a->user_bus = true;
+			break;
+		case OPT_MEASURE:
+			a->measure = true;
 			break;
 		case 'v':
 			a->verbose = true;
@@ -268,6 +277,11 @@ static int setup(struct context *c, const struct args *a)
 	r = worker_init(c);
 	if (r < 0)
 		return log_errno(LOG_ERR, r, "cannot set up the worker");
+	if (a->measure) {
+		c->worker.measure = DAXMAP_MEASURE_ON;
+		/* The creates at start measure too. */
+		(void)daxmap_set_measure(c->dm, DAXMAP_MEASURE_ON);
+	}
 
 	r = open_bus(a, &c->bus);
 	if (r < 0)

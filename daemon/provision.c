@@ -84,6 +84,7 @@ struct create_call {
 	/* Its strings point into the call, which the job keeps. */
 	struct daxmap_create_request req;
 	bool dry_run;
+	bool measure;		/* the caller asked for it */
 
 	/* What the worker found. */
 	bool committing;	/* it got as far as changing the host */
@@ -115,6 +116,8 @@ static int create_work(const struct worker_env *env, void *userdata)
 
 	if (!cc->dry_run)
 		provision_recover_dm(env->dm);
+	if (cc->measure)
+		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
 	r = provision_scan(env, &t, &cc->reason, &cc->message);
 	if (r < 0)
 		return r;
@@ -182,7 +185,7 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	struct create_call *cc = NULL;
 	const char *mode = "", *map = "", *region = "", *name = "";
 	uint32_t numa_node = UINT32_MAX, percent = 0;
-	bool no_user_interaction = false, dry_run = false;
+	bool no_user_interaction = false, dry_run = false, measure = false;
 	uint64_t size = 0, align = 0;
 	const struct bus_option opts[] = {
 		{ "size", "t", &size },
@@ -194,6 +197,7 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		{ "numa_node", "u", &numa_node },
 		{ "name", "s", &name },
 		{ "dry_run", "b", &dry_run },
+		{ "measure", "b", &measure },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
 	char size_s[SIZE_BUF], align_s[SIZE_BUF], percent_s[16];
@@ -210,6 +214,7 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	if (!cc)
 		return -ENOMEM;
 	cc->dry_run = dry_run;
+	cc->measure = measure;
 	cc->req.numa_node = -1;
 	cc->req.size = size;
 	cc->req.percent = percent;

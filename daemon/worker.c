@@ -46,6 +46,8 @@ static void *job_thread(void *arg)
 	struct worker_job *j = arg;
 	uint64_t one = 1;
 
+	/* Each job starts from the daemon's settings, whatever the last did. */
+	(void)daxmap_set_measure(j->env.dm, j->worker->measure);
 	j->r = j->ops->run(&j->env, j->userdata);
 	/* An eventfd write of 1 cannot fail short of a bug. */
 	if (write(j->worker->done_fd, &one, sizeof(one)) < 0)

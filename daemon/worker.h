@@ -26,7 +26,8 @@
  *					TAKE_PTR(cc), error);
  *
  * run(env, userdata) may use only env->dm (the worker's own library
- * context), env->kernel (held for the job) and what @userdata owns: never
+ * context, its settings as the daemon's for each job: a job may change
+ * them for itself), env->kernel (held for the job) and what @userdata owns: never
  * the bus, the context or the objects, which belong to the loop. It
  * leaves its result in @userdata and returns >= 0 or -errno. reply(c, call,
  * userdata, r, error) then runs like a method handler (>= 0 once it
@@ -70,6 +71,8 @@ struct worker {
 	struct worker_job *running;	/* NULL when idle */
 	pthread_t thread;
 	unsigned long jobs_run;		/* for the log */
+	/* What env->dm measures unless a job says otherwise (--measure). */
+	enum daxmap_measure measure;
 };
 
 /*

@@ -52,6 +52,22 @@ const char *daxmap_get_root(struct daxmap_ctx *ctx);
 
 const char *daxmap_version(void);
 
+/*
+ * Whether a create measures the RAM its enable takes: the free-RAM delta
+ * around it, for which the page cache is dropped (drop_caches) up to a few
+ * dozen times. That costs a production host its caches, so it is a
+ * choice: the caller's (a --measure option), else the configuration's
+ * "measure" key of its [daxmap] section, else off. Without it the memmap
+ * figure is the kernel's counter or the model.
+ */
+enum daxmap_measure {
+	DAXMAP_MEASURE_CONFIG = 0,	/* as the configuration says (default) */
+	DAXMAP_MEASURE_OFF,
+	DAXMAP_MEASURE_ON,
+};
+int daxmap_set_measure(struct daxmap_ctx *ctx, enum daxmap_measure measure);
+enum daxmap_measure daxmap_get_measure(struct daxmap_ctx *ctx);
+
 /* ------------------------------------------------------------ enumerations */
 
 enum daxmap_map {
@@ -695,6 +711,8 @@ int daxmap_config_load(struct daxmap_ctx *ctx, struct daxmap_config **ret,
 struct daxmap_config *daxmap_config_ref(struct daxmap_config *c);
 struct daxmap_config *daxmap_config_unref(struct daxmap_config *c);
 const char *daxmap_config_get_dir(struct daxmap_config *c);
+/* [daxmap] measure: 1 yes, 0 no, -1 when not said (daxmap_set_measure()). */
+int daxmap_config_get_measure(struct daxmap_config *c);
 /* The files read, in order; NULL past the end. */
 const char *daxmap_config_get_file(struct daxmap_config *c, int i);
 

@@ -35,6 +35,7 @@ struct daxmap_ctx {
 	char *config_dir;	/* daxmap.conf and daxmap.conf.d */
 	int lock_fd;		/* the state directory, flocked; -1: not */
 	unsigned int lock_depth; /* nested daxmap_lock() calls */
+	enum daxmap_measure measure;
 };
 
 /*

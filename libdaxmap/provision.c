@@ -45,14 +45,34 @@ struct snapshot {
 	uint64_t counter_pages;
 };
 
+/*
+ * The one place that decides whether a create measures: the caller's
+ * choice, else the configuration's [daxmap] measure, else not. A
+ * configuration that does not load measures nothing: apply and status
+ * say why it does not.
+ */
+static bool measure_wanted(struct daxmap_ctx *ctx)
+{
+	struct daxmap_config *cfg = NULL;
+	bool on;
+
+	if (ctx->measure != DAXMAP_MEASURE_CONFIG)
+		return ctx->measure == DAXMAP_MEASURE_ON;
+	if (daxmap_config_load(ctx, &cfg, NULL) < 0)
+		return false;
+	on = daxmap_config_get_measure(cfg) > 0;
+	daxmap_config_unref(cfg);
+	return on;
+}
+
 static void take_snapshot(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
-			  struct snapshot *s)
+			  bool measure, struct snapshot *s)
 {
 	unsigned long page_size = k ? daxmap_kernel_get_page_size(k) : SZ_4K;
 
 	memset(s, 0, sizeof(*s));
 	/* Dropping caches is root's, and only means something on this host. */
-	if (geteuid() == 0 && daxmap_ctx_is_real_root(ctx))
+	if (measure && geteuid() == 0 && daxmap_ctx_is_real_root(ctx))
 		s->has_free = daxmap_measure_free_ram(ctx, page_size,
 						      &s->free_bytes) == 0;
 	if (k)
@@ -264,6 +284,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	struct ndctl_pfn *pfn = NULL;
 	struct snapshot before, after;
 	struct ndctl_ctx *nctx = NULL;
+	bool measure;
 	const char *step = "allocating the namespace";
 	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	uuid_t ns_uu, dev_uu;
@@ -276,6 +297,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				     "cannot create under the fixture root %s",
 				     daxmap_get_root(ctx));
+	measure = measure_wanted(ctx);
 	r = daxmap_lock(ctx, ret_reason, ret_message);
 	if (r < 0)
 		return r;
@@ -348,11 +370,11 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 
 	/* Enabling is where the kernel allocates the memmap: measure it. */
 	step = dax ? "enabling the dax device" : "enabling the fsdax namespace";
-	take_snapshot(ctx, k, &before);
+	take_snapshot(ctx, k, measure, &before);
 	r = dax ? ndctl_dax_enable(dax) : ndctl_pfn_enable(pfn);
 	if (r < 0)
 		goto fail;
-	take_snapshot(ctx, k, &after);
+	take_snapshot(ctx, k, measure, &after);
 	record_deltas(k, &before, &after, &rec);
 	crash_point("enabled");
 

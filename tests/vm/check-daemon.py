@@ -250,8 +250,9 @@ def every_method():
           "region0" and not status()["namespaces"],
           "CreateNamespace dry_run: the plan, nothing created", r.stderr)
 
-    r = call("CreateNamespace", "a{sv}", "3", "size", "t", str(2 * GIB),
-             "align", "t", str(2 << 20), "name", "s", "db0")
+    r = call("CreateNamespace", "a{sv}", "4", "size", "t", str(2 * GIB),
+             "align", "t", str(2 << 20), "name", "s", "db0", "measure", "b",
+             "true")
     reply = json.loads(r.stdout)["data"] if r.returncode == 0 else ["", ""]
     s = status()
     ns = namespace_named(s, "db0")
@@ -313,7 +314,7 @@ def second_client():
 def cli_client():
     """daxmapctl through the daemon: the same words as --direct."""
     r = ctl("create", "namespace", "--size", "3G", "--align", "1G",
-            "--name", "cache0")
+            "--name", "cache0", "--measure")
     check(r.returncode == 0 and not r.stderr and
           "created namespace" in r.stdout and "(measured)" in r.stdout,
           "daxmapctl create through daxmapd: created, measured, quiet",

@@ -1320,6 +1320,10 @@ def case_worker(c, args, wrapper=()):
                 f"{err}")
         c.check("the daemon is still running after it",
                 env.daemon.proc.poll() is None, env.daemon.stderr()[-400:])
+        rc, _ = env.daemon.stop(timeout=30)
+        c.check("SIGTERM after it: exit 0, no sanitizer report",
+                rc == 0 and "Sanitizer" not in env.daemon.stderr(),
+                f"exit {rc}: {env.daemon.stderr()[-2000:]}")
 
 
 def case_polkit(c, args):
@@ -1415,6 +1419,12 @@ def case_polkit(c, args):
             c.check("once they left, the user may ask again",
                     len(wait_for("check ", 17)) == 17 and late.poll() is None,
                     f"exit {late.poll()}")
+            # Stopping with a request pending drops it, and frees it.
+            rc, _ = env.daemon.stop(timeout=30)
+            c.check("SIGTERM with a request pending: exit 0, no sanitizer "
+                    "report", rc == 0 and
+                    "Sanitizer" not in env.daemon.stderr(),
+                    f"exit {rc}: {env.daemon.stderr()[-2000:]}")
         finally:
             for p in callers:
                 if p.poll() is None:

@@ -36,6 +36,21 @@ struct context {
 	/* The last configuration that loaded; NULL before one did. */
 	struct daxmap_config *config;
 
+	/*
+	 * The last good scan, which GetStatus answers from while it is
+	 * fresh: no uevent since, and younger than STATUS_MAX_AGE (who maps
+	 * a device changes without one). NULL before a scan succeeded.
+	 */
+	struct daxmap_topology *topology;
+	uint64_t topology_usec;		/* CLOCK_MONOTONIC */
+	bool topology_stale;		/* a uevent came since */
+	/* The configuration held against it; NULL: to be read again (it
+	 * changed, per inotify, or the topology did). */
+	struct daxmap_config_status *config_status;
+	/* The configuration's directories watched; false: read each time. */
+	bool config_watched;
+	sd_event_source *config_watch[2];
+
 	/* What the objects on the bus show: the last good scan. */
 	struct object_set objects;
 	struct manager_props manager;
@@ -75,6 +90,26 @@ void context_show(struct context *c, struct object_set *objects,
 
 /* Rescans shortly, once, however many uevents arrive meanwhile. */
 void context_schedule_rescan(struct context *c);
+
+/*
+ * How long a scan answers GetStatus, and how often a caller other than
+ * root can make the daemon scan (GetStatus, Reload): a thousand
+ * GetStatus a second cost one scan a second.
+ */
+#define STATUS_MAX_AGE (1 * USEC_PER_SEC)
+
+/*
+ * The topology and configuration status GetStatus answers from: the
+ * cached ones while fresh, else a new scan's. Both stay the context's.
+ */
+int context_current(struct context *c, struct daxmap_topology **ret_t,
+		    struct daxmap_config_status **ret_cs, sd_bus_error *error);
+
+/* Whether the last scan is younger than @max_age. */
+bool context_scan_is_fresh(struct context *c, uint64_t max_age);
+
+/* Watches the configuration's directories; -errno when it cannot. */
+int context_watch_config(struct context *c);
 
 /* Watches the nd and dax subsystems; -errno when it cannot. */
 int context_start_monitor(struct context *c);

@@ -201,6 +201,10 @@ static void context_destroy(struct context *c)
 	sd_bus_flush_close_unref(c->bus);
 	object_set_clear(&c->objects);
 	manager_props_clear(&c->manager);
+	sd_event_source_disable_unref(c->config_watch[0]);
+	sd_event_source_disable_unref(c->config_watch[1]);
+	daxmap_config_status_free(c->config_status);
+	daxmap_topology_unref(c->topology);
 	free(c->last_status);
 	daxmap_kernel_unref(c->kernel);
 	daxmap_config_unref(c->config);
@@ -303,6 +307,11 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		log_errno(LOG_WARNING, r,
 			  "cannot watch uevents: changes show after Reload or GetStatus only");
+	r = context_watch_config(c);
+	if (r < 0)
+		log_errno(LOG_INFO, r,
+			  "cannot watch the configuration's directory %s: GetStatus reads it every time",
+			  daxmap_get_config_dir(c->dm));
 
 	/* A create a crash interrupted is finished or undone before the
 	 * first scan, which then shows the outcome. */

@@ -40,9 +40,8 @@ static int reply_json(sd_bus_message *m, char *json)
 static int method_get_status(sd_bus_message *m, void *userdata,
 			     sd_bus_error *error)
 {
-	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
-		NULL;
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	struct daxmap_config_status *cs;
+	struct daxmap_topology *t;
 	struct context *c = userdata;
 	_cleanup_free_ char *json = NULL;
 	bool human = false, no_user_interaction = false;
@@ -58,12 +57,10 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	if (r < 0)
 		return r;
 
-	/* Fresh: who maps a device changes without a uevent. */
-	r = context_scan(c, 0, &t, error);
-	if (r < 0)
-		return r;
-	/* The configuration as the files say now, held against the scan. */
-	r = daxmap_config_status_new(c->dm, t, &cs);
+	/* At most STATUS_MAX_AGE old: who maps a device changes without a
+	 * uevent, but a thousand callers a second need not scan a thousand
+	 * times. The configuration as the files say now, held against it. */
+	r = context_current(c, &t, &cs, error);
 	if (r < 0)
 		return r;
 	/* The daemon reads every process's maps; the caller sees what the
@@ -148,6 +145,7 @@ static int method_reload(sd_bus_message *m, void *userdata,
 			 sd_bus_error *error)
 {
 	struct context *c = userdata;
+	uid_t uid;
 	bool no_user_interaction = false;
 	const struct bus_option opts[] = {
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
@@ -157,6 +155,14 @@ static int method_reload(sd_bus_message *m, void *userdata,
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
+	/* Another user's Reload within STATUS_MAX_AGE of a scan would only
+	 * repeat it: that is how a user could keep the daemon scanning. */
+	if ((auth_caller_euid(m, &uid) < 0 || uid != 0) &&
+	    context_scan_is_fresh(c, STATUS_MAX_AGE)) {
+		log_debug("Reload by %s: the last scan is fresh, not repeated",
+			  sender_of(m));
+		return sd_bus_reply_method_return(m, NULL);
+	}
 	log_info("Reload requested by %s",
 		 sd_bus_message_get_sender(m) ? sd_bus_message_get_sender(m) :
 						"?");

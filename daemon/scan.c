@@ -2,13 +2,16 @@
 /*
  * Scans, and what follows them: the objects and the Manager's properties
  * replaced, the differences signalled (InterfacesAdded, InterfacesRemoved,
- * PropertiesChanged), STATUS= updated. Scans come at start, from Reload
- * and GetStatus, and 100 ms after the first of a burst of uevents.
+ * PropertiesChanged), STATUS= updated. Scans come at start, from Reload,
+ * 100 ms after the first of a burst of uevents, after a change, and from
+ * GetStatus when the last is older than STATUS_MAX_AGE or a uevent came
+ * since; GetStatus answers from the last otherwise (context_current()).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,12 +186,92 @@ int context_scan(struct context *c, unsigned int flags,
 	}
 
 	context_show(c, &objects, &manager);
+	daxmap_topology_unref(c->topology);
+	c->topology = daxmap_topology_ref(t);
+	(void)sd_event_now(c->event, CLOCK_MONOTONIC, &c->topology_usec);
+	c->topology_stale = false;
+	/* Its checks are against the host as it was. */
+	c->config_status = daxmap_config_status_free(c->config_status);
 	if (c->scan_failed)
 		log_notice("Scanning works again");
 	c->scan_failed = false;
 	notify_status(c, 0);
 	if (ret_topology)
 		*ret_topology = TAKE_PTR(t);
+	return 0;
+}
+
+bool context_scan_is_fresh(struct context *c, uint64_t max_age)
+{
+	uint64_t now;
+
+	if (!c->topology || c->topology_stale ||
+	    sd_event_now(c->event, CLOCK_MONOTONIC, &now) < 0)
+		return false;
+	return now - c->topology_usec < max_age;
+}
+
+int context_current(struct context *c, struct daxmap_topology **ret_t,
+		    struct daxmap_config_status **ret_cs, sd_bus_error *error)
+{
+	int r;
+
+	if (!context_scan_is_fresh(c, STATUS_MAX_AGE)) {
+		r = context_scan(c, 0, NULL, error);
+		if (r < 0)
+			return r;
+	}
+	/* The files as they are: kept while inotify says they did not change. */
+	if (!c->config_status || !c->config_watched) {
+		c->config_status = daxmap_config_status_free(c->config_status);
+		r = daxmap_config_status_new(c->dm, c->topology,
+					     &c->config_status);
+		if (r < 0)
+			return r;
+	}
+	*ret_t = c->topology;
+	*ret_cs = c->config_status;
+	return 0;
+}
+
+static int on_config_changed(sd_event_source *s,
+			     const struct inotify_event *event,
+			     void *userdata)
+{
+	struct context *c = userdata;
+
+	log_debug("configuration changed (%s): read again at the next GetStatus",
+		  event->len ? event->name : "the directory");
+	c->config_status = daxmap_config_status_free(c->config_status);
+	/* The directory itself went: read the files every time from now. */
+	if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+		c->config_watched = false;
+	return 0;
+}
+
+int context_watch_config(struct context *c)
+{
+	static const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO |
+				     IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+				     IN_DELETE_SELF | IN_MOVE_SELF |
+				     IN_ATTRIB;
+	_cleanup_free_ char *confd = NULL;
+	const char *dir = daxmap_get_config_dir(c->dm);
+	int r;
+
+	if (asprintf(&confd, "%s/daxmap.conf.d", dir) < 0)
+		return -ENOMEM;
+	r = sd_event_add_inotify(c->event, &c->config_watch[0], dir, mask,
+				 on_config_changed, c);
+	if (r < 0)
+		return r;
+	/* daxmap.conf.d may not exist: then daxmap.conf's directory says
+	 * when it is made, and it is read every time until the next start. */
+	r = sd_event_add_inotify(c->event, &c->config_watch[1], confd, mask,
+				 on_config_changed, c);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	c->config_watched = r >= 0;
 	return 0;
 }
 
@@ -237,6 +320,8 @@ static int on_uevent(sd_device_monitor *m, sd_device *d, void *userdata)
 	(void)sd_device_get_subsystem(d, &subsystem);
 	log_debug("uevent: %s %s (%s)", action ? action : "?",
 		  name ? name : "?", subsystem ? subsystem : "?");
+	/* GetStatus scans before the timer does rather than answer stale. */
+	((struct context *)userdata)->topology_stale = true;
 	context_schedule_rescan(userdata);
 	return 0;
 }

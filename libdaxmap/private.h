@@ -258,6 +258,11 @@ struct daxmap_mapper {
 int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
 			uint64_t align, const struct daxmap_model *m,
 			struct daxmap_mapper **ret_list);
+/* The mappers of every device of @t, in one pass over /proc. */
+struct daxmap_topology;
+int daxmap_mappers_scan_topology(struct daxmap_ctx *ctx,
+				 struct daxmap_topology *t,
+				 const struct daxmap_model *m);
 void daxmap_mappers_free(struct daxmap_mapper *list);
 
 /*

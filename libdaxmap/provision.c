@@ -535,8 +535,15 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 						what);
 			}
 		} else {
-			const char *dev = ndctl_namespace_get_devname(ndns);
+			/* A copy: the rollback's delete frees libndctl's. */
+			_cleanup_free_ char *dev =
+				strdup(ndctl_namespace_get_devname(ndns));
 
+			if (!dev) {
+				daxmap_record_clear(&rec);
+				r = -ENOMEM;
+				goto out;
+			}
 			r = rollback_namespace(ctx, ndns);
 			if (r == 0) {
 				daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING,

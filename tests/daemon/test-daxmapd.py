@@ -1434,6 +1434,66 @@ def case_polkit(c, args):
             pk.wait()
             pk.stdout.close()
 
+def case_cache(c, args):
+    """GetStatus from the last scan: the configuration read again when its
+    files change; another user's Reloads do not make it scan each time."""
+    conf = tempfile.mkdtemp(prefix="daxmapd-conf-")
+    os.mkdir(os.path.join(conf, "daxmap.conf.d"))
+    try:
+        with Env(args, env={"DAXMAP_CONFIG_DIR": conf}) as env:
+            if not start(c, env):
+                return
+            before = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+            with open(os.path.join(conf, "daxmap.conf.d", "a.conf"),
+                      "w") as f:
+                f.write("[namespace db0]\nsize = 1G\n")
+            # inotify is asynchronous: the daemon hears of it shortly.
+            names, end = [], time.monotonic() + 2
+            while not names and time.monotonic() < end:
+                after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+                names = [n["name"] for n in after["config"]["namespaces"]]
+            c.check("a file added to daxmap.conf.d shows in the next "
+                    "GetStatus, though the scan is still fresh",
+                    not before["config"]["namespaces"] and names == ["db0"],
+                    f"before {before['config']}, after {after['config']}")
+            os.unlink(os.path.join(conf, "daxmap.conf.d", "a.conf"))
+            names, end = ["db0"], time.monotonic() + 2
+            while names and time.monotonic() < end:
+                after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+                names = [n["name"] for n in after["config"]["namespaces"]]
+            c.check("and gone once it is removed", not names,
+                    str(after["config"]))
+
+            if os.getuid() != 0 or not shutil.which("setpriv"):
+                c.skip("another user's Reloads", "needs root and setpriv")
+                return
+            os.chmod(env.tmp, 0o755)
+
+            def reloads():
+                return env.daemon.stderr().count("Reload requested by")
+
+            n0 = reloads()
+            t0 = time.monotonic()
+            for _ in range(10):
+                r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                                   "a{sv}", "0", user="65534")
+                if r.returncode != 0:
+                    break
+            took = time.monotonic() - t0
+            n_user = reloads() - n0
+            c.check("another user's 10 Reloads all answer, and rescan at "
+                    "most once a second",
+                    r.returncode == 0 and n_user <= int(took) + 1,
+                    f"{n_user} rescans in {took:.1f} s: {r.stderr}")
+            n0 = reloads()
+            for _ in range(3):
+                env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                               "a{sv}", "0")
+            c.check("root's Reloads rescan every time", reloads() - n0 == 3,
+                    f"{reloads() - n0} of 3")
+    finally:
+        shutil.rmtree(conf, ignore_errors=True)
+
 
 CASES = {
     "options": case_options,
@@ -1453,6 +1513,7 @@ CASES = {
     "valgrind": case_valgrind,
     "worker": case_worker,
     "polkit": case_polkit,
+    "cache": case_cache,
 }
 
 

@@ -618,6 +618,10 @@ def create_while_reading(daemon):
     os.chmod(f"/dev/{dev['dev']}", 0o666)
     mine = start_mapper(dev["dev"])
     theirs = start_mapper(dev["dev"], user=NOBODY)
+    # Mapping comes with no uevent: GetStatus sees it within a second,
+    # root's Reload at once.
+    r = call("Reload", "a{sv}", "0")
+    check(r.returncode == 0, "root's Reload", r.stderr)
     try:
         def mappers(user=None):
             r = call("GetStatus", "a{sv}", "0", user=user)

@@ -38,12 +38,18 @@ struct context {
 
 	/*
 	 * The last good scan, which GetStatus answers from while it is
-	 * fresh: no uevent since, and younger than STATUS_MAX_AGE (who maps
-	 * a device changes without one). NULL before a scan succeeded.
+	 * fresh: no uevent since (without uevents, younger than
+	 * STATUS_MAX_AGE), its mappers found again when older than
+	 * STATUS_MAX_AGE (who maps a device changes without a uevent).
+	 * NULL before a scan succeeded.
 	 */
 	struct daxmap_topology *topology;
-	uint64_t topology_usec;		/* CLOCK_MONOTONIC */
+	uint64_t topology_usec;		/* CLOCK_MONOTONIC, once it was done */
+	uint64_t mappers_usec;		/* its mappers' pass, likewise */
 	bool topology_stale;		/* a uevent came since */
+	/* udevd runs and the monitor hears it: the topology changes only
+	 * with a uevent, and only the mappers need looking at again. */
+	bool uevents;
 	/* The configuration held against it; NULL: to be read again (it
 	 * changed, per inotify, or the topology did). */
 	struct daxmap_config_status *config_status;

@@ -28,6 +28,15 @@
 #define RESCAN_DELAY (100 * USEC_PER_MSEC)
 #define RESCAN_ACCURACY (10 * USEC_PER_MSEC)
 
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC +
+	       (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void on_removed(struct object *old, void *userdata)
 {
 	struct context *c = userdata;
@@ -188,7 +197,8 @@ int context_scan(struct context *c, unsigned int flags,
 	context_show(c, &objects, &manager);
 	daxmap_topology_unref(c->topology);
 	c->topology = daxmap_topology_ref(t);
-	(void)sd_event_now(c->event, CLOCK_MONOTONIC, &c->topology_usec);
+	/* Its age counts from its end: a scan may take seconds. */
+	c->topology_usec = c->mappers_usec = now_usec();
 	c->topology_stale = false;
 	/* Its checks are against the host as it was. */
 	c->config_status = daxmap_config_status_free(c->config_status);
@@ -203,12 +213,9 @@ int context_scan(struct context *c, unsigned int flags,
 
 bool context_scan_is_fresh(struct context *c, uint64_t max_age)
 {
-	uint64_t now;
-
-	if (!c->topology || c->topology_stale ||
-	    sd_event_now(c->event, CLOCK_MONOTONIC, &now) < 0)
+	if (!c->topology || c->topology_stale)
 		return false;
-	return now - c->topology_usec < max_age;
+	return now_usec() - c->topology_usec < max_age;
 }
 
 int context_current(struct context *c, struct daxmap_topology **ret_t,
@@ -216,10 +223,18 @@ int context_current(struct context *c, struct daxmap_topology **ret_t,
 {
 	int r;
 
-	if (!context_scan_is_fresh(c, STATUS_MAX_AGE)) {
+	if (!c->topology || c->topology_stale ||
+	    (!c->uevents && !context_scan_is_fresh(c, STATUS_MAX_AGE))) {
 		r = context_scan(c, 0, NULL, error);
 		if (r < 0)
 			return r;
+	} else if (now_usec() - c->mappers_usec >= STATUS_MAX_AGE) {
+		/* The topology is what the uevents say; who maps it is not. */
+		r = daxmap_topology_rescan_mappers(c->dm, c->kernel,
+						   c->topology);
+		if (r < 0)
+			log_errno(LOG_DEBUG, r, "cannot find the mappers again");
+		c->mappers_usec = now_usec();
 	}
 	/* The files as they are: kept while inotify says they did not change. */
 	if (!c->config_status || !c->config_watched) {
@@ -353,7 +368,8 @@ int context_start_monitor(struct context *c)
 	 * The monitor hears udevd's events, not the kernel's: without udevd
 	 * (a container, an initramfs) it hears nothing, and should say so.
 	 */
-	if (access("/run/udev/control", F_OK) < 0)
+	c->uevents = access("/run/udev/control", F_OK) == 0;
+	if (!c->uevents)
 		log_warning("udevd is not running: changes made behind daxmapd's back show after Reload or GetStatus only");
 	return 0;
 }

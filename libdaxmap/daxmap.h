@@ -406,6 +406,15 @@ int daxmap_mapper_get_pid(struct daxmap_mapper *m);
 const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
+/*
+ * Finds the mappers of every device of @t again, in one pass over /proc,
+ * the rest of the scan kept: who maps a device changes with no uevent,
+ * and this costs a fraction of a scan (for a daemon that keeps one).
+ */
+int daxmap_topology_rescan_mappers(struct daxmap_ctx *ctx,
+				   struct daxmap_kernel *k,
+				   struct daxmap_topology *t);
+
 /* Who the process belongs to: (uid_t)-1 when that could not be read. */
 uid_t daxmap_mapper_get_uid(struct daxmap_mapper *m);
 /*

@@ -181,6 +181,26 @@ int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
 	return 0;
 }
 
+DAXMAP_EXPORT int daxmap_topology_rescan_mappers(struct daxmap_ctx *ctx,
+						 struct daxmap_kernel *k,
+						 struct daxmap_topology *t)
+{
+	struct daxmap_model model;
+	struct daxmap_device *d;
+
+	if (!t)
+		return -EINVAL;
+	if (k)
+		daxmap_kernel_get_model(k, &model);
+	else
+		daxmap_model_init(&model);
+	for (d = t->devices; d; d = d->next) {
+		daxmap_mappers_free(d->mappers);
+		d->mappers = NULL;
+	}
+	return daxmap_mappers_scan_topology(ctx, t, &model);
+}
+
 int daxmap_mappers_scan_topology(struct daxmap_ctx *ctx,
 				 struct daxmap_topology *t,
 				 const struct daxmap_model *m)

@@ -3,7 +3,7 @@
 """daxmapd under load, on a real kernel: run as root in the VM bed with
 NVDIMM regions (tests/bench/meson.build boots it with two).
 
-Starts the guest's system bus and daxmapd, makes a topology of DEVICES
+Starts udevd, the guest's system bus and daxmapd, makes a topology of DEVICES
 (64) small devdax namespaces with ndctl, starts OTHERS (1000) idle
 processes and MAPPERS (4) that each map a device, then:
 
@@ -58,6 +58,24 @@ def rss_kib(pid):
     return 0
 
 
+def start_udevd():
+    """udevd, as on every host: daxmapd hears of topology changes from it
+    and rescans on them only (without it, every second)."""
+    udevd = next((p for p in ("/lib/systemd/systemd-udevd",
+                              "/usr/lib/systemd/systemd-udevd")
+                  if os.path.exists(p)), None)
+    if not udevd:
+        sys.exit("bench: udevd is not installed (package udev)")
+    proc = subprocess.Popen([udevd], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists("/run/udev/control"):
+            return proc
+        time.sleep(0.1)
+    sys.exit("bench: udevd did not start")
+
+
 def load(clients, calls):
     """getstatus-load's output and its p50, p99 in ms."""
     r = run(LOAD, str(clients), str(calls), check=False)
@@ -81,6 +99,7 @@ def main():
     shutil.copy(POLICY, "/etc/dbus-1/system.d/org.daxmap1.conf")
     os.makedirs("/run/dbus", exist_ok=True)
     run("dbus-daemon", "--system", "--fork")
+    udevd = start_udevd()
     daemon = subprocess.Popen([DAXMAPD], stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -172,6 +191,8 @@ def main():
 
     daemon.terminate()
     daemon.wait(30)
+    udevd.terminate()
+    udevd.wait(30)
     return 1 if failed else 0
 
 

@@ -53,9 +53,21 @@ struct context {
 	/* The configuration held against it; NULL: to be read again (it
 	 * changed, per inotify, or the topology did). */
 	struct daxmap_config_status *config_status;
-	/* The configuration's directories watched; false: read each time. */
+	/* The configuration's directories watched; false: kept for
+	 * STATUS_MAX_AGE only. */
 	bool config_watched;
+	uint64_t config_status_usec;
 	sd_event_source *config_watch[2];
+	/* Bumped whenever the topology, its mappers or the configuration
+	 * status change: the last GetStatus document is kept until then,
+	 * for the same viewer and flags. */
+	unsigned long status_generation;
+	struct {
+		char *json;		/* valid UTF-8 */
+		unsigned long generation;
+		uid_t viewer;
+		unsigned int flags;
+	} status_doc;
 
 	/* What the objects on the bus show: the last good scan. */
 	struct object_set objects;

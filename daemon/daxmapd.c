@@ -205,6 +205,7 @@ static void context_destroy(struct context *c)
 	sd_event_source_disable_unref(c->config_watch[1]);
 	daxmap_config_status_free(c->config_status);
 	daxmap_topology_unref(c->topology);
+	free(c->status_doc.json);
 	free(c->last_status);
 	daxmap_kernel_unref(c->kernel);
 	daxmap_config_unref(c->config);

@@ -47,6 +47,7 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	bool human = false, no_user_interaction = false;
 	/* Whom the bus cannot vouch for sees what nobody's processes show. */
 	uid_t viewer = (uid_t)-2;
+	unsigned int flags;
 	const struct bus_option opts[] = {
 		{ "human", "b", &human },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
@@ -66,13 +67,31 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	/* The daemon reads every process's maps; the caller sees what the
 	 * library's rule lets it (its own processes, counts of the rest). */
 	(void)auth_caller_euid(m, &viewer);
-	r = daxmap_status_to_json_for(c->kernel, t, cs,
-				      human ? DAXMAP_JSON_HUMAN : 0, viewer,
-				      &json);
+	flags = human ? DAXMAP_JSON_HUMAN : 0;
+	/* Rendered once per change, viewer and flags, not once per call. */
+	if (c->status_doc.json &&
+	    c->status_doc.generation == c->status_generation &&
+	    c->status_doc.viewer == viewer && c->status_doc.flags == flags)
+		return sd_bus_reply_method_return(m, "s", c->status_doc.json);
+	r = daxmap_status_to_json_for(c->kernel, t, cs, flags, viewer, &json);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,
 					       "Cannot render the status as JSON: %m");
-	return reply_json(m, json);
+	if (!utf8_is_valid(json)) {
+		/* A process name or a label with bytes that are not UTF-8. */
+		char *safe = utf8_sanitize(json);
+
+		if (!safe)
+			return -ENOMEM;
+		free(json);
+		json = safe;
+	}
+	free(c->status_doc.json);
+	c->status_doc.json = TAKE_PTR(json);
+	c->status_doc.generation = c->status_generation;
+	c->status_doc.viewer = viewer;
+	c->status_doc.flags = flags;
+	return sd_bus_reply_method_return(m, "s", c->status_doc.json);
 }
 
 static int invalid_map(sd_bus_error *error, const char *map)

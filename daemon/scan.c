@@ -200,6 +200,7 @@ int context_scan(struct context *c, unsigned int flags,
 	/* Its age counts from its end: a scan may take seconds. */
 	c->topology_usec = c->mappers_usec = now_usec();
 	c->topology_stale = false;
+	c->status_generation++;
 	/* Its checks are against the host as it was. */
 	c->config_status = daxmap_config_status_free(c->config_status);
 	if (c->scan_failed)
@@ -235,14 +236,20 @@ int context_current(struct context *c, struct daxmap_topology **ret_t,
 		if (r < 0)
 			log_errno(LOG_DEBUG, r, "cannot find the mappers again");
 		c->mappers_usec = now_usec();
+		c->status_generation++;
 	}
-	/* The files as they are: kept while inotify says they did not change. */
-	if (!c->config_status || !c->config_watched) {
+	/* The files as they are: kept while inotify says they did not
+	 * change, or, unwatched, for STATUS_MAX_AGE. */
+	if (!c->config_status ||
+	    (!c->config_watched &&
+	     now_usec() - c->config_status_usec >= STATUS_MAX_AGE)) {
 		c->config_status = daxmap_config_status_free(c->config_status);
 		r = daxmap_config_status_new(c->dm, c->topology,
 					     &c->config_status);
 		if (r < 0)
 			return r;
+		c->config_status_usec = now_usec();
+		c->status_generation++;
 	}
 	*ret_t = c->topology;
 	*ret_cs = c->config_status;
@@ -258,6 +265,7 @@ static int on_config_changed(sd_event_source *s,
 	log_debug("configuration changed (%s): read again at the next GetStatus",
 		  event->len ? event->name : "the directory");
 	c->config_status = daxmap_config_status_free(c->config_status);
+	c->status_generation++;
 	/* The directory itself went: read the files every time from now. */
 	if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
 		c->config_watched = false;

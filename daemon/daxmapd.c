@@ -308,10 +308,11 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		log_errno(LOG_WARNING, r,
 			  "cannot watch uevents: changes show after Reload or GetStatus only");
+	/* Without a directory there is no configuration to watch: normal. */
 	r = context_watch_config(c);
 	if (r < 0)
-		log_errno(LOG_INFO, r,
-			  "cannot watch the configuration's directory %s: GetStatus reads it every time",
+		log_errno(r == -ENOENT ? LOG_DEBUG : LOG_WARNING, r,
+			  "not watching the configuration's directory %s, GetStatus reads it once a second",
 			  daxmap_get_config_dir(c->dm));
 
 	/* A create a crash interrupted is finished or undone before the

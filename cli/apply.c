@@ -18,7 +18,7 @@
 
 void usage_apply(FILE *f)
 {
-	fputs("Usage: " PROGRAM " apply [--dry-run] [--json]\n"
+	fputs("Usage: " PROGRAM " apply [--dry-run] [--measure] [--json]\n"
 	      "\n"
 	      "Bring the host to its configuration (/etc/daxmap/daxmap.conf and\n"
 	      "daxmap.conf.d/*.conf, [namespace NAME] sections; see daxmap.conf(5)):\n"
@@ -30,6 +30,8 @@ void usage_apply(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "      --dry-run      say what would be done; change nothing\n"
+	      "      --measure      measure the RAM each create takes (drops the page\n"
+	      "                     cache; default: the configuration's [daxmap] measure)\n"
 	      "  -j, --json         print the report as JSON\n"
 	      "  -h, --help         show this help\n"
 	      "\n"
@@ -185,6 +187,7 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "measure", no_argument, NULL, OPT_MEASURE },
 		{}
 	};
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
@@ -195,9 +198,12 @@ int cmd_apply(struct cli *cli, int argc, char **argv)
 
 	optind = 0;
 	while ((c = cli_getopt(cli, "apply", argc, argv, "", longopts)) != -1) {
-		if (c != OPT_DRY_RUN)
+		if (c == OPT_DRY_RUN)
+			dry_run = true;
+		else if (c == OPT_MEASURE)
+			cli->measure = true;
+		else
 			return EXIT_USAGE;
-		dry_run = true;
 	}
 	if (cli_handled_help(cli, usage_apply))
 		return EXIT_OK;

@@ -35,6 +35,8 @@ struct cli_daemon {
 	sd_bus *bus;
 	/* Whether polkit may ask for a password: only with a terminal. */
 	bool interactive;
+	/* --measure: the creates measure the RAM they take. */
+	bool measure;
 };
 
 static bool daemon_missing(const sd_bus_error *e)
@@ -93,6 +95,7 @@ int cli_daemon_open(struct cli *cli, unsigned int want,
 	if (!d)
 		return cli_error(-ENOMEM, "cannot talk to daxmapd");
 	d->interactive = isatty(STDIN_FILENO);
+	d->measure = cli->measure;
 	/* polkit asks through the caller's agent only when it may. */
 	(void)sd_bus_set_allow_interactive_authorization(bus, d->interactive);
 	d->bus = TAKE_PTR(bus);
@@ -212,6 +215,8 @@ int cli_daemon_create(struct cli_daemon *d,
 		r = sd_bus_message_append(m, "{sv}", "name", "s", req->name);
 	if (r >= 0 && dry_run)
 		r = sd_bus_message_append(m, "{sv}", "dry_run", "b", true);
+	if (r >= 0 && d->measure && !dry_run)
+		r = sd_bus_message_append(m, "{sv}", "measure", "b", true);
 	if (r >= 0)
 		r = close_options(d, m);
 	if (r < 0)
@@ -349,6 +354,8 @@ int cli_daemon_apply(struct cli_daemon *d, bool dry_run, json **ret_doc)
 		r = sd_bus_message_open_container(m, 'a', "{sv}");
 	if (r >= 0 && dry_run)
 		r = sd_bus_message_append(m, "{sv}", "dry_run", "b", true);
+	if (r >= 0 && d->measure && !dry_run)
+		r = sd_bus_message_append(m, "{sv}", "measure", "b", true);
 	if (r >= 0)
 		r = close_options(d, m);
 	if (r < 0)

@@ -59,7 +59,7 @@ static void usage(FILE *f)
 	      "                     its nr_memmap_pages counter counts, and which of\n"
 	      "                     daxmap's kernel patches it carries\n"
 	      "  create namespace --size SIZE [--align ALIGN] [--mode MODE] [--map MAP]\n"
-	      "                   [--region REGION] [--name NAME]\n"
+	      "                   [--region REGION] [--name NAME] [--measure]\n"
 	      "                     validate, then create a namespace (root)\n"
 	      "  destroy namespace NAMESPACE|NAME|DAXDEV [--force]\n"
 	      "                     destroy a namespace daxmap created (root)\n"
@@ -72,7 +72,8 @@ static void usage(FILE *f)
 	      "  reconfigure namespace NAMESPACE --mode devdax|fsdax [--align A] [--map M]\n"
 	      "                   --force\n"
 	      "                     rewrite a label-less namespace, losing its data (root)\n"
-	      "  apply [--dry-run]  create the namespaces the configuration names (root)\n"
+	      "  apply [--dry-run] [--measure]\n"
+	      "                     create the namespaces the configuration names (root)\n"
 	      "  verify device DEVICE|NAME [--pattern [--size SIZE]] [--force]\n"
 	      "                     map a dax device with libpmem2 and check its page size,\n"
 	      "                     page tables and, with --pattern, what reads back\n"
@@ -353,6 +354,9 @@ int cli_open(struct cli *cli, struct daxmap_ctx **ret_ctx)
 	/* --verbose wins over DAXMAP_LOG, which daxmap_new() has read. */
 	if (cli->verbose)
 		daxmap_set_log_priority(ctx, LOG_DEBUG);
+	/* Without it, the configuration's [daxmap] measure decides. */
+	if (cli->measure)
+		(void)daxmap_set_measure(ctx, DAXMAP_MEASURE_ON);
 	*ret_ctx = ctx;
 	return 0;
 }

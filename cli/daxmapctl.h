@@ -33,6 +33,8 @@ struct cli {
 	bool verbose;
 	bool help;
 	bool version;
+	/* create and apply: measure the RAM each enable takes (--measure). */
+	bool measure;
 };
 
 /* Long-only options get values outside the char range. */
@@ -41,6 +43,7 @@ enum {
 	OPT_ASSUME_DEDUP,
 	OPT_NUMA_NODE,
 	OPT_DRY_RUN,
+	OPT_MEASURE,
 };
 
 /*

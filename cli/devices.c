@@ -21,7 +21,7 @@
 void usage_create_device(FILE *f)
 {
 	fputs("Usage: " PROGRAM " create device --size SIZE [--align ALIGN] [--region REGION]\n"
-	      "                 [--name NAME] [--json [--human]]\n"
+	      "                 [--name NAME] [--measure] [--json [--human]]\n"
 	      "\n"
 	      "Create a dax device on a dynamic dax region (soft-reserved memory with\n"
 	      "dax_hmem, CXL memory with dax_cxl). Validated before anything is written:\n"
@@ -36,6 +36,9 @@ void usage_create_device(FILE *f)
 	      "                     hmem.0, daxctl's region id, or region0 (default: the\n"
 	      "                     dynamic region with the most free space)\n"
 	      "  -n, --name NAME    a name daxmap records for it (dax devices carry none)\n"
+	      "      --measure      measure the RAM the enable takes (drops the page\n"
+	      "                     cache; without a daxmapd: else the configuration's\n"
+	      "                     [daxmap] measure, else the kernel's figure or the model)\n"
 	      "  -j, --json         print the created device as JSON\n"
 	      "  -h, --help         show this help\n", f);
 }
@@ -138,6 +141,7 @@ static int create_device(struct cli *cli, int argc, char **argv)
 		{ "align", required_argument, NULL, 'a' },
 		{ "region", required_argument, NULL, 'r' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "measure", no_argument, NULL, OPT_MEASURE },
 		{}
 	};
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
@@ -166,6 +170,9 @@ static int create_device(struct cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			req.name = optarg;
+			break;
+		case OPT_MEASURE:
+			cli->measure = true;
 			break;
 		default:
 			return EXIT_USAGE;

@@ -22,7 +22,7 @@ void usage_create(FILE *f)
 {
 	fputs("Usage: " PROGRAM " create namespace --size SIZE|PERCENT% [--align ALIGN]\n"
 	      "                 [--mode MODE] [--map MAP] [--region REGION | --numa-node N]\n"
-	      "                 [--name NAME] [--dry-run] [--json [--human]]\n"
+	      "                 [--name NAME] [--dry-run] [--measure] [--json [--human]]\n"
 	      "\n"
 	      "Create a namespace. Everything is validated before anything is written:\n"
 	      "the align against the region's supported alignments, the size against the\n"
@@ -43,6 +43,9 @@ void usage_create(FILE *f)
 	      "      --numa-node N  without --region: only regions on node N\n"
 	      "  -n, --name NAME    the label's name (at most 63 bytes)\n"
 	      "      --dry-run      validate and print the plan; create nothing\n"
+	      "      --measure      measure the RAM the enable takes (drops the page\n"
+	      "                     cache around it; default: the configuration's\n"
+	      "                     [daxmap] measure, else the kernel's figure or the model)\n"
 	      "  -j, --json         print the created namespace as JSON\n"
 	      "  -h, --help         show this help\n", f);
 }
@@ -292,6 +295,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 		{ "numa-node", required_argument, NULL, OPT_NUMA_NODE },
 		{ "name", required_argument, NULL, 'n' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "measure", no_argument, NULL, OPT_MEASURE },
 		{}
 	};
 	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
@@ -359,6 +363,9 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_DRY_RUN:
 			dry_run = true;
+			break;
+		case OPT_MEASURE:
+			cli->measure = true;
 			break;
 		default:
 			return EXIT_USAGE;

@@ -369,7 +369,12 @@ static int print_mappers(json *doc)
 		doc_foreach(d, "mappers", j, m) {
 			table_row(t);
 			str_cell(t, d, "dev");
-			table_cell(t, "%" PRId64, doc_int(m, "pid", 0));
+			/* null: another user's process, daxmapd does not say
+			 * whose (comm is null then too, and shows as "-"). */
+			if (doc_int(m, "pid", 0) > 0)
+				table_cell(t, "%" PRId64, doc_int(m, "pid", 0));
+			else
+				table_cell(t, "-");
 			str_cell(t, m, "comm");
 			size_cell(t, m, "mapped_bytes");
 			size_cell(t, m, "pagetable_bytes");

@@ -19,6 +19,29 @@
 #include "provision.h"
 #include "util.h"
 
+/* Logs why @message's configuration did not load. */
+static void log_not_loaded(struct context *c, int r, const char *message)
+{
+	log_error("Configuration not loaded, %s: %s",
+		  c->config ? "keeping the last good one" :
+			      "running without one",
+		  message ? message : strerror(-r));
+}
+
+static int not_loaded_error(sd_bus_error *error, int r, const char *message)
+{
+	return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_CONFIG,
+				 "%s; nothing was changed",
+				 message ? message : strerror(-r));
+}
+
+/* Makes @cfg (taken over) the configuration the daemon goes by. */
+static void config_install(struct context *c, struct daxmap_config *cfg)
+{
+	daxmap_config_unref(c->config);
+	c->config = cfg;
+}
+
 int config_reload(struct context *c, sd_bus_error *error)
 {
 	_cleanup_free_ char *message = NULL;
@@ -27,18 +50,12 @@ int config_reload(struct context *c, sd_bus_error *error)
 
 	r = daxmap_config_load(c->dm, &cfg, &message);
 	if (r < 0) {
-		log_error("Configuration not loaded, %s: %s",
-			  c->config ? "keeping the last good one" :
-				      "running without one",
-			  message ? message : strerror(-r));
+		log_not_loaded(c, r, message);
 		if (!error)
 			return r;
-		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_CONFIG,
-					 "%s; nothing was changed",
-					 message ? message : strerror(-r));
+		return not_loaded_error(error, r, message);
 	}
-	daxmap_config_unref(c->config);
-	c->config = cfg;
+	config_install(c, cfg);
 	return 0;
 }
 
@@ -81,46 +98,85 @@ int config_apply_at_start(struct context *c)
 }
 
 struct apply_call {
-	struct context *c;
 	bool dry_run;
+	bool measure;
+
+	/* What the worker found: the files as they are now, or why not. */
+	struct daxmap_config *config;
+	char *message, *json;
+	bool loaded;
+	struct daxmap_apply_report *report;
 };
 
-static int apply_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static void apply_call_free(void *userdata)
 {
 	struct apply_call *ac = userdata;
-	struct context *c = ac->c;
-	struct daxmap_apply_report *report = NULL;
-	_cleanup_free_ char *json = NULL;
+
+	if (!ac)
+		return;
+	daxmap_config_unref(ac->config);
+	daxmap_apply_report_free(ac->report);
+	free(ac->message);
+	free(ac->json);
+	free(ac);
+}
+
+/* In the worker: the files are read there too, a FIFO among them or not. */
+static int apply_work(const struct worker_env *env, void *userdata)
+{
+	struct apply_call *ac = userdata;
 	int r;
 
 	if (!ac->dry_run)
-		provision_recover(c);
-	/* What the files say now, or an error naming the line. */
-	r = config_reload(c, error);
+		provision_recover_dm(env->dm);
+	if (ac->measure)
+		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
+	r = daxmap_config_load(env->dm, &ac->config, &ac->message);
 	if (r < 0)
 		return r;
-	r = daxmap_apply(c->dm, c->kernel, c->config,
-			 ac->dry_run ? DAXMAP_APPLY_DRY_RUN : 0, &report);
+	ac->loaded = true;
+	r = daxmap_apply(env->dm, env->kernel, ac->config,
+			 ac->dry_run ? DAXMAP_APPLY_DRY_RUN : 0, &ac->report);
 	if (r < 0)
+		return r;
+	return daxmap_apply_report_to_json(ac->report, 0, &ac->json);
+}
+
+static int apply_reply(struct context *c, sd_bus_message *m, void *userdata,
+		       int r, sd_bus_error *error)
+{
+	struct apply_call *ac = userdata;
+
+	if (!ac->loaded) {
+		log_not_loaded(c, r, ac->message);
+		return not_loaded_error(error, r, ac->message);
+	}
+	config_install(c, TAKE_PTR(ac->config));
+	if (r < 0 && !ac->report)
 		return sd_bus_error_set_errnof(error, r,
 					       "Cannot read the host to apply the configuration: %m");
-	log_report(report);
-	r = daxmap_apply_report_to_json(report, 0, &json);
-	daxmap_apply_report_free(report);
+	log_report(ac->report);
 	if (r < 0)
 		return r;
 	if (!ac->dry_run)
 		(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", json);
+	return sd_bus_reply_method_return(m, "s", ac->json);
 }
+
+static const struct worker_ops apply_ops = {
+	.run = apply_work,
+	.reply = apply_reply,
+	.free = apply_call_free,
+};
 
 int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct apply_call *ac = NULL;
-	bool dry_run = false, no_user_interaction = false;
+	struct apply_call *ac;
+	bool dry_run = false, no_user_interaction = false, measure = false;
 	const struct bus_option opts[] = {
 		{ "dry_run", "b", &dry_run },
+		{ "measure", "b", &measure },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
 	int r;
@@ -131,12 +187,10 @@ int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	ac = calloc(1, sizeof(*ac));
 	if (!ac)
 		return -ENOMEM;
-	ac->c = c;
 	ac->dry_run = dry_run;
+	ac->measure = measure;
 	/* A dry run changes nothing: as open as GetStatus. */
-	if (dry_run)
-		return apply_run(m, ac, error);
-	return auth_check(&c->auth, m, "org.daxmap1.apply",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  apply_run, TAKE_PTR(ac), free, error);
+	return worker_submit_authorized(c, m, dry_run ? NULL : "org.daxmap1.apply",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					NULL, &apply_ops, ac, error);
 }

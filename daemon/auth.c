@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cleanup.h>
@@ -24,6 +25,9 @@ struct auth_query {
 	struct auth_query *next;
 	sd_bus_message *call;
 	sd_bus_slot *slot;
+	sd_bus_slot *gone_slot;	/* NameOwnerChanged of the caller */
+	uid_t uid;
+	char cancel_id[32];
 	char *action;
 	auth_continue_t fn;
 	void *userdata;
@@ -42,6 +46,7 @@ static void query_free(struct auth_query *q)
 			break;
 		}
 	sd_bus_slot_unref(q->slot);
+	sd_bus_slot_unref(q->gone_slot);
 	sd_bus_message_unref(q->call);
 	if (q->free_userdata)
 		q->free_userdata(q->userdata);
@@ -49,22 +54,31 @@ static void query_free(struct auth_query *q)
 	free(q);
 }
 
-/* 1 when the bus itself vouches that the caller's effective uid is 0. */
-static int caller_is_root(sd_bus_message *call)
+/*
+ * The caller's effective uid as the bus itself vouches for it: -EPERM
+ * when only /proc could say (sd-bus "augmented" it).
+ */
+int auth_caller_euid(sd_bus_message *call, uid_t *ret)
 {
 	_cleanup_(sd_bus_creds_unrefp) sd_bus_creds *creds = NULL;
-	uid_t euid;
 	int r;
 
 	r = sd_bus_query_sender_creds(call, SD_BUS_CREDS_EUID, &creds);
 	if (r < 0)
 		return r;
 	if (sd_bus_creds_get_augmented_mask(creds) & SD_BUS_CREDS_EUID)
-		return 0;
-	r = sd_bus_creds_get_euid(creds, &euid);
-	if (r < 0)
-		return r;
-	return euid == 0;
+		return -EPERM;
+	return sd_bus_creds_get_euid(creds, ret);
+}
+
+static unsigned int pending_of(const struct auth *a, uid_t uid)
+{
+	const struct auth_query *q;
+	unsigned int n = 0;
+
+	for (q = a->pending; q; q = q->next)
+		n += q->uid == uid;
+	return n;
 }
 
 static int deny(sd_bus_error *error, const char *action, const char *why)
@@ -132,24 +146,130 @@ static int on_polkit_reply(sd_bus_message *reply, void *userdata,
 	return 0;
 }
 
-int auth_check(struct auth *a, sd_bus_message *call, const char *action,
-	       unsigned int flags, auth_continue_t fn, void *userdata,
-	       void (*free_userdata)(void *), sd_bus_error *error)
+/*
+ * The caller left the bus while polkit was asked: its request is dropped
+ * (it could not hear the outcome, and nobody should find a namespace
+ * made for a client that is gone), and polkit stops asking the user.
+ */
+static int on_caller_gone(sd_bus_message *m, void *userdata,
+			  sd_bus_error *ret_error)
+{
+	struct auth_query *q = userdata;
+	const char *name, *old_owner, *new_owner;
+	int r;
+
+	r = sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner);
+	if (r < 0 || *new_owner)
+		return 0;
+	log_info("%s left before polkit decided on '%s': request cancelled",
+		 name, q->action);
+	r = sd_bus_call_method_async(sd_bus_message_get_bus(q->call), NULL,
+				     "org.freedesktop.PolicyKit1",
+				     "/org/freedesktop/PolicyKit1/Authority",
+				     "org.freedesktop.PolicyKit1.Authority",
+				     "CancelCheckAuthorization", NULL, NULL,
+				     "s", q->cancel_id);
+	if (r < 0)
+		log_errno(LOG_DEBUG, r, "cannot cancel polkit's check");
+	query_free(q);
+	return 0;
+}
+
+/* Without the watch the request still runs; only a leaver is not noticed. */
+static int on_watch_installed(sd_bus_message *m, void *userdata,
+			      sd_bus_error *ret_error)
+{
+	if (sd_bus_message_is_method_error(m, NULL))
+		log_debug("cannot watch the caller leave: %s",
+			  sd_bus_message_get_error(m)->message ?:
+				  sd_bus_message_get_error(m)->name);
+	return 0;
+}
+
+static int watch_caller(struct auth_query *q, sd_bus *bus, const char *sender)
+{
+	_cleanup_free_ char *match = NULL;
+
+	if (asprintf(&match,
+		     "type='signal',sender='org.freedesktop.DBus',"
+		     "path='/org/freedesktop/DBus',"
+		     "interface='org.freedesktop.DBus',"
+		     "member='NameOwnerChanged',arg0='%s'", sender) < 0)
+		return -ENOMEM;
+	return sd_bus_add_match_async(bus, &q->gone_slot, match, on_caller_gone,
+				      on_watch_installed, q);
+}
+
+static int append_details(sd_bus_message *pk, const char *const *details)
+{
+	size_t i;
+	int r;
+
+	r = sd_bus_message_open_container(pk, 'a', "{ss}");
+	for (i = 0; r >= 0 && details && details[i] && details[i + 1] &&
+		    i < 2 * AUTH_DETAILS_MAX; i += 2)
+		r = sd_bus_message_append(pk, "{ss}", details[i],
+					  details[i + 1]);
+	if (r >= 0)
+		r = sd_bus_message_close_container(pk);
+	return r;
+}
+
+int auth_check_details(struct auth *a, sd_bus_message *call,
+		       const char *action, unsigned int flags,
+		       const char *const *details, auth_continue_t fn,
+		       void *userdata, void (*free_userdata)(void *),
+		       sd_bus_error *error)
 {
 	_cleanup_(sd_bus_message_unrefp) sd_bus_message *pk = NULL;
 	sd_bus *bus = sd_bus_message_get_bus(call);
 	const char *sender = sd_bus_message_get_sender(call);
 	struct auth_query *q;
+	uid_t uid;
 	int r;
 
-	r = caller_is_root(call);
-	if (r > 0) {
+	r = auth_caller_euid(call, &uid);
+	if (r >= 0 && uid == 0) {
 		r = fn(call, userdata, error);
 		goto done;
+	}
+	/* Only /proc said who it is: not root then, polkit decides. */
+	if (r == -EPERM) {
+		uid = (uid_t)-1;
+		r = 0;
 	}
 	if (r < 0 || !sender) {
 		r = deny(error, action,
 			 "the bus did not vouch for the caller's user id");
+		goto done;
+	}
+	if (pending_of(a, uid) >= AUTH_PENDING_PER_UID_MAX) {
+		log_warning("Refused '%s' for %s: user %u has %u requests waiting for polkit already",
+			    action, sender, (unsigned int)uid,
+			    AUTH_PENDING_PER_UID_MAX);
+		r = sd_bus_error_setf(error, SD_BUS_ERROR_LIMITS_EXCEEDED,
+				      "User %u has %u requests waiting for authorisation already; try again once they are answered.",
+				      (unsigned int)uid, AUTH_PENDING_PER_UID_MAX);
+		goto done;
+	}
+
+	q = calloc(1, sizeof(*q));
+	if (!q) {
+		r = -ENOMEM;
+		goto done;
+	}
+	q->auth = a;
+	q->next = a->pending;
+	a->pending = q;
+	q->uid = uid;
+	q->call = sd_bus_message_ref(call);
+	q->fn = fn;
+	snprintf(q->cancel_id, sizeof(q->cancel_id), "daxmapd-%lu",
+		 ++a->next_id);
+	q->action = strdup(action);
+	if (!q->action) {
+		query_free(q);
+		r = -ENOMEM;
 		goto done;
 	}
 
@@ -162,34 +282,19 @@ int auth_check(struct auth *a, sd_bus_message *call, const char *action,
 		r = sd_bus_message_append(pk, "(sa{sv})s", "system-bus-name",
 					  1, "name", "s", sender, action);
 	if (r >= 0)
-		/* No details, the flags, no cancellation id. */
+		r = append_details(pk, details);
+	if (r >= 0)
 		r = sd_bus_message_append(
-			pk, "a{ss}us", 0,
+			pk, "us",
 			flags & AUTH_ALLOW_USER_INTERACTION ?
 				POLKIT_ALLOW_USER_INTERACTION : 0u,
-			"");
-	if (r < 0)
-		goto done;
-
-	q = calloc(1, sizeof(*q));
-	if (!q) {
-		r = -ENOMEM;
-		goto done;
-	}
-	q->auth = a;
-	q->next = a->pending;
-	a->pending = q;
-	q->call = sd_bus_message_ref(call);
-	q->fn = fn;
-	q->action = strdup(action);
-	if (!q->action) {
-		query_free(q);
-		r = -ENOMEM;
-		goto done;
-	}
-	r = sd_bus_call_async(bus, &q->slot, pk, on_polkit_reply, q,
-			      flags & AUTH_ALLOW_USER_INTERACTION ?
-				      POLKIT_INTERACTIVE_TIMEOUT : 0);
+			q->cancel_id);
+	if (r >= 0)
+		r = watch_caller(q, bus, sender);
+	if (r >= 0)
+		r = sd_bus_call_async(bus, &q->slot, pk, on_polkit_reply, q,
+				      flags & AUTH_ALLOW_USER_INTERACTION ?
+					      POLKIT_INTERACTIVE_TIMEOUT : 0);
 	if (r < 0) {
 		query_free(q);
 		goto done;
@@ -203,6 +308,14 @@ done:
 	if (free_userdata)
 		free_userdata(userdata);
 	return r;
+}
+
+int auth_check(struct auth *a, sd_bus_message *call, const char *action,
+	       unsigned int flags, auth_continue_t fn, void *userdata,
+	       void (*free_userdata)(void *), sd_bus_error *error)
+{
+	return auth_check_details(a, call, action, flags, NULL, fn, userdata,
+				  free_userdata, error);
 }
 
 void auth_done(struct auth *a)

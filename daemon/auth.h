@@ -28,13 +28,26 @@
 #ifndef DAXMAPD_AUTH_H
 #define DAXMAPD_AUTH_H
 
+#include <sys/types.h>
+
 #include <systemd/sd-bus.h>
 
 struct auth_query;
 
+/*
+ * How many of one user's requests may wait for polkit at once. Beyond it
+ * a request is refused with org.freedesktop.DBus.Error.LimitsExceeded, so
+ * that one user cannot keep polkit busy for everybody else.
+ */
+#define AUTH_PENDING_PER_UID_MAX 16
+
+/* The most details (key, value pairs) polkit is shown for a request. */
+#define AUTH_DETAILS_MAX 8
+
 /* The queries waiting for polkit; zero-initialised, auth_done() at exit. */
 struct auth {
 	struct auth_query *pending;
+	unsigned long next_id;	/* for polkit's cancellation ids */
 };
 
 enum auth_flags {
@@ -60,6 +73,25 @@ typedef int (*auth_continue_t)(sd_bus_message *call, void *userdata,
 int auth_check(struct auth *a, sd_bus_message *call, const char *action,
 	       unsigned int flags, auth_continue_t fn, void *userdata,
 	       void (*free_userdata)(void *), sd_bus_error *error);
+
+/*
+ * The caller's effective uid as the bus itself vouches for it; -EPERM
+ * when only /proc could say (then it is not to be trusted).
+ */
+int auth_caller_euid(sd_bus_message *call, uid_t *ret);
+
+/*
+ * auth_check() with details polkit shows the administrator, as
+ * CheckAuthorization's details: @details is a NULL-terminated list of
+ * key, value, key, value... (NULL for none; at most AUTH_DETAILS_MAX
+ * pairs, values valid UTF-8). A caller that leaves the bus while polkit
+ * asks cancels its request: @fn never runs.
+ */
+int auth_check_details(struct auth *a, sd_bus_message *call,
+		       const char *action, unsigned int flags,
+		       const char *const *details, auth_continue_t fn,
+		       void *userdata, void (*free_userdata)(void *),
+		       sd_bus_error *error);
 
 /* Drops the pending queries (at exit): their callers get no reply. */
 void auth_done(struct auth *a);

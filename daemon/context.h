@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * daxmapd's state: one context, one event loop, one thread.
+ * daxmapd's state: one context, one event loop, one thread that owns it
+ * all, and a worker thread for the changes (worker.h), which touches none
+ * of it.
  */
 #ifndef DAXMAPD_CONTEXT_H
 #define DAXMAPD_CONTEXT_H
@@ -16,6 +18,7 @@
 #include "auth.h"
 #include "exports.h"
 #include "objects.h"
+#include "worker.h"
 
 #include "util/handles.h"
 
@@ -34,6 +37,39 @@ struct context {
 	/* The last configuration that loaded; NULL before one did. */
 	struct daxmap_config *config;
 
+	/*
+	 * The last good scan, which GetStatus answers from while it is
+	 * fresh: no uevent since (without uevents, younger than
+	 * STATUS_MAX_AGE), its mappers found again when older than
+	 * STATUS_MAX_AGE (who maps a device changes without a uevent).
+	 * NULL before a scan succeeded.
+	 */
+	struct daxmap_topology *topology;
+	uint64_t topology_usec;		/* CLOCK_MONOTONIC, once it was done */
+	uint64_t mappers_usec;		/* its mappers' pass, likewise */
+	bool topology_stale;		/* a uevent came since */
+	/* udevd runs and the monitor hears it: the topology changes only
+	 * with a uevent, and only the mappers need looking at again. */
+	bool uevents;
+	/* The configuration held against it; NULL: to be read again (it
+	 * changed, per inotify, or the topology did). */
+	struct daxmap_config_status *config_status;
+	/* The configuration's directories watched; false: kept for
+	 * STATUS_MAX_AGE only. */
+	bool config_watched;
+	uint64_t config_status_usec;
+	sd_event_source *config_watch[2];
+	/* Bumped whenever the topology, its mappers or the configuration
+	 * status change: the last GetStatus document is kept until then,
+	 * for the same viewer and flags. */
+	unsigned long status_generation;
+	struct {
+		char *json;		/* valid UTF-8 */
+		unsigned long generation;
+		uid_t viewer;
+		unsigned int flags;
+	} status_doc;
+
 	/* What the objects on the bus show: the last good scan. */
 	struct object_set objects;
 	struct manager_props manager;
@@ -42,6 +78,8 @@ struct context {
 	struct auth auth;
 	/* The files kept for node_exporter, NFD and container runtimes. */
 	struct exports exports;
+	/* Where the changes run, off the loop. */
+	struct worker worker;
 
 	/* Signals are emitted once the bus name is ours. */
 	bool announced;
@@ -73,6 +111,26 @@ void context_show(struct context *c, struct object_set *objects,
 
 /* Rescans shortly, once, however many uevents arrive meanwhile. */
 void context_schedule_rescan(struct context *c);
+
+/*
+ * How long a scan answers GetStatus, and how often a caller other than
+ * root can make the daemon scan (GetStatus, Reload): a thousand
+ * GetStatus a second cost one scan a second.
+ */
+#define STATUS_MAX_AGE (1 * USEC_PER_SEC)
+
+/*
+ * The topology and configuration status GetStatus answers from: the
+ * cached ones while fresh, else a new scan's. Both stay the context's.
+ */
+int context_current(struct context *c, struct daxmap_topology **ret_t,
+		    struct daxmap_config_status **ret_cs, sd_bus_error *error);
+
+/* Whether the last scan is younger than @max_age. */
+bool context_scan_is_fresh(struct context *c, uint64_t max_age);
+
+/* Watches the configuration's directories; -errno when it cannot. */
+int context_watch_config(struct context *c);
 
 /* Watches the nd and dax subsystems; -errno when it cannot. */
 int context_start_monitor(struct context *c);

@@ -3,8 +3,9 @@
  * daxmapd: the struct-page (vmemmap) accounting of device-DAX on the
  * system bus, as org.daxmap1.
  *
- * One thread, one sd-event loop: bus calls, uevents, signals and the
- * watchdog are all events on it. See daxmapd(8).
+ * One sd-event loop: bus calls, uevents, signals, the watchdog and the
+ * end of a change the worker thread ran (worker.h) are all events on it.
+ * See daxmapd(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,6 +38,7 @@ enum {
 	OPT_TEXTFILE_DIR,
 	OPT_NFD_DIR,
 	OPT_CDI_DIR,
+	OPT_MEASURE,
 };
 
 struct args {
@@ -45,6 +47,7 @@ struct args {
 	bool verbose;
 	/* --textfile-dir, --nfd-dir, --cdi-dir, by enum exports_kind. */
 	const char *export_dirs[_EXPORTS_MAX];
+	bool measure;
 };
 
 static void usage(FILE *f)
@@ -69,6 +72,9 @@ static void usage(FILE *f)
 	      "      --cdi-dir DIR          keep the CDI spec daxmap.io-dax.json in DIR\n"
 	      "                             (default " EXPORTS_CDI_DIR ")\n"
 	      "                             DIR 'none' turns that file off\n"
+	      "      --measure              measure the RAM every create takes (drops the\n"
+	      "                             page cache around each enable); default: the\n"
+	      "                             configuration's [daxmap] measure, else off\n"
 	      "  -v, --verbose              log debug messages, the library's included\n"
 	      "  -h, --help                 show this help\n"
 	      "  -V, --version              print the version\n"
@@ -105,6 +111,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "textfile-dir", required_argument, NULL, OPT_TEXTFILE_DIR },
 		{ "nfd-dir", required_argument, NULL, OPT_NFD_DIR },
 		{ "cdi-dir", required_argument, NULL, OPT_CDI_DIR },
+		{ "measure", no_argument, NULL, OPT_MEASURE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -130,6 +137,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return usage_error("%s needs an absolute directory or 'none'",
 						   argv[optind - 1]);
 			a->export_dirs[c - OPT_TEXTFILE_DIR] = optarg;
+			break;
+		case OPT_MEASURE:
+			a->measure = true;
 			break;
 		case 'v':
 			a->verbose = true;
@@ -206,6 +216,8 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si,
 
 static void context_destroy(struct context *c)
 {
+	/* A change under way finishes, and replies, before anything goes. */
+	worker_done(&c->worker);
 	/* The queries hold bus slots: they go before the bus. */
 	auth_done(&c->auth);
 	exports_done(&c->exports);
@@ -215,6 +227,11 @@ static void context_destroy(struct context *c)
 	sd_bus_flush_close_unref(c->bus);
 	object_set_clear(&c->objects);
 	manager_props_clear(&c->manager);
+	sd_event_source_disable_unref(c->config_watch[0]);
+	sd_event_source_disable_unref(c->config_watch[1]);
+	daxmap_config_status_free(c->config_status);
+	daxmap_topology_unref(c->topology);
+	free(c->status_doc.json);
 	free(c->last_status);
 	daxmap_kernel_unref(c->kernel);
 	daxmap_config_unref(c->config);
@@ -274,7 +291,8 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		return log_errno(LOG_ERR, r, "cannot set up the watchdog");
 
-	/* Signals become events: blocked, then read from a signalfd. */
+	/* Signals become events: blocked, then read from a signalfd. The
+	 * worker's threads inherit the mask, so the loop gets them all. */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -291,6 +309,15 @@ static int setup(struct context *c, const struct args *a)
 	r = sd_event_add_signal(c->event, NULL, SIGHUP, on_sighup, c);
 	if (r < 0)
 		return log_errno(LOG_ERR, r, "cannot handle SIGHUP");
+
+	r = worker_init(c);
+	if (r < 0)
+		return log_errno(LOG_ERR, r, "cannot set up the worker");
+	if (a->measure) {
+		c->worker.measure = DAXMAP_MEASURE_ON;
+		/* The creates at start measure too. */
+		(void)daxmap_set_measure(c->dm, DAXMAP_MEASURE_ON);
+	}
 
 	r = open_bus(a, &c->bus);
 	if (r < 0)
@@ -312,6 +339,12 @@ static int setup(struct context *c, const struct args *a)
 	if (r < 0)
 		log_errno(LOG_WARNING, r,
 			  "cannot watch uevents: changes show after Reload or GetStatus only");
+	/* Without a directory there is no configuration to watch: normal. */
+	r = context_watch_config(c);
+	if (r < 0)
+		log_errno(r == -ENOENT ? LOG_DEBUG : LOG_WARNING, r,
+			  "not watching the configuration's directory %s, GetStatus reads it once a second",
+			  daxmap_get_config_dir(c->dm));
 
 	/* A create a crash interrupted is finished or undone before the
 	 * first scan, which then shows the outcome. */

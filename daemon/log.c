@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Logging to stderr, journal-aware. The daemon is single-threaded, so the
- * state below needs no lock.
+ * Logging to stderr, journal-aware. The state below is set before the
+ * worker thread (worker.h) first runs and only read after, and each line
+ * goes out in one stdio call, so the worker's lines need no lock either.
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -41,12 +41,14 @@ static int reply_json(sd_bus_message *m, char *json)
 static int method_get_status(sd_bus_message *m, void *userdata,
 			     sd_bus_error *error)
 {
-	_cleanup_(daxmap_config_status_freep) struct daxmap_config_status *cs =
-		NULL;
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	struct daxmap_config_status *cs;
+	struct daxmap_topology *t;
 	struct context *c = userdata;
 	_cleanup_free_ char *json = NULL;
 	bool human = false, no_user_interaction = false;
+	/* Whom the bus cannot vouch for sees what nobody's processes show. */
+	uid_t viewer = (uid_t)-2;
+	unsigned int flags;
 	const struct bus_option opts[] = {
 		{ "human", "b", &human },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
@@ -57,20 +59,40 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	if (r < 0)
 		return r;
 
-	/* Fresh: who maps a device changes without a uevent. */
-	r = context_scan(c, 0, &t, error);
+	/* At most STATUS_MAX_AGE old: who maps a device changes without a
+	 * uevent, but a thousand callers a second need not scan a thousand
+	 * times. The configuration as the files say now, held against it. */
+	r = context_current(c, &t, &cs, error);
 	if (r < 0)
 		return r;
-	/* The configuration as the files say now, held against the scan. */
-	r = daxmap_config_status_new(c->dm, t, &cs);
-	if (r < 0)
-		return r;
-	r = daxmap_status_to_json(c->kernel, t, cs,
-				  human ? DAXMAP_JSON_HUMAN : 0, &json);
+	/* The daemon reads every process's maps; the caller sees what the
+	 * library's rule lets it (its own processes, counts of the rest). */
+	(void)auth_caller_euid(m, &viewer);
+	flags = human ? DAXMAP_JSON_HUMAN : 0;
+	/* Rendered once per change, viewer and flags, not once per call. */
+	if (c->status_doc.json &&
+	    c->status_doc.generation == c->status_generation &&
+	    c->status_doc.viewer == viewer && c->status_doc.flags == flags)
+		return sd_bus_reply_method_return(m, "s", c->status_doc.json);
+	r = daxmap_status_to_json_for(c->kernel, t, cs, flags, viewer, &json);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,
 					       "Cannot render the status as JSON: %m");
-	return reply_json(m, json);
+	if (!utf8_is_valid(json)) {
+		/* A process name or a label with bytes that are not UTF-8. */
+		char *safe = utf8_sanitize(json);
+
+		if (!safe)
+			return -ENOMEM;
+		free(json);
+		json = safe;
+	}
+	free(c->status_doc.json);
+	c->status_doc.json = TAKE_PTR(json);
+	c->status_doc.generation = c->status_generation;
+	c->status_doc.viewer = viewer;
+	c->status_doc.flags = flags;
+	return sd_bus_reply_method_return(m, "s", c->status_doc.json);
 }
 
 static int invalid_map(sd_bus_error *error, const char *map)
@@ -143,6 +165,7 @@ static int method_reload(sd_bus_message *m, void *userdata,
 			 sd_bus_error *error)
 {
 	struct context *c = userdata;
+	uid_t uid;
 	bool no_user_interaction = false;
 	const struct bus_option opts[] = {
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
@@ -152,6 +175,14 @@ static int method_reload(sd_bus_message *m, void *userdata,
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
+	/* Another user's Reload within STATUS_MAX_AGE of a scan would only
+	 * repeat it: that is how a user could keep the daemon scanning. */
+	if ((auth_caller_euid(m, &uid) < 0 || uid != 0) &&
+	    context_scan_is_fresh(c, STATUS_MAX_AGE)) {
+		log_debug("Reload by %s: the last scan is fresh, not repeated",
+			  sender_of(m));
+		return sd_bus_reply_method_return(m, NULL);
+	}
 	log_info("Reload requested by %s",
 		 sd_bus_message_get_sender(m) ? sd_bus_message_get_sender(m) :
 						"?");

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,13 +44,13 @@ static int library_error(sd_bus_error *error, enum daxmap_reason reason,
 }
 
 /* Finishes creates a crash interrupted before anything else is changed. */
-void provision_recover(struct context *c)
+void provision_recover_dm(struct daxmap_ctx *dm)
 {
 	_cleanup_free_ char *report = NULL;
 	char *line, *save = NULL;
 	int r;
 
-	r = daxmap_recover(c->dm, &report);
+	r = daxmap_recover(dm, &report);
 	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
 		log_notice("Recovered: %s", line);
@@ -57,75 +58,134 @@ void provision_recover(struct context *c)
 		log_errno(LOG_ERR, r, "Recovery of interrupted creates failed");
 }
 
+void provision_recover(struct context *c)
+{
+	provision_recover_dm(c->dm);
+}
+
+int provision_scan(const struct worker_env *env, struct daxmap_topology **ret,
+		   enum daxmap_reason *ret_reason, char **ret_message)
+{
+	int r = daxmap_topology_scan(env->dm, env->kernel, ret);
+
+	if (r < 0) {
+		*ret_reason = DAXMAP_REASON_FAILED;
+		if (asprintf(ret_message,
+			     "Cannot scan regions, namespaces and dax devices: %s.",
+			     strerror(-r)) < 0)
+			*ret_message = NULL;
+	}
+	return r;
+}
+
 /* ------------------------------------------------------- CreateNamespace */
 
 struct create_call {
-	struct context *c;
-	/* Its strings point into the call, which auth_check() keeps. */
+	/* Its strings point into the call, which the job keeps. */
 	struct daxmap_create_request req;
 	bool dry_run;
+	bool measure;		/* the caller asked for it */
+
+	/* What the worker found. */
+	bool committing;	/* it got as far as changing the host */
+	enum daxmap_reason reason;
+	char *message, *json, *devname, *region, *mode;
+	bool named;
 };
 
-static int create_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static void create_call_free(void *userdata)
+{
+	struct create_call *cc = userdata;
+
+	if (!cc)
+		return;
+	free(cc->message);
+	free(cc->json);
+	free(cc->devname);
+	free(cc->region);
+	free(cc->mode);
+	free(cc);
+}
+
+static int create_work(const struct worker_env *env, void *userdata)
 {
 	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
-	_cleanup_free_ char *message = NULL, *json = NULL, *devname = NULL,
-			    *path = NULL;
 	struct create_call *cc = userdata;
-	struct context *c = cc->c;
 	struct daxmap_create_plan *plan = NULL;
-	enum daxmap_reason reason;
 	int r;
 
 	if (!cc->dry_run)
-		provision_recover(c);
-	r = context_scan(c, 0, &t, error);
+		provision_recover_dm(env->dm);
+	if (cc->measure)
+		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
+	r = provision_scan(env, &t, &cc->reason, &cc->message);
 	if (r < 0)
 		return r;
-	r = daxmap_create_prepare(c->dm, c->kernel, t, &cc->req, &plan,
-				  &reason, &message);
+	r = daxmap_create_prepare(env->dm, env->kernel, t, &cc->req, &plan,
+				  &cc->reason, &cc->message);
 	if (r < 0)
-		return library_error(error, reason, r, message);
-	r = daxmap_create_plan_to_json(plan, 0, &json);
-	if (r < 0)
+		return r;
+	cc->reason = DAXMAP_REASON_FAILED;
+	r = daxmap_create_plan_to_json(plan, 0, &cc->json);
+	if (r < 0 || cc->dry_run)
 		goto out;
-	if (cc->dry_run) {
-		r = sd_bus_reply_method_return(m, "os", "/", json);
-		goto out;
-	}
 
-	r = daxmap_create_commit(c->dm, c->kernel, plan, &devname, &reason,
-				 &message);
-	if (r < 0) {
-		log_warning("CreateNamespace for %s failed: %s", sender_of(m),
-			    message ? message : strerror(-r));
-		r = library_error(error, reason, r, message);
+	cc->committing = true;
+	cc->region = strdup(daxmap_create_plan_get_region(plan));
+	cc->mode = strdup(daxmap_create_plan_get_mode(plan));
+	cc->named = daxmap_create_plan_get_name(plan);
+	if (!cc->region || !cc->mode) {
+		r = -ENOMEM;
 		goto out;
 	}
-	log_notice("Created %s on %s (%s%s) for %s", devname,
-		   daxmap_create_plan_get_region(plan),
-		   daxmap_create_plan_get_mode(plan),
-		   daxmap_create_plan_get_name(plan) ? ", named" : "",
-		   sender_of(m));
-	/* The new objects are on the bus before the caller hears back. */
-	(void)context_scan(c, 0, NULL, NULL);
-	r = object_path_for(OBJECT_NAMESPACE, devname, &path);
-	if (r < 0)
-		goto out;
-	r = sd_bus_reply_method_return(m, "os", path, json);
+	r = daxmap_create_commit(env->dm, env->kernel, plan, &cc->devname,
+				 &cc->reason, &cc->message);
 out:
 	daxmap_create_plan_free(plan);
 	return r;
 }
 
+static int create_reply(struct context *c, sd_bus_message *m,
+			void *userdata, int r,
+			sd_bus_error *error)
+{
+	struct create_call *cc = userdata;
+	_cleanup_free_ char *path = NULL;
+
+	if (r < 0) {
+		if (cc->committing)
+			log_warning("CreateNamespace for %s failed: %s",
+				    sender_of(m),
+				    cc->message ? cc->message : strerror(-r));
+		return library_error(error, cc->reason, r, cc->message);
+	}
+	if (cc->dry_run)
+		return sd_bus_reply_method_return(m, "os", "/", cc->json);
+
+	log_notice("Created %s on %s (%s%s) for %s", cc->devname, cc->region,
+		   cc->mode, cc->named ? ", named" : "", sender_of(m));
+	/* The new objects are on the bus before the caller hears back. */
+	(void)context_scan(c, 0, NULL, NULL);
+	r = object_path_for(OBJECT_NAMESPACE, cc->devname, &path);
+	if (r < 0)
+		return r;
+	return sd_bus_reply_method_return(m, "os", path, cc->json);
+}
+
+static const struct worker_ops create_ops = {
+	.run = create_work,
+	.reply = create_reply,
+	.free = create_call_free,
+};
+
 int method_create_namespace(sd_bus_message *m, void *userdata,
 				   sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct create_call *cc = NULL;
+	struct create_call *cc = NULL;
 	const char *mode = "", *map = "", *region = "", *name = "";
 	uint32_t numa_node = UINT32_MAX, percent = 0;
-	bool no_user_interaction = false, dry_run = false;
+	bool no_user_interaction = false, dry_run = false, measure = false;
 	uint64_t size = 0, align = 0;
 	const struct bus_option opts[] = {
 		{ "size", "t", &size },
@@ -137,8 +197,10 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		{ "numa_node", "u", &numa_node },
 		{ "name", "s", &name },
 		{ "dry_run", "b", &dry_run },
+		{ "measure", "b", &measure },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	char size_s[SIZE_BUF], align_s[SIZE_BUF], percent_s[16];
 	_cleanup_free_ char *message = NULL;
 	enum daxmap_reason reason;
 	size_t len;
@@ -151,8 +213,8 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	cc = calloc(1, sizeof(*cc));
 	if (!cc)
 		return -ENOMEM;
-	cc->c = c;
 	cc->dry_run = dry_run;
+	cc->measure = measure;
 	cc->req.numa_node = -1;
 	cc->req.size = size;
 	cc->req.percent = percent;
@@ -161,9 +223,10 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 		r = daxmap_create_request_set_mode(&cc->req, mode, &reason,
 						   &message);
 		if (r < 0)
-			return check_refused(error, reason, r, message);
+			goto refused;
 	}
 	if (*map && daxmap_map_from_name(map, &cc->req.map) < 0) {
+		create_call_free(cc);
 		len = utf8_prefix_len(map, QUOTE_MAX);
 		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MAP,
 					 "Unknown map '%.*s%s': use \"mem\" (the memmap in system RAM) or \"dev\" (on the device), or \"\" to let the kernel's rules decide.",
@@ -171,10 +234,12 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	}
 	cc->req.region = *region ? region : NULL;
 	if (numa_node != UINT32_MAX) {
-		if (numa_node > INT32_MAX)
+		if (numa_node > INT32_MAX) {
+			create_call_free(cc);
 			return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 						 "NUMA node %" PRIu32 " does not exist.",
 						 numa_node);
+		}
 		cc->req.numa_node = (int)numa_node;
 	}
 	cc->req.name = *name ? name : NULL;
@@ -182,49 +247,86 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	/* What the library would refuse anyway, refused before polkit asks. */
 	r = daxmap_create_request_check(&cc->req, &reason, &message);
 	if (r < 0)
-		return check_refused(error, reason, r, message);
+		goto refused;
+
+	/* What the administrator is shown when polkit asks. */
+	snprintf(percent_s, sizeof(percent_s), "%" PRIu32 "%%", percent);
+	const char *const details[] = {
+		"size", percent ? percent_s : size ?
+			format_size_exact(size, size_s) : "the region's free space",
+		"align", align ? format_size_exact(align, align_s) : "default",
+		"region", *region ? region : "any",
+		"name", *name ? name : "",
+		NULL
+	};
 
 	/* A dry run changes nothing: as open as GetStatus. */
-	if (dry_run)
-		return create_run(m, cc, error);
-	return auth_check(&c->auth, m, "org.daxmap1.create-namespace",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  create_run, TAKE_PTR(cc), free, error);
+	return worker_submit_authorized(c, m,
+					dry_run ? NULL : "org.daxmap1.create-namespace",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &create_ops, cc, error);
+refused:
+	create_call_free(cc);
+	return check_refused(error, reason, r, message);
 }
 
 /* ------------------------------------------------------ DestroyNamespace */
 
 struct destroy_call {
-	struct context *c;
 	const char *which;
 	unsigned int flags;
+
+	enum daxmap_reason reason;
+	char *message, *devname;
 };
 
-static int destroy_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static void destroy_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL, *devname = NULL;
 	struct destroy_call *dc = userdata;
-	struct context *c = dc->c;
-	enum daxmap_reason reason;
-	int r;
 
-	provision_recover(c);
-	r = daxmap_destroy_namespace(c->dm, dc->which, dc->flags, &devname,
-				     &reason, &message);
+	if (!dc)
+		return;
+	free(dc->message);
+	free(dc->devname);
+	free(dc);
+}
+
+static int destroy_work(const struct worker_env *env, void *userdata)
+{
+	struct destroy_call *dc = userdata;
+
+	provision_recover_dm(env->dm);
+	return daxmap_destroy_namespace(env->dm, dc->which, dc->flags,
+					&dc->devname, &dc->reason,
+					&dc->message);
+}
+
+static int destroy_reply(struct context *c, sd_bus_message *m,
+			void *userdata, int r,
+			 sd_bus_error *error)
+{
+	struct destroy_call *dc = userdata;
+
 	if (r < 0)
-		return library_error(error, reason, r, message);
-	log_notice("Destroyed %s%s for %s", devname,
+		return library_error(error, dc->reason, r, dc->message);
+	log_notice("Destroyed %s%s for %s", dc->devname,
 		   dc->flags & DAXMAP_DESTROY_FORCE ? " (forced)" : "",
 		   sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", devname);
+	return sd_bus_reply_method_return(m, "s", dc->devname);
 }
+
+static const struct worker_ops destroy_ops = {
+	.run = destroy_work,
+	.reply = destroy_reply,
+	.free = destroy_call_free,
+};
 
 int method_destroy_namespace(sd_bus_message *m, void *userdata,
 				    sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct destroy_call *dc = NULL;
+	struct destroy_call *dc = NULL;
 	bool force = false, no_user_interaction = false;
 	const struct bus_option opts[] = {
 		{ "force", "b", &force },
@@ -248,46 +350,71 @@ int method_destroy_namespace(sd_bus_message *m, void *userdata,
 	dc = calloc(1, sizeof(*dc));
 	if (!dc)
 		return -ENOMEM;
-	dc->c = c;
 	dc->which = which;
 	dc->flags = force ? DAXMAP_DESTROY_FORCE : 0;
-	return auth_check(&c->auth, m, "org.daxmap1.destroy-namespace",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  destroy_run, TAKE_PTR(dc), free, error);
+	const char *const details[] = {
+		"namespace", which,
+		"force", force ? "yes" : "no",
+		NULL
+	};
+	return worker_submit_authorized(c, m, "org.daxmap1.destroy-namespace",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &destroy_ops, dc, error);
 }
 
 /* ----------------------------------------------------- ReconfigureDevice */
 
 struct reconfigure_call {
-	struct context *c;
 	const char *which;
 	struct daxmap_reconfigure_request req;
+
+	enum daxmap_reason reason;
+	char *message;
 };
 
-static int reconfigure_run(sd_bus_message *m, void *userdata,
-			   sd_bus_error *error)
+static void reconfigure_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL;
 	struct reconfigure_call *rc = userdata;
-	struct context *c = rc->c;
-	enum daxmap_reason reason;
-	int r;
 
-	provision_recover(c);
-	r = daxmap_reconfigure_device(c->dm, rc->which, &rc->req, &reason,
-				      &message);
+	if (!rc)
+		return;
+	free(rc->message);
+	free(rc);
+}
+
+static int reconfigure_work(const struct worker_env *env, void *userdata)
+{
+	struct reconfigure_call *rc = userdata;
+
+	provision_recover_dm(env->dm);
+	return daxmap_reconfigure_device(env->dm, rc->which, &rc->req,
+					 &rc->reason, &rc->message);
+}
+
+static int reconfigure_reply(struct context *c, sd_bus_message *m,
+			void *userdata, int r,
+			     sd_bus_error *error)
+{
+	struct reconfigure_call *rc = userdata;
+
 	if (r < 0)
-		return library_error(error, reason, r, message);
+		return library_error(error, rc->reason, r, rc->message);
 	log_notice("Reconfigured %s for %s", rc->which, sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
 	return sd_bus_reply_method_return(m, NULL);
 }
 
+static const struct worker_ops reconfigure_ops = {
+	.run = reconfigure_work,
+	.reply = reconfigure_reply,
+	.free = reconfigure_call_free,
+};
+
 int method_reconfigure_device(sd_bus_message *m, void *userdata,
 				     sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct reconfigure_call *rc = NULL;
+	struct reconfigure_call *rc = NULL;
 	struct daxmap_reconfigure_request req = {};
 	_cleanup_free_ char *message = NULL;
 	enum daxmap_reason reason;
@@ -300,6 +427,7 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 		{ "size", "t", &size },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	char size_s[SIZE_BUF], align_s[SIZE_BUF];
 	int r;
 
 	r = sd_bus_message_read(m, "s", &which);
@@ -323,10 +451,16 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	rc = calloc(1, sizeof(*rc));
 	if (!rc)
 		return -ENOMEM;
-	rc->c = c;
 	rc->which = which;
 	rc->req = req;
-	return auth_check(&c->auth, m, "org.daxmap1.reconfigure-device",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  reconfigure_run, TAKE_PTR(rc), free, error);
+	const char *const details[] = {
+		"device", which,
+		"mode", *mode ? mode : "unchanged",
+		"align", align ? format_size_exact(align, align_s) : "unchanged",
+		"size", size ? format_size_exact(size, size_s) : "unchanged",
+		NULL
+	};
+	return worker_submit_authorized(c, m, "org.daxmap1.reconfigure-device",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &reconfigure_ops, rc, error);
 }

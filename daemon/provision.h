@@ -8,10 +8,24 @@
 
 #include <systemd/sd-bus.h>
 
-struct context;
+#include <daxmap.h>
 
-/* Finishes or rolls back creates a crash interrupted, and logs it. */
+struct context;
+struct worker_env;
+
+/*
+ * Finishes or rolls back creates a crash interrupted, and logs it: with
+ * the loop's library context, or (_dm) in a worker job with env->dm.
+ */
 void provision_recover(struct context *c);
+void provision_recover_dm(struct daxmap_ctx *dm);
+
+/*
+ * A fresh scan for a worker job (worker.h): on failure the reason and a
+ * sentence for the caller, as the library's refusals come.
+ */
+int provision_scan(const struct worker_env *env, struct daxmap_topology **ret,
+		   enum daxmap_reason *ret_reason, char **ret_message);
 
 /* CreateNamespace(a{sv} options) -> (o namespace, s plan) */
 int method_create_namespace(sd_bus_message *m, void *userdata,

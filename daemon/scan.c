@@ -2,13 +2,16 @@
 /*
  * Scans, and what follows them: the objects and the Manager's properties
  * replaced, the differences signalled (InterfacesAdded, InterfacesRemoved,
- * PropertiesChanged), STATUS= updated. Scans come at start, from Reload
- * and GetStatus, and 100 ms after the first of a burst of uevents.
+ * PropertiesChanged), STATUS= updated. Scans come at start, from Reload,
+ * 100 ms after the first of a burst of uevents, after a change, and from
+ * GetStatus when the last is older than STATUS_MAX_AGE or a uevent came
+ * since; GetStatus answers from the last otherwise (context_current()).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +27,15 @@
 /* A create or destroy comes as a burst of uevents: scan once after it. */
 #define RESCAN_DELAY (100 * USEC_PER_MSEC)
 #define RESCAN_ACCURACY (10 * USEC_PER_MSEC)
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC +
+	       (uint64_t)ts.tv_nsec / 1000;
+}
 
 static void on_removed(struct object *old, void *userdata)
 {
@@ -183,6 +195,14 @@ int context_scan(struct context *c, unsigned int flags,
 	}
 
 	context_show(c, &objects, &manager);
+	daxmap_topology_unref(c->topology);
+	c->topology = daxmap_topology_ref(t);
+	/* Its age counts from its end: a scan may take seconds. */
+	c->topology_usec = c->mappers_usec = now_usec();
+	c->topology_stale = false;
+	c->status_generation++;
+	/* Its checks are against the host as it was. */
+	c->config_status = daxmap_config_status_free(c->config_status);
 	/* A full rescan (Reload, SIGHUP) rewrites every file, as it was. */
 	exports_update(&c->exports, c->dm, c->kernel, t,
 		       flags & SCAN_PROBE_KERNEL);
@@ -192,6 +212,92 @@ int context_scan(struct context *c, unsigned int flags,
 	notify_status(c, 0);
 	if (ret_topology)
 		*ret_topology = TAKE_PTR(t);
+	return 0;
+}
+
+bool context_scan_is_fresh(struct context *c, uint64_t max_age)
+{
+	if (!c->topology || c->topology_stale)
+		return false;
+	return now_usec() - c->topology_usec < max_age;
+}
+
+int context_current(struct context *c, struct daxmap_topology **ret_t,
+		    struct daxmap_config_status **ret_cs, sd_bus_error *error)
+{
+	int r;
+
+	if (!c->topology || c->topology_stale ||
+	    (!c->uevents && !context_scan_is_fresh(c, STATUS_MAX_AGE))) {
+		r = context_scan(c, 0, NULL, error);
+		if (r < 0)
+			return r;
+	} else if (now_usec() - c->mappers_usec >= STATUS_MAX_AGE) {
+		/* The topology is what the uevents say; who maps it is not. */
+		r = daxmap_topology_rescan_mappers(c->dm, c->kernel,
+						   c->topology);
+		if (r < 0)
+			log_errno(LOG_DEBUG, r, "cannot find the mappers again");
+		c->mappers_usec = now_usec();
+		c->status_generation++;
+	}
+	/* The files as they are: kept while inotify says they did not
+	 * change, or, unwatched, for STATUS_MAX_AGE. */
+	if (!c->config_status ||
+	    (!c->config_watched &&
+	     now_usec() - c->config_status_usec >= STATUS_MAX_AGE)) {
+		c->config_status = daxmap_config_status_free(c->config_status);
+		r = daxmap_config_status_new(c->dm, c->topology,
+					     &c->config_status);
+		if (r < 0)
+			return r;
+		c->config_status_usec = now_usec();
+		c->status_generation++;
+	}
+	*ret_t = c->topology;
+	*ret_cs = c->config_status;
+	return 0;
+}
+
+static int on_config_changed(sd_event_source *s,
+			     const struct inotify_event *event,
+			     void *userdata)
+{
+	struct context *c = userdata;
+
+	log_debug("configuration changed (%s): read again at the next GetStatus",
+		  event->len ? event->name : "the directory");
+	c->config_status = daxmap_config_status_free(c->config_status);
+	c->status_generation++;
+	/* The directory itself went: read the files every time from now. */
+	if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED))
+		c->config_watched = false;
+	return 0;
+}
+
+int context_watch_config(struct context *c)
+{
+	static const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO |
+				     IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+				     IN_DELETE_SELF | IN_MOVE_SELF |
+				     IN_ATTRIB;
+	_cleanup_free_ char *confd = NULL;
+	const char *dir = daxmap_get_config_dir(c->dm);
+	int r;
+
+	if (asprintf(&confd, "%s/daxmap.conf.d", dir) < 0)
+		return -ENOMEM;
+	r = sd_event_add_inotify(c->event, &c->config_watch[0], dir, mask,
+				 on_config_changed, c);
+	if (r < 0)
+		return r;
+	/* daxmap.conf.d may not exist: then daxmap.conf's directory says
+	 * when it is made, and it is read every time until the next start. */
+	r = sd_event_add_inotify(c->event, &c->config_watch[1], confd, mask,
+				 on_config_changed, c);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	c->config_watched = r >= 0;
 	return 0;
 }
 
@@ -240,6 +346,8 @@ static int on_uevent(sd_device_monitor *m, sd_device *d, void *userdata)
 	(void)sd_device_get_subsystem(d, &subsystem);
 	log_debug("uevent: %s %s (%s)", action ? action : "?",
 		  name ? name : "?", subsystem ? subsystem : "?");
+	/* GetStatus scans before the timer does rather than answer stale. */
+	((struct context *)userdata)->topology_stale = true;
 	context_schedule_rescan(userdata);
 	return 0;
 }
@@ -271,7 +379,8 @@ int context_start_monitor(struct context *c)
 	 * The monitor hears udevd's events, not the kernel's: without udevd
 	 * (a container, an initramfs) it hears nothing, and should say so.
 	 */
-	if (access("/run/udev/control", F_OK) < 0)
+	c->uevents = access("/run/udev/control", F_OK) == 0;
+	if (!c->uevents)
 		log_warning("udevd is not running: changes made behind daxmapd's back show after Reload or GetStatus only");
 	return 0;
 }

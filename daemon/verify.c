@@ -18,38 +18,69 @@
 #include "verify.h"
 
 struct verify_call {
-	struct context *c;
 	struct daxmap_verify_request req;
 	unsigned int json_flags;
+
+	enum daxmap_reason reason;
+	char *message, *json, *devname;
+	bool passed;
 };
 
-static int verify_run(sd_bus_message *m, void *userdata, sd_bus_error *error)
+static void verify_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL, *json = NULL;
+	struct verify_call *vc = userdata;
+
+	if (!vc)
+		return;
+	free(vc->message);
+	free(vc->json);
+	free(vc->devname);
+	free(vc);
+}
+
+static int verify_work(const struct worker_env *env, void *userdata)
+{
 	struct verify_call *vc = userdata;
 	struct daxmap_verify *v = NULL;
-	enum daxmap_reason reason;
 	int r;
 
-	r = daxmap_verify_device(vc->c->dm, vc->c->kernel, &vc->req, &v,
-				 &reason, &message);
-	if (r < 0)
-		return bus_refusal(error, reason, r, message, false);
-	log_notice("Verified %s%s for %s: %s", daxmap_verify_get_devname(v),
-		   vc->req.flags & DAXMAP_VERIFY_PATTERN ? " with a pattern" : "",
-		   sender_of(m), daxmap_verify_passed(v) ? "passed" : "FAILED");
-	r = daxmap_verify_to_json(v, vc->json_flags, &json);
-	daxmap_verify_free(v);
+	r = daxmap_verify_device(env->dm, env->kernel, &vc->req, &v,
+				 &vc->reason, &vc->message);
 	if (r < 0)
 		return r;
-	return sd_bus_reply_method_return(m, "s", json);
+	vc->passed = daxmap_verify_passed(v);
+	vc->devname = strdup(daxmap_verify_get_devname(v));
+	r = daxmap_verify_to_json(v, vc->json_flags, &vc->json);
+	daxmap_verify_free(v);
+	if (r >= 0 && !vc->devname)
+		r = -ENOMEM;
+	return r;
 }
+
+static int verify_reply(struct context *c, sd_bus_message *m, void *userdata,
+			int r, sd_bus_error *error)
+{
+	struct verify_call *vc = userdata;
+
+	if (r < 0)
+		return bus_refusal(error, vc->reason, r, vc->message, false);
+	log_notice("Verified %s%s for %s: %s", vc->devname,
+		   vc->req.flags & DAXMAP_VERIFY_PATTERN ? " with a pattern" : "",
+		   sender_of(m), vc->passed ? "passed" : "FAILED");
+	return sd_bus_reply_method_return(m, "s", vc->json);
+}
+
+static const struct worker_ops verify_ops = {
+	.run = verify_work,
+	.reply = verify_reply,
+	.free = verify_call_free,
+};
 
 int method_verify_device(sd_bus_message *m, void *userdata,
 			 sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct verify_call *vc = NULL;
+	struct verify_call *vc = NULL;
 	_cleanup_free_ char *message = NULL;
 	bool pattern = false, force = false, human = false;
 	bool no_user_interaction = false;
@@ -75,16 +106,22 @@ int method_verify_device(sd_bus_message *m, void *userdata,
 	vc = calloc(1, sizeof(*vc));
 	if (!vc)
 		return -ENOMEM;
-	vc->c = c;
 	vc->req.which = which;
 	vc->req.size = size;
 	vc->req.flags = (pattern ? DAXMAP_VERIFY_PATTERN : 0) |
 			(force ? DAXMAP_VERIFY_FORCE : 0);
 	vc->json_flags = DAXMAP_JSON_PRETTY | (human ? DAXMAP_JSON_HUMAN : 0);
 	r = daxmap_verify_request_check(&vc->req, &reason, &message);
-	if (r < 0)
+	if (r < 0) {
+		verify_call_free(vc);
 		return bus_refusal(error, reason, r, message, true);
-	return auth_check(&c->auth, m, "org.daxmap1.verify-device",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  verify_run, TAKE_PTR(vc), free, error);
+	}
+	const char *const details[] = {
+		"device", which,
+		"pattern", pattern ? "yes" : "no",
+		NULL
+	};
+	return worker_submit_authorized(c, m, "org.daxmap1.verify-device",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &verify_ops, vc, error);
 }

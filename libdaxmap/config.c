@@ -51,6 +51,9 @@ struct daxmap_config {
 	char *dir;
 	char **files;		/* NULL-terminated */
 	struct daxmap_config_namespace *namespaces;
+	/* [daxmap]: settings of the host rather than of a namespace. */
+	int measure;		/* -1 not said, else 0 or 1 */
+	char *measure_at;	/* "file:line" where it was said */
 };
 
 /* What the parse of one file needs to know as it goes. */
@@ -61,6 +64,7 @@ struct parse {
 	/* The section being read, NULL in none or an ignored one. */
 	struct daxmap_config_namespace *current;
 	struct daxmap_config_namespace **tail;
+	bool in_daxmap;			/* in the [daxmap] section */
 	struct daxmap_config *config;
 	char *error;			/* the first mistake, "file:line: ..." */
 	int error_line;
@@ -84,6 +88,7 @@ static void config_free(struct daxmap_config *c)
 	}
 	daxmap_strv_free(c->files);
 	free(c->dir);
+	free(c->measure_at);
 	free(c);
 }
 
@@ -134,13 +139,18 @@ static int begin_section(struct parse *p, const char *header)
 	const char *end = strchr(header, ']');
 
 	p->current = NULL;
+	p->in_daxmap = false;
 	if (!end)
 		return 0;	/* libinih reports the syntax error */
 	name = strndup(header, (size_t)(end - header));
 	if (!name)
 		return -ENOMEM;
+	if (strcmp(name, "daxmap") == 0) {
+		p->in_daxmap = true;
+		return 0;
+	}
 	if (strncmp(name, SECTION_PREFIX, strlen(SECTION_PREFIX)) != 0)
-		return fail(p, "unknown section [%s]: sections are [namespace NAME]",
+		return fail(p, "unknown section [%s]: sections are [namespace NAME] and [daxmap]",
 			    name);
 	memmove(name, name + strlen(SECTION_PREFIX),
 		strlen(name) - strlen(SECTION_PREFIX) + 1);
@@ -294,6 +304,27 @@ static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 		    key);
 }
 
+/* A key of [daxmap]: once in all the files, as a namespace's keys are. */
+static int set_daxmap_key(struct parse *p, const char *key, const char *value)
+{
+	struct daxmap_config *c = p->config;
+	bool on;
+
+	if (strcmp(key, "measure") != 0)
+		return fail(p, "unknown key '%s' in [daxmap]: the key is measure",
+			    key);
+	if (c->measure_at)
+		return fail(p, "measure again: it is first at %s", c->measure_at);
+	if (parse_bool(value, &on) < 0)
+		return fail(p, "measure: '%s': yes or no", value);
+	if (asprintf(&c->measure_at, "%s:%d", p->file, p->line) < 0) {
+		c->measure_at = NULL;
+		return -ENOMEM;
+	}
+	c->measure = on;
+	return 1;
+}
+
 static int on_key(void *userdata, const char *section, const char *key,
 		  const char *value)
 {
@@ -304,6 +335,8 @@ static int on_key(void *userdata, const char *section, const char *key,
 	if (!*section)
 		return fail(p, "'%s' outside a section: keys go in a [namespace NAME] section",
 			    key);
+	if (p->in_daxmap)
+		return set_daxmap_key(p, key, value);
 	/* An unknown section was reported where it started. */
 	if (!p->current)
 		return 0;
@@ -421,6 +454,8 @@ DAXMAP_EXPORT int daxmap_config_load(struct daxmap_ctx *ctx,
 	if (ret_message)
 		*ret_message = NULL;
 	c = calloc(1, sizeof(*c));
+	if (c)
+		c->measure = -1;
 	if (!c)
 		return -ENOMEM;
 	c->refcount = 1;
@@ -462,6 +497,11 @@ daxmap_config_unref(struct daxmap_config *c)
 	if (c && --c->refcount == 0)
 		config_free(c);
 	return NULL;
+}
+
+DAXMAP_EXPORT int daxmap_config_get_measure(struct daxmap_config *c)
+{
+	return c ? c->measure : -1;
 }
 
 DAXMAP_EXPORT const char *daxmap_config_get_dir(struct daxmap_config *c)

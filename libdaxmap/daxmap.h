@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,22 @@ int daxmap_set_root(struct daxmap_ctx *ctx, const char *root);
 const char *daxmap_get_root(struct daxmap_ctx *ctx);
 
 const char *daxmap_version(void);
+
+/*
+ * Whether a create measures the RAM its enable takes: the free-RAM delta
+ * around it, for which the page cache is dropped (drop_caches) up to a few
+ * dozen times. That costs a production host its caches, so it is a
+ * choice: the caller's (a --measure option), else the configuration's
+ * "measure" key of its [daxmap] section, else off. Without it the memmap
+ * figure is the kernel's counter or the model.
+ */
+enum daxmap_measure {
+	DAXMAP_MEASURE_CONFIG = 0,	/* as the configuration says (default) */
+	DAXMAP_MEASURE_OFF,
+	DAXMAP_MEASURE_ON,
+};
+int daxmap_set_measure(struct daxmap_ctx *ctx, enum daxmap_measure measure);
+enum daxmap_measure daxmap_get_measure(struct daxmap_ctx *ctx);
 
 /* ------------------------------------------------------------ enumerations */
 
@@ -449,6 +466,23 @@ int daxmap_mapper_get_pid(struct daxmap_mapper *m);
 const char *daxmap_mapper_get_comm(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_mapped_bytes(struct daxmap_mapper *m);
 uint64_t daxmap_mapper_get_pagetable_bytes(struct daxmap_mapper *m);
+/*
+ * Finds the mappers of every device of @t again, in one pass over /proc,
+ * the rest of the scan kept: who maps a device changes with no uevent,
+ * and this costs a fraction of a scan (for a daemon that keeps one).
+ */
+int daxmap_topology_rescan_mappers(struct daxmap_ctx *ctx,
+				   struct daxmap_kernel *k,
+				   struct daxmap_topology *t);
+
+/* Who the process belongs to: (uid_t)-1 when that could not be read. */
+uid_t daxmap_mapper_get_uid(struct daxmap_mapper *m);
+/*
+ * Whether @viewer may see @m's pid and command: root sees every process,
+ * a user their own. Everyone may see how many there are and what they
+ * map (daxmap_status_to_json_for()).
+ */
+bool daxmap_mapper_visible_to(struct daxmap_mapper *m, uid_t viewer);
 
 /*
  * What the topology adds up to, over what is enabled: a disabled device
@@ -838,6 +872,8 @@ int daxmap_config_load(struct daxmap_ctx *ctx, struct daxmap_config **ret,
 struct daxmap_config *daxmap_config_ref(struct daxmap_config *c);
 struct daxmap_config *daxmap_config_unref(struct daxmap_config *c);
 const char *daxmap_config_get_dir(struct daxmap_config *c);
+/* [daxmap] measure: 1 yes, 0 no, -1 when not said (daxmap_set_measure()). */
+int daxmap_config_get_measure(struct daxmap_config *c);
 /* The files read, in order; NULL past the end. */
 const char *daxmap_config_get_file(struct daxmap_config *c, int i);
 
@@ -981,6 +1017,20 @@ enum daxmap_json_flags {
 int daxmap_status_to_json(struct daxmap_kernel *k, struct daxmap_topology *t,
 			  struct daxmap_config_status *cs, unsigned int flags,
 			  char **ret_json);
+
+/*
+ * daxmap_status_to_json() as @viewer may see it: every mapper stays in
+ * its device's "mappers", with its mapped and page-table bytes, so the
+ * counts and totals are whole; "pid" and "comm" are null for a process
+ * daxmap_mapper_visible_to() says @viewer may not see. For a daemon that
+ * renders the status for a caller with other privileges than its own;
+ * daxmap_status_to_json() is this with viewer 0.
+ */
+int daxmap_status_to_json_for(struct daxmap_kernel *k,
+			      struct daxmap_topology *t,
+			      struct daxmap_config_status *cs,
+			      unsigned int flags, uid_t viewer,
+			      char **ret_json);
 
 /* Renders the kernel capability report alone. */
 int daxmap_kernel_to_json(struct daxmap_kernel *k, unsigned int flags,

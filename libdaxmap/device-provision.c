@@ -402,13 +402,13 @@ static int size_and_align(struct daxctl_dev *dev, uint64_t size,
 			return r;
 		*ret_step = "sizing the device";
 		r = daxctl_dev_set_size(dev, size);
-		daxmap_crash_point("sized");
+		daxmap_test_point("sized");
 		return r;
 	}
 	*ret_step = "sizing the device";
 	if ((r = daxctl_dev_set_size(dev, size)) < 0)
 		return r;
-	daxmap_crash_point("sized");
+	daxmap_test_point("sized");
 	*ret_step = "setting the align";
 	return align == daxctl_dev_get_align(dev) ?
 		       0 : daxctl_dev_set_align(dev, align);
@@ -458,6 +458,7 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 	struct daxctl_ctx *dctx = NULL;
 	struct daxctl_dev *dev;
 	struct snapshot before, after;
+	bool measure = daxmap_measure_wanted(ctx);
 	const char *step = "making a seed device";
 	char provider[64];
 	uint64_t align = req->align ?: SZ_2M;
@@ -536,22 +537,22 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 				  ctx->state_dir, strerror(-r));
 		goto out;
 	}
-	daxmap_crash_point("recorded");
+	daxmap_test_point("recorded");
 
 	r = size_and_align(dev, req->size, align, &step);
 	if (r < 0)
 		goto fail;
-	daxmap_crash_point("configured");
+	daxmap_test_point("configured");
 
 	/* Enabling is where the kernel allocates the memmap: measure it. */
 	step = "enabling the device";
-	daxmap_snapshot_take(ctx, k, &before);
+	daxmap_snapshot_take(ctx, k, measure, &before);
 	r = daxctl_dev_enable_devdax(dev);
 	if (r < 0)
 		goto fail;
-	daxmap_snapshot_take(ctx, k, &after);
+	daxmap_snapshot_take(ctx, k, measure, &after);
 	daxmap_snapshot_deltas(k, &before, &after, &rec);
-	daxmap_crash_point("enabled");
+	daxmap_test_point("enabled");
 
 	rec.size = daxctl_dev_get_size(dev);
 	rec.resource = dev_resource(ctx, dev);
@@ -559,7 +560,7 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 	if (r < 0)
 		err(ctx, "%s: created, but not recorded as daxmap's yet: %s; the next recovery records it\n",
 		    rec.device, strerror(-r));
-	daxmap_crash_point("managed");
+	daxmap_test_point("managed");
 	if (r == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 	*ret_devname = strdup(rec.device);

@@ -275,7 +275,7 @@ static json *namespace_to_json(struct daxmap_namespace *n, unsigned int flags,
 }
 
 static json *device_to_json(struct daxmap_device *d, unsigned int flags,
-			    bool *ok)
+			    uid_t viewer, bool *ok)
 {
 	static const enum daxmap_source sources[] = {
 		DAXMAP_SOURCE_MODEL,
@@ -326,8 +326,14 @@ static json *device_to_json(struct daxmap_device *d, unsigned int flags,
 
 		if (!mo)
 			break;
-		add_int(mo, "pid", daxmap_mapper_get_pid(m), ok);
-		add_str(mo, "comm", daxmap_mapper_get_comm(m), ok);
+		/* Another user's process: that it maps, and what, not who. */
+		if (daxmap_mapper_visible_to(m, viewer)) {
+			add_int(mo, "pid", daxmap_mapper_get_pid(m), ok);
+			add_str(mo, "comm", daxmap_mapper_get_comm(m), ok);
+		} else {
+			add(mo, "pid", NULL, ok);
+			add(mo, "comm", NULL, ok);
+		}
 		add_size(mo, "mapped_bytes", daxmap_mapper_get_mapped_bytes(m),
 			 flags, ok);
 		add_size(mo, "pagetable_bytes",
@@ -390,6 +396,15 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 					struct daxmap_config_status *cs,
 					unsigned int flags, char **ret_json)
 {
+	return daxmap_status_to_json_for(k, t, cs, flags, 0, ret_json);
+}
+
+DAXMAP_EXPORT int daxmap_status_to_json_for(struct daxmap_kernel *k,
+					    struct daxmap_topology *t,
+					    struct daxmap_config_status *cs,
+					    unsigned int flags, uid_t viewer,
+					    char **ret_json)
+{
 	_cleanup_json_ json *root = NULL;
 	struct daxmap_namespace *n;
 	struct daxmap_dax_region *dr;
@@ -425,7 +440,7 @@ DAXMAP_EXPORT int daxmap_status_to_json(struct daxmap_kernel *k,
 	devices = new_array(&ok);
 	add(root, "devices", devices, &ok);
 	daxmap_device_foreach(t, d)
-		append(devices, device_to_json(d, flags, &ok), &ok);
+		append(devices, device_to_json(d, flags, viewer, &ok), &ok);
 
 	add(root, "totals", totals_to_json(t, flags, &ok), &ok);
 	add(root, "config", config_status_to_json(cs, &ok), &ok);
@@ -573,7 +588,7 @@ DAXMAP_EXPORT int daxmap_namespace_to_json(struct daxmap_topology *t,
 		const char *ns = daxmap_device_get_namespace(d);
 
 		if (ns && strcmp(ns, devname) == 0)
-			append(devices, device_to_json(d, flags, &ok), &ok);
+			append(devices, device_to_json(d, flags, 0, &ok), &ok);
 	}
 	if (!ok)
 		return -ENOMEM;

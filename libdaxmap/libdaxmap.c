@@ -191,6 +191,20 @@ DAXMAP_EXPORT const char *daxmap_get_state_dir(struct daxmap_ctx *ctx)
 	return ctx->state_dir;
 }
 
+DAXMAP_EXPORT int daxmap_set_measure(struct daxmap_ctx *ctx,
+				     enum daxmap_measure measure)
+{
+	if (!ctx || (unsigned int)measure > DAXMAP_MEASURE_ON)
+		return -EINVAL;
+	ctx->measure = measure;
+	return 0;
+}
+
+DAXMAP_EXPORT enum daxmap_measure daxmap_get_measure(struct daxmap_ctx *ctx)
+{
+	return ctx->measure;
+}
+
 DAXMAP_EXPORT int daxmap_set_config_dir(struct daxmap_ctx *ctx,
 					const char *dir)
 {

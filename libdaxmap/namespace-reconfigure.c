@@ -227,7 +227,7 @@ daxmap_reconfigure_namespace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 		ndctl_pfn_set_namespace(pfn, NULL);
 	ndctl_namespace_set_enforce_mode(ndns, NDCTL_NS_MODE_RAW);
 	daxmap_zero_info_block(ctx, ndns);
-	daxmap_crash_point("reconfigure-zeroed");
+	daxmap_test_point("reconfigure-zeroed");
 
 	dax = NULL;
 	pfn = NULL;

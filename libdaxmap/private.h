@@ -35,7 +35,20 @@ struct daxmap_ctx {
 	char *config_dir;	/* daxmap.conf and daxmap.conf.d */
 	int lock_fd;		/* the state directory, flocked; -1: not */
 	unsigned int lock_depth; /* nested daxmap_lock() calls */
+	enum daxmap_measure measure;
 };
+
+/*
+ * A step the tests can stop at (DAXMAP_TEST_CRASH_AT) or hold for 10 s
+ * (DAXMAP_TEST_PAUSE_AT), in a build with -Dtest-hooks=true (provision.c).
+ */
+#ifdef DAXMAP_TEST_HOOKS
+void daxmap_test_point(const char *step);
+#else
+static inline void daxmap_test_point(const char *step)
+{
+}
+#endif
 
 /*
  * lock.c: the one lock of everything that changes the host (create,
@@ -236,6 +249,7 @@ void daxmap_memmap_observed(const struct daxmap_memmap *model,
 struct daxmap_mapper {
 	struct daxmap_mapper *next;
 	int pid;
+	uid_t uid;	/* the owner of /proc/PID; (uid_t)-1 unknown */
 	char *comm;
 	uint64_t mapped_bytes;
 	uint64_t pagetable_bytes;
@@ -244,6 +258,11 @@ struct daxmap_mapper {
 int daxmap_mappers_scan(struct daxmap_ctx *ctx, const char *chardev,
 			uint64_t align, const struct daxmap_model *m,
 			struct daxmap_mapper **ret_list);
+/* The mappers of every device of @t, in one pass over /proc. */
+struct daxmap_topology;
+int daxmap_mappers_scan_topology(struct daxmap_ctx *ctx,
+				 struct daxmap_topology *t,
+				 const struct daxmap_model *m);
 void daxmap_mappers_free(struct daxmap_mapper *list);
 
 /*
@@ -376,8 +395,7 @@ int daxmap_read_dax_memmap(struct daxmap_ctx *ctx, const char *devname,
 /*
  * provision.c: what the creates share. Free RAM and the kernel's memmap
  * counter around the enable that allocates a memmap, and their deltas in
- * a record; the crash points of a test build (DAXMAP_TEST_CRASH_AT names
- * the step to die at, DAXMAP_TEST_PAUSE_AT one to hold 10 s at).
+ * a record (the crash points of a test build: daxmap_test_point()).
  */
 struct snapshot {
 	bool has_free;
@@ -386,17 +404,13 @@ struct snapshot {
 	uint64_t counter_pages;
 };
 
+/* Whether creates measure: the caller's choice, else the configuration's. */
+bool daxmap_measure_wanted(struct daxmap_ctx *ctx);
+/* Free RAM only when @measure: reading it drops the page cache. */
 void daxmap_snapshot_take(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
-			  struct snapshot *s);
+			  bool measure, struct snapshot *s);
 void daxmap_snapshot_deltas(struct daxmap_kernel *k, const struct snapshot *a,
 			    const struct snapshot *b, struct daxmap_record *rec);
-#ifdef DAXMAP_TEST_HOOKS
-void daxmap_crash_point(const char *step);
-#else
-static inline void daxmap_crash_point(const char *step)
-{
-}
-#endif
 
 struct ndctl_region;
 struct ndctl_namespace;

@@ -37,14 +37,34 @@ static struct ndctl_region *find_region(struct ndctl_ctx *nctx,
 	return NULL;
 }
 
+/*
+ * The one place that decides whether a create measures: the caller's
+ * choice, else the configuration's [daxmap] measure, else not. A
+ * configuration that does not load measures nothing: apply and status
+ * say why it does not.
+ */
+bool daxmap_measure_wanted(struct daxmap_ctx *ctx)
+{
+	struct daxmap_config *cfg = NULL;
+	bool on;
+
+	if (ctx->measure != DAXMAP_MEASURE_CONFIG)
+		return ctx->measure == DAXMAP_MEASURE_ON;
+	if (daxmap_config_load(ctx, &cfg, NULL) < 0)
+		return false;
+	on = daxmap_config_get_measure(cfg) > 0;
+	daxmap_config_unref(cfg);
+	return on;
+}
+
 void daxmap_snapshot_take(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
-			  struct snapshot *s)
+			  bool measure, struct snapshot *s)
 {
 	unsigned long page_size = k ? daxmap_kernel_get_page_size(k) : SZ_4K;
 
 	memset(s, 0, sizeof(*s));
 	/* Dropping caches is root's, and only means something on this host. */
-	if (geteuid() == 0 && daxmap_ctx_is_real_root(ctx))
+	if (measure && geteuid() == 0 && daxmap_ctx_is_real_root(ctx))
 		s->has_free = daxmap_measure_free_ram(ctx, page_size,
 						      &s->free_bytes) == 0;
 	if (k)
@@ -150,13 +170,14 @@ int daxmap_configure_personality(struct ndctl_region *region,
  * 10 s. Only in a build with -Dtest-hooks=true: the library users install
  * has no such switch.
  */
-void daxmap_crash_point(const char *step)
+void daxmap_test_point(const char *step)
 {
 	const char *at = secure_getenv("DAXMAP_TEST_CRASH_AT");
 
 	if (at && strcmp(at, step) == 0)
 		raise(SIGKILL);
-	/* The lock tests hold a create there while another process runs. */
+	/* The lock tests hold a create there while another process runs;
+	 * the daemon's, a change while its loop answers. */
 	at = secure_getenv("DAXMAP_TEST_PAUSE_AT");
 	if (at && strcmp(at, step) == 0)
 		sleep(10);
@@ -250,6 +271,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	struct ndctl_pfn *pfn = NULL;
 	struct snapshot before, after;
 	struct ndctl_ctx *nctx = NULL;
+	bool measure;
 	const char *step = "allocating the namespace";
 	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	uuid_t ns_uu, dev_uu;
@@ -262,6 +284,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
 				     "cannot create under the fixture root %s",
 				     daxmap_get_root(ctx));
+	measure = daxmap_measure_wanted(ctx);
 	r = daxmap_lock(ctx, ret_reason, ret_message);
 	if (r < 0)
 		return r;
@@ -309,13 +332,13 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 		goto out;
 	}
 
-	daxmap_crash_point("recorded");
+	daxmap_test_point("recorded");
 
 	if ((r = ndctl_namespace_set_uuid(seed, ns_uu)) < 0 ||
 	    (r = ndctl_namespace_set_alt_name(seed, p->name ? p->name : "")) <
 		    0)
 		goto fail;
-	daxmap_crash_point("labelled");
+	daxmap_test_point("labelled");
 	if ((r = ndctl_namespace_set_size(seed, p->size)) < 0)
 		goto fail;
 	r = check_placement(region, seed, ret_reason, ret_message);
@@ -324,23 +347,23 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	ndctl_namespace_set_enforce_mode(seed, strcmp(p->mode, "devdax") == 0 ?
 						       NDCTL_NS_MODE_DEVDAX :
 						       NDCTL_NS_MODE_FSDAX);
-	daxmap_crash_point("sized");
+	daxmap_test_point("sized");
 
 	step = "configuring the personality";
 	r = daxmap_configure_personality(region, seed, p, dev_uu, &dax, &pfn);
 	if (r < 0)
 		goto fail;
-	daxmap_crash_point("configured");
+	daxmap_test_point("configured");
 
 	/* Enabling is where the kernel allocates the memmap: measure it. */
 	step = dax ? "enabling the dax device" : "enabling the fsdax namespace";
-	daxmap_snapshot_take(ctx, k, &before);
+	daxmap_snapshot_take(ctx, k, measure, &before);
 	r = dax ? ndctl_dax_enable(dax) : ndctl_pfn_enable(pfn);
 	if (r < 0)
 		goto fail;
-	daxmap_snapshot_take(ctx, k, &after);
+	daxmap_snapshot_take(ctx, k, measure, &after);
 	daxmap_snapshot_deltas(k, &before, &after, &rec);
-	daxmap_crash_point("enabled");
+	daxmap_test_point("enabled");
 
 	/*
 	 * The pending record goes only once the managed one is written: it
@@ -351,7 +374,7 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	if (r < 0)
 		err(ctx, "%s: created, but not recorded as daxmap's yet: %s; the next recovery records it\n",
 		    ndctl_namespace_get_devname(seed), strerror(-r));
-	daxmap_crash_point("managed");
+	daxmap_test_point("managed");
 	if (r == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 
@@ -504,8 +527,15 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 						what);
 			}
 		} else {
-			const char *dev = ndctl_namespace_get_devname(ndns);
+			/* A copy: the rollback's delete frees libndctl's. */
+			_cleanup_free_ char *dev =
+				strdup(ndctl_namespace_get_devname(ndns));
 
+			if (!dev) {
+				daxmap_record_clear(&rec);
+				r = -ENOMEM;
+				goto out;
+			}
 			r = rollback_namespace(ctx, ndns);
 			if (r == 0) {
 				daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING,

@@ -473,11 +473,7 @@ static int scan_device(struct scan *s, struct daxmap_ctx *ctx,
 		dbg(ctx, "%s: no model for size %" PRIu64 " align %" PRIu64
 		    "\n", d->devname, d->size, align);
 
-	r = daxmap_mappers_scan(ctx, d->chardev, align, &s->model,
-				&d->mappers);
-	if (r < 0)
-		dbg(ctx, "%s: cannot scan mappers: %s\n", d->devname,
-		    strerror(-r));
+	/* Its mappers come with every device's, in one pass over /proc. */
 	r = device_badblocks(s->t, d, daxctl_dev_get_resource(dev));
 	if (r < 0) {
 		daxmap_record_clear(&devrec);
@@ -653,6 +649,10 @@ DAXMAP_EXPORT int daxmap_topology_scan(struct daxmap_ctx *ctx,
 		daxmap_topology_free(s.t);
 		return r;
 	}
+	/* Who maps a device is seen as well as it can be, or not at all. */
+	r = daxmap_mappers_scan_topology(ctx, s.t, &s.model);
+	if (r < 0)
+		dbg(ctx, "cannot scan mappers: %s\n", strerror(-r));
 	*ret = s.t;
 	return 0;
 }

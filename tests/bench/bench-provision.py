@@ -74,7 +74,7 @@ def main():
             t, _ = timed(CTL, '--direct', 'create', 'namespace',
                          '--region', region, '--size', SIZE, '--align', '2M',
                          '--map', 'mem', '--mode', 'devdax',
-                         '--name', f'bench{i}')
+                         '--name', f'bench{i}', '--measure')
             ours.append(t)
         else:
             t, _ = timed('ndctl', 'create-namespace', '--region', region,

@@ -130,7 +130,7 @@ def run(argv, timeout=CALL_TIMEOUT, **kw):
 class Bus:
     """A private dbus-daemon with a system-bus-like policy."""
 
-    def __init__(self, tmp, policy, servicedir=None):
+    def __init__(self, tmp, policy, servicedir=None, polkit=False):
         self.tmp = tmp
         self.socket = os.path.join(tmp, "bus")
         self.address = f"unix:path={self.socket}"
@@ -142,6 +142,12 @@ class Bus:
         if os.getuid() != 0:
             own = (f'<policy user="{user}">'
                    f'<allow own="{BUS_NAME}"/></policy>')
+        if polkit:
+            # A stand-in polkit (test-polkit) that daxmapd may ask.
+            own += ('<policy context="default">'
+                    '<allow own="org.freedesktop.PolicyKit1"/>'
+                    '<allow send_destination="org.freedesktop.PolicyKit1"/>'
+                    '</policy>')
         sd = f"<servicedir>{servicedir}</servicedir>" if servicedir else ""
         self.config = os.path.join(tmp, "bus.conf")
         with open(self.config, "w") as f:
@@ -278,13 +284,13 @@ class Env:
     """One case's bus and daemon, torn down whatever happens."""
 
     def __init__(self, args, wrapper=(), ready_timeout=READY_TIMEOUT,
-                 servicedir=None, start_daemon=True, env=None):
+                 servicedir=None, start_daemon=True, env=None, polkit=False):
         self.args = args
         self.tmp = tempfile.mkdtemp(prefix="daxmapd-test-")
         self.bus = None
         self.daemon = None
         try:
-            self.bus = Bus(self.tmp, args.policy, servicedir)
+            self.bus = Bus(self.tmp, args.policy, servicedir, polkit)
             if start_daemon:
                 self.daemon = Daemon(self.tmp, args.daxmapd, self.bus,
                                      wrapper, env=env,
@@ -997,6 +1003,16 @@ def case_valgrind(c, args):
         r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
                            "a{sv}", "0")
         c.check("Reload", r.returncode == 0, r.stderr)
+        # The worker thread: its queue, its reply, its library context.
+        r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Apply",
+                           "a{sv}", "1", "dry_run", "b", "true")
+        c.check("Apply dry_run (in the worker)", r.returncode == 0, r.stderr)
+        r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE,
+                           "CreateNamespace", "a{sv}", "2", "size", "t",
+                           str(GIB), "dry_run", "b", "true")
+        c.check("CreateNamespace dry_run (in the worker): refused, no pmem",
+                r.returncode != 0 and "region" in r.stderr.lower(),
+                r.stderr)
         env.daemon.proc.send_signal(signal.SIGHUP)
         busctl_json(env.bus, "GetStatus", "a{sv}", "0")
         rc, took = env.daemon.stop(timeout=60)
@@ -1249,6 +1265,244 @@ def case_client(c, args):
                     r.returncode == 1 and "only root" in r.stderr,
                     r.stderr)
 
+def case_worker(c, args, wrapper=()):
+    """A change runs off the loop: reads and the watchdog go on meanwhile."""
+    env_vars = {"DAXMAP_TEST_PAUSE_AT": "apply", "WATCHDOG_USEC": "1000000"}
+    with Env(args, wrapper=wrapper, env=env_vars,
+             ready_timeout=READY_TIMEOUT * (4 if wrapper else 1)) as env:
+        if not start(c, env):
+            return
+        # A dry-run Apply needs no authorisation; the library holds it for
+        # 10 s at its first step (-Dtest-hooks).
+        started = time.monotonic()
+        apply = subprocess.Popen(
+            [need("busctl", "systemd"), f"--address={env.bus.address}",
+             "--timeout=60", "call", BUS_NAME, "/org/daxmap1",
+             "org.daxmap1.Manager", "Apply", "a{sv}", "1", "dry_run", "b",
+             "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        try:
+            env.daemon.messages.clear()
+            env.daemon.read_notify(2)
+            took = []
+            for _ in range(3):
+                t0 = time.monotonic()
+                r = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
+                                   "org.daxmap1.Manager", "GetStatus",
+                                   "a{sv}", "0")
+                took.append((time.monotonic() - t0, r.returncode))
+            t0 = time.monotonic()
+            prop = env.bus.busctl("get-property", BUS_NAME, "/org/daxmap1",
+                                  "org.daxmap1.Manager", "Devices")
+            prop_took = time.monotonic() - t0
+            t0 = time.monotonic()
+            plan = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
+                                  "org.daxmap1.Manager", "Plan", "ttsa{sv}",
+                                  str(1 << 30), str(2 << 20), "mem", "0")
+            plan_took = time.monotonic() - t0
+            env.daemon.read_notify(2)
+            pings = env.daemon.messages.count("WATCHDOG=1")
+            out, err = apply.communicate(timeout=60)
+        finally:
+            if apply.poll() is None:
+                apply.kill()
+                apply.wait()
+        apply_took = time.monotonic() - started
+        if apply_took < 8:
+            raise Skip("daxmapd built without -Dtest-hooks (Apply was not "
+                       f"held: {apply_took:.1f} s)")
+        c.check("GetStatus answers while an Apply runs, each within 2 s",
+                all(rc == 0 and t < 2 for t, rc in took),
+                f"(seconds, exit) {took}")
+        c.check("a property answers while an Apply runs",
+                prop.returncode == 0 and prop.stdout.startswith("u ") and
+                prop_took < 2, f"{prop_took:.1f} s: {prop.stdout}"
+                f"{prop.stderr}")
+        c.check("Plan answers while an Apply runs",
+                plan.returncode == 0 and plan_took < 2,
+                f"{plan_took:.1f} s: {plan.stderr}")
+        c.check("the watchdog is fed while an Apply runs (WatchdogSec=1s)",
+                pings >= 4, f"{pings} WATCHDOG=1 in 4 s")
+        c.check("the held Apply still gets its report as the reply",
+                apply.returncode == 0 and out.startswith("s ") and
+                "dry_run" in out, f"exit {apply.returncode}: {out[:200]}"
+                f"{err}")
+        c.check("the daemon is still running after it",
+                env.daemon.proc.poll() is None, env.daemon.stderr()[-400:])
+        rc, _ = env.daemon.stop(timeout=30)
+        c.check("SIGTERM after it: exit 0, no sanitizer report",
+                rc == 0 and "Sanitizer" not in env.daemon.stderr(),
+                f"exit {rc}: {env.daemon.stderr()[-2000:]}")
+
+
+def case_polkit(c, args):
+    """A slow polkit: what it is shown, the bound per user, leavers."""
+    if os.getuid() != 0 or not shutil.which("setpriv"):
+        raise Skip("needs root and setpriv, to call as another user")
+    if not args.polkit:
+        raise Skip("no --polkit helper")
+    user = "65534"
+    with Env(args, polkit=True) as env:
+        if not start(c, env):
+            return
+        os.chmod(env.tmp, 0o755)
+        log = os.path.join(env.tmp, "polkit.log")
+        pk = subprocess.Popen([args.polkit, env.bus.address, log],
+                              stdout=subprocess.PIPE, text=True)
+        callers = []
+        try:
+            if pk.stdout.readline().strip() != "ready":
+                c.fail("polkit stand-in", "did not start")
+                return
+
+            def create(name):
+                return subprocess.Popen(
+                    [need("setpriv", "util-linux"), f"--reuid={user}",
+                     f"--regid={user}", "--clear-groups",
+                     need("busctl", "systemd"), f"--address={env.bus.address}",
+                     "--timeout=120", "call", BUS_NAME, "/org/daxmap1",
+                     "org.daxmap1.Manager", "CreateNamespace", "a{sv}", "4",
+                     "size", "t", str(1 << 30), "align", "t", str(2 << 20),
+                     "region", "s", "region0", "name", "s", name],
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    text=True)
+
+            def lines(kind):
+                try:
+                    with open(log) as f:
+                        return [l.split() for l in f if l.startswith(kind)]
+                except FileNotFoundError:
+                    return []
+
+            def wait_for(kind, n, timeout=20):
+                end = time.monotonic() + timeout
+                while len(lines(kind)) < n and time.monotonic() < end:
+                    time.sleep(0.1)
+                return lines(kind)
+
+            for i in range(16):
+                callers.append(create(f"db{i}"))
+            checks = wait_for("check ", 16)
+            c.check("16 creates of one user wait for polkit",
+                    len(checks) == 16 and
+                    all(p.poll() is None for p in callers),
+                    f"{len(checks)} checks")
+            first = dict(kv.split("=", 1) for kv in checks[0][2:]) \
+                if checks else {}
+            c.check("polkit is shown the request: size, align, region, name",
+                    checks and checks[0][1] == "org.daxmap1.create-namespace"
+                    and first.get("size") == "1G" and
+                    first.get("align") == "2M" and
+                    first.get("region") == "region0" and
+                    first.get("name", "").startswith("db"), repr(checks[:1]))
+            t0 = time.monotonic()
+            r = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
+                               "org.daxmap1.Manager", "CreateNamespace",
+                               "a{sv}", "1", "size", "t", str(1 << 30),
+                               user=user)
+            took = time.monotonic() - t0
+            c.check("the 17th is refused at once, LimitsExceeded, saying why",
+                    r.returncode != 0 and took < 5 and
+                    "waiting for authorisation" in r.stderr,
+                    f"exit {r.returncode} in {took:.1f} s: {r.stderr}")
+            r = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
+                               "org.daxmap1.Manager", "GetStatus", "a{sv}",
+                               "0", user=user)
+            c.check("that user's GetStatus still answers", r.returncode == 0,
+                    r.stderr)
+
+            # The callers leave: their requests go, polkit stops asking.
+            for p in callers:
+                p.kill()
+                p.wait()
+            cancels = wait_for("cancel ", 16)
+            ids = {l[-1].split("=", 1)[1] for l in checks}
+            c.check("a caller that leaves cancels its polkit check",
+                    len(cancels) == 16 and {l[1] for l in cancels} == ids,
+                    f"{len(cancels)} cancels of {len(ids)}")
+            c.check("the daemon says the requests were cancelled",
+                    env.daemon.stderr().count("request cancelled") == 16,
+                    env.daemon.stderr()[-400:])
+            late = create("late")
+            callers.append(late)
+            c.check("once they left, the user may ask again",
+                    len(wait_for("check ", 17)) == 17 and late.poll() is None,
+                    f"exit {late.poll()}")
+            # Stopping with a request pending drops it, and frees it.
+            rc, _ = env.daemon.stop(timeout=30)
+            c.check("SIGTERM with a request pending: exit 0, no sanitizer "
+                    "report", rc == 0 and
+                    "Sanitizer" not in env.daemon.stderr(),
+                    f"exit {rc}: {env.daemon.stderr()[-2000:]}")
+        finally:
+            for p in callers:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            pk.kill()
+            pk.wait()
+            pk.stdout.close()
+
+def case_cache(c, args):
+    """GetStatus from the last scan: the configuration read again when its
+    files change; another user's Reloads do not make it scan each time."""
+    conf = tempfile.mkdtemp(prefix="daxmapd-conf-")
+    os.mkdir(os.path.join(conf, "daxmap.conf.d"))
+    try:
+        with Env(args, env={"DAXMAP_CONFIG_DIR": conf}) as env:
+            if not start(c, env):
+                return
+            before = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+            with open(os.path.join(conf, "daxmap.conf.d", "a.conf"),
+                      "w") as f:
+                f.write("[namespace db0]\nsize = 1G\n")
+            # inotify is asynchronous: the daemon hears of it shortly.
+            names, end = [], time.monotonic() + 2
+            while not names and time.monotonic() < end:
+                after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+                names = [n["name"] for n in after["config"]["namespaces"]]
+            c.check("a file added to daxmap.conf.d shows in the next "
+                    "GetStatus, though the scan is still fresh",
+                    not before["config"]["namespaces"] and names == ["db0"],
+                    f"before {before['config']}, after {after['config']}")
+            os.unlink(os.path.join(conf, "daxmap.conf.d", "a.conf"))
+            names, end = ["db0"], time.monotonic() + 2
+            while names and time.monotonic() < end:
+                after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
+                names = [n["name"] for n in after["config"]["namespaces"]]
+            c.check("and gone once it is removed", not names,
+                    str(after["config"]))
+
+            if os.getuid() != 0 or not shutil.which("setpriv"):
+                c.skip("another user's Reloads", "needs root and setpriv")
+                return
+            os.chmod(env.tmp, 0o755)
+
+            def reloads():
+                return env.daemon.stderr().count("Reload requested by")
+
+            n0 = reloads()
+            t0 = time.monotonic()
+            for _ in range(10):
+                r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                                   "a{sv}", "0", user="65534")
+                if r.returncode != 0:
+                    break
+            took = time.monotonic() - t0
+            n_user = reloads() - n0
+            c.check("another user's 10 Reloads all answer, and rescan at "
+                    "most once a second",
+                    r.returncode == 0 and n_user <= int(took) + 1,
+                    f"{n_user} rescans in {took:.1f} s: {r.stderr}")
+            n0 = reloads()
+            for _ in range(3):
+                env.bus.busctl("call", BUS_NAME, MANAGER, IFACE, "Reload",
+                               "a{sv}", "0")
+            c.check("root's Reloads rescan every time", reloads() - n0 == 3,
+                    f"{reloads() - n0} of 3")
+    finally:
+        shutil.rmtree(conf, ignore_errors=True)
+
 
 def case_exports(c, args):
     """The files daxmapd keeps for node_exporter, NFD and CDI."""
@@ -1335,6 +1589,9 @@ CASES = {
     "newer": case_newer,
     "config": case_config,
     "valgrind": case_valgrind,
+    "worker": case_worker,
+    "polkit": case_polkit,
+    "cache": case_cache,
 }
 
 
@@ -1348,6 +1605,7 @@ def main():
                    help="a directory with an org.daxmap1.service to activate")
     p.add_argument("--emit", help="the test-emit helper")
     p.add_argument("--newer", help="the test-newer helper")
+    p.add_argument("--polkit", help="the test-polkit stand-in")
     p.add_argument("case", choices=sorted(CASES))
     args = p.parse_args()
     args.daxmapd = os.path.abspath(args.daxmapd)
@@ -1357,6 +1615,8 @@ def main():
         args.emit = os.path.abspath(args.emit)
     if args.newer:
         args.newer = os.path.abspath(args.newer)
+    if args.polkit:
+        args.polkit = os.path.abspath(args.polkit)
 
     # The checks are about daxmapd, not about the caller's environment.
     os.environ["LC_ALL"] = "C"

@@ -67,12 +67,42 @@ static void check_refused(struct daxmap_ctx *ctx, const char *text,
 	free(message);
 }
 
+/* [daxmap] measure: the host's choice, unsaid unless said. */
+static void check_measure(struct daxmap_ctx *ctx)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} cases[] = {
+		{ "", -1 },
+		{ "[namespace db0]\nsize = 1G\n", -1 },
+		{ "[daxmap]\nmeasure = yes\n", 1 },
+		{ "[daxmap]\nmeasure = no\n[namespace db0]\nsize = 1G\n", 0 },
+		{ "[namespace db0]\nsize = 1G\n[daxmap]\nmeasure = yes\n", 1 },
+	};
+	struct daxmap_config *cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		cfg = NULL;
+		CHECK(load(ctx, cases[i].text, &cfg, NULL) == 0);
+		CHECK(daxmap_config_get_measure(cfg) == cases[i].want);
+		daxmap_config_unref(cfg);
+	}
+	/* The caller's choice, kept by the context; the config's otherwise. */
+	CHECK(daxmap_get_measure(ctx) == DAXMAP_MEASURE_CONFIG);
+	CHECK(daxmap_set_measure(ctx, DAXMAP_MEASURE_ON) == 0);
+	CHECK(daxmap_get_measure(ctx) == DAXMAP_MEASURE_ON);
+	CHECK(daxmap_set_measure(ctx, (enum daxmap_measure)7) == -EINVAL);
+	CHECK(daxmap_set_measure(ctx, DAXMAP_MEASURE_CONFIG) == 0);
+}
+
 static void check_refusals(struct daxmap_ctx *ctx)
 {
 	check_refused(ctx, "[namespace db0]\nsize = 1G\ncolour = blue\n", 3,
 		      "unknown key 'colour': the keys are region, numa_node");
 	check_refused(ctx, "# a comment\n[region0]\nsize = 1G\n", 2,
-		      "unknown section [region0]: sections are [namespace NAME]");
+		      "unknown section [region0]: sections are [namespace NAME] and [daxmap]");
 	check_refused(ctx, "[namespace db0]\nsize = 12Q\n", 2,
 		      "size: '12Q': not a size");
 	check_refused(ctx, "[namespace db0]\nsize = -1G\n", 2,
@@ -91,6 +121,12 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		      "numa_node: 'two' is not a NUMA node number");
 	check_refused(ctx, "size = 1G\n", 1,
 		      "'size' outside a section");
+	check_refused(ctx, "[daxmap]\nmeasure = sometimes\n", 2,
+		      "measure: 'sometimes': yes or no");
+	check_refused(ctx, "[daxmap]\ncolour = blue\n", 2,
+		      "unknown key 'colour' in [daxmap]: the key is measure");
+	check_refused(ctx, "[daxmap]\nmeasure = yes\n[daxmap]\nmeasure = no\n",
+		      4, "measure again: it is first at ");
 	check_refused(ctx, "[namespace db0]\nsize = 1G\nthis is not ini\n", 3,
 		      "not a [section], a key = value line or a comment");
 	check_refused(ctx, "\n\n[namespace db0]\nalign = 2M\n", 3,
@@ -422,6 +458,7 @@ int main(void)
 	check_sizes();
 	check_size_format();
 	check_request_checks();
+	check_measure(ctx);
 	check_refusals(ctx);
 	check_order(ctx);
 	check_planner(ctx);

@@ -517,6 +517,45 @@ static void check_plan(struct daxmap_ctx *ctx)
 	free(doc);
 }
 
+/*
+ * What another user is shown of the 6.12 capture's mapper (a process of
+ * root's, pid 204): that it maps 64 MiB, and its page tables, not who.
+ */
+static void check_viewer(struct daxmap_ctx *ctx)
+{
+	struct daxmap_config_status *cs = NULL;
+	struct daxmap_topology *t = NULL;
+	struct daxmap_kernel *k = NULL;
+	char *doc = slurp("6.12-busy.json"), *mine = NULL, *theirs = NULL;
+
+	if (!doc || daxmap_status_from_json(ctx, doc, &k, &t, &cs) < 0) {
+		CHECK(!"the 6.12 capture loads");
+		free(doc);
+		return;
+	}
+	CHECK(daxmap_status_to_json_for(k, t, cs, DAXMAP_JSON_PRETTY, 0,
+					&mine) == 0);
+	CHECK(daxmap_status_to_json_for(k, t, cs, DAXMAP_JSON_PRETTY, 1000,
+					&theirs) == 0);
+	if (mine && theirs) {
+		CHECK(strstr(mine, "\"pid\": 204") && strstr(mine, "python3"));
+		CHECK(!strstr(theirs, "\"pid\": 204") &&
+		      !strstr(theirs, "python3"));
+		CHECK(strstr(theirs, "\"pid\": null") &&
+		      strstr(theirs, "\"comm\": null"));
+		CHECK(strstr(theirs, "\"mapped_bytes\": 67108864"));
+		/* The totals are the same: every mapper counts. */
+		CHECK(strcmp(strstr(mine, "\"totals\""),
+			     strstr(theirs, "\"totals\"")) == 0);
+	}
+	free(mine);
+	free(theirs);
+	free(doc);
+	daxmap_config_status_free(cs);
+	daxmap_topology_unref(t);
+	daxmap_kernel_unref(k);
+}
+
 int main(void)
 {
 	static const char *const documents[] = {
@@ -538,6 +577,7 @@ int main(void)
 	round_trip(ctx, "6.12-busy-human.json",
 		   DAXMAP_JSON_PRETTY | DAXMAP_JSON_HUMAN);
 	check_busy_612(ctx);
+	check_viewer(ctx);
 	check_no_counter_61(ctx);
 	check_refusals(ctx);
 	check_newer(ctx);

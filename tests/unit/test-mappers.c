@@ -3,6 +3,8 @@
  * Finding the processes that map a dax device in a fixture /proc, and the
  * page tables each pays at the device's align.
  */
+#include <sys/stat.h>
+
 #include "private.h"
 #include "test.h"
 
@@ -11,6 +13,7 @@ int main(void)
 	struct daxmap_mapper *list = NULL, *m;
 	struct daxmap_model model;
 	struct daxmap_ctx *ctx;
+	struct stat st;
 	int n = 0;
 
 	daxmap_model_init(&model);
@@ -23,6 +26,15 @@ int main(void)
 		n++;
 	/* pid 1 maps only dax1.0; 4242 maps dax0.0 twice; 77 has no maps. */
 	CHECK(n == 2);
+	/* Who may see whom: the owner of /proc/PID, as the files are owned. */
+	CHECK(stat(FIXTURE_DIR "/mappers/proc/4242", &st) == 0);
+	for (m = list; m; m = m->next) {
+		CHECK(daxmap_mapper_get_uid(m) == st.st_uid);
+		CHECK(daxmap_mapper_visible_to(m, 0));
+		CHECK(daxmap_mapper_visible_to(m, st.st_uid));
+		CHECK(!daxmap_mapper_visible_to(m, st.st_uid + 1));
+		CHECK(!daxmap_mapper_visible_to(m, (uid_t)-1));
+	}
 	for (m = list; m; m = m->next) {
 		if (m->pid == 4242) {
 			CHECK_STR(m->comm, "qemu-system-x86");

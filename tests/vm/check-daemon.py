@@ -17,12 +17,16 @@ VM bed with one empty labelled NVDIMM region of at least 16 GiB:
   GetStatus and in `daxmapctl monitor`; destroyed, it goes away;
 - SIGKILL in the middle of CreateNamespace, restart: the interrupted
   create is rolled back or kept, nothing is orphaned;
+- a create held at a step (DAXMAP_TEST_PAUSE_AT): GetStatus, properties
+  and Plan answer meanwhile; then root sees every mapper of the device,
+  another user all of them but the pid and command of its own only;
 - the configuration: applied at start, Apply a no-op the second time,
   a bad file named by line while the daemon keeps the last good one;
 - malformed calls get InvalidArgs or their named error and change
   nothing, with the daemon under valgrind.
 
-Usage: check-daemon.py DAXMAPD DAXMAPCTL BUS-POLICY POLKIT-ACTIONS"""
+Usage: check-daemon.py DAXMAPD DAXMAPCTL BUS-POLICY POLKIT-ACTIONS [CHECK...]
+(CHECK: the name of one of the checks below, to run only those.)"""
 import json
 import os
 import queue
@@ -250,8 +254,9 @@ def every_method():
           "region0" and not status()["namespaces"],
           "CreateNamespace dry_run: the plan, nothing created", r.stderr)
 
-    r = call("CreateNamespace", "a{sv}", "3", "size", "t", str(2 * GIB),
-             "align", "t", str(2 << 20), "name", "s", "db0")
+    r = call("CreateNamespace", "a{sv}", "4", "size", "t", str(2 * GIB),
+             "align", "t", str(2 << 20), "name", "s", "db0", "measure", "b",
+             "true")
     reply = json.loads(r.stdout)["data"] if r.returncode == 0 else ["", ""]
     s = status()
     ns = namespace_named(s, "db0")
@@ -313,7 +318,7 @@ def second_client():
 def cli_client():
     """daxmapctl through the daemon: the same words as --direct."""
     r = ctl("create", "namespace", "--size", "3G", "--align", "1G",
-            "--name", "cache0")
+            "--name", "cache0", "--measure")
     check(r.returncode == 0 and not r.stderr and
           "created namespace" in r.stdout and "(measured)" in r.stdout,
           "daxmapctl create through daxmapd: created, measured, quiet",
@@ -541,6 +546,126 @@ def crash_in_create(daemon):
     return daemon
 
 
+MAPPER = """import mmap, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+m = mmap.mmap(fd, 2 << 20, mmap.MAP_SHARED)
+m[0] = 1
+print("mapped", flush=True)
+time.sleep(600)
+"""
+
+
+def start_mapper(dev, user=None):
+    argv = [sys.executable, "-c", MAPPER, f"/dev/{dev}"]
+    if user is not None:
+        argv = ["setpriv", f"--reuid={user}", f"--regid={user}",
+                "--clear-groups", *argv]
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    return p if line.strip() == "mapped" else p
+
+
+def create_while_reading(daemon):
+    """A create held at a step: reads, properties and Plan answer
+    meanwhile; then who sees which mapper of the new device."""
+    daemon.stop()
+    d = start_daemon("daxmapd whose creates pause at 'labelled'",
+                     env={"DAXMAP_TEST_PAUSE_AT": "labelled"})
+    if not d:
+        return None
+    state = os.environ["DAXMAP_STATE_DIR"]
+    create = subprocess.Popen(
+        ["busctl", "--json=short", "--timeout=300", "call", BUS_NAME,
+         MANAGER, IFACE, "CreateNamespace", "a{sv}", "2", "size", "t",
+         str(GIB), "name", "s", "held"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pending = os.path.join(state, "pending")
+    for _ in range(600):
+        if os.path.isdir(pending) and os.listdir(pending):
+            break
+        time.sleep(0.1)
+    check(create.poll() is None and os.path.isdir(pending) and
+          os.listdir(pending), "the create is held at 'labelled'")
+    t0 = time.monotonic()
+    r = call("GetStatus", "a{sv}", "0")
+    took = time.monotonic() - t0
+    check(r.returncode == 0 and create.poll() is None,
+          f"GetStatus answers while the create is held ({took:.1f} s)",
+          r.stderr)
+    r = call("GetStatus", "a{sv}", "0", user=NOBODY)
+    check(r.returncode == 0 and create.poll() is None,
+          "another user's GetStatus answers meanwhile too", r.stderr)
+    r = busctl("get-property", BUS_NAME, MANAGER, IFACE, "Namespaces")
+    check(r.returncode == 0 and create.poll() is None,
+          "a property answers meanwhile", r.stderr)
+    r = call("Plan", "ttsa{sv}", str(GIB), str(2 << 20), "mem", "0")
+    check(r.returncode == 0 and create.poll() is None,
+          "Plan answers meanwhile", r.stderr)
+    out, err = create.communicate(timeout=300)
+    reply = json.loads(out)["data"] if create.returncode == 0 else ["", ""]
+    s = status()
+    ns = namespace_named(s, "held")
+    check(create.returncode == 0 and ns is not None and
+          reply[0] == path_of("namespace", ns["dev"]),
+          "the held create finishes and replies with its object", err)
+    if ns is None:
+        return d
+    dev = device_of(s, ns)
+    check(dev["memmap_sources"]["measured"] is None,
+          "a create without measure measured nothing", str(dev["memmap"]))
+
+    # Two processes map it: root's, and one of nobody's own.
+    os.chmod(f"/dev/{dev['dev']}", 0o666)
+    mine = start_mapper(dev["dev"])
+    theirs = start_mapper(dev["dev"], user=NOBODY)
+    # Mapping comes with no uevent: GetStatus sees it within a second,
+    # root's Reload at once.
+    r = call("Reload", "a{sv}", "0")
+    check(r.returncode == 0, "root's Reload", r.stderr)
+    try:
+        def mappers(user=None):
+            r = call("GetStatus", "a{sv}", "0", user=user)
+            doc = json.loads(json.loads(r.stdout)["data"][0])
+            return next(x for x in doc["devices"]
+                        if x["dev"] == dev["dev"])["mappers"], doc["totals"]
+
+        as_root, root_totals = mappers()
+        as_nobody, nobody_totals = mappers(NOBODY)
+        check(sorted(m["pid"] for m in as_root) ==
+              sorted([mine.pid, theirs.pid]) and
+              all(m["comm"] for m in as_root),
+              "root sees both mappers' pids and commands", str(as_root))
+        check(len(as_nobody) == 2 and
+              [m["pid"] for m in as_nobody if m["pid"] is not None] ==
+              [theirs.pid] and
+              any(m["pid"] is None and m["comm"] is None for m in as_nobody),
+              "another user sees both, the pid and command of its own only",
+              str(as_nobody))
+        check(sum(m["mapped_bytes"] for m in as_nobody) == 2 * (2 << 20) and
+              nobody_totals["mappers_pagetable_bytes"] ==
+              root_totals["mappers_pagetable_bytes"],
+              "and the same mapped bytes and totals as root",
+              f"{as_nobody} {nobody_totals} {root_totals}")
+        r = run(CTL, "status", user=NOBODY)
+        # The Mappers table's rows: DEVICE PID COMM MAPPED ...
+        rows = [ln.split()[:3] for ln in
+                r.stdout.partition("\nMappers:\n")[2].splitlines()
+                if ln.split()[:1] == [dev["dev"]]]
+        check(r.returncode == 0 and [dev["dev"], "-", "-"] in rows and
+              [dev["dev"], str(theirs.pid)] in [x[:2] for x in rows] and
+              str(mine.pid) not in [x[1] for x in rows if len(x) > 1],
+              "daxmapctl status as that user: its own pid, '-' for root's",
+              r.stdout[-800:] + r.stderr)
+    finally:
+        for p in (mine, theirs):
+            p.kill()
+            p.wait()
+    r = call("DestroyNamespace", "sa{sv}", "held", "0")
+    check(r.returncode == 0, "the held create's namespace destroyed",
+          r.stderr)
+    return d
+
+
 def malformed_under_valgrind(daemon):
     """Bad calls, with the daemon under valgrind: refused, no error."""
     if not shutil.which("valgrind"):
@@ -668,7 +793,16 @@ def main():
     daemon = start_daemon()
     if not daemon:
         return 1
+    only = sys.argv[5:]
     try:
+        if only:
+            for name in only:
+                fn = globals()[name]
+                # The checks that may restart the daemon take and return it.
+                r = fn(daemon) if fn.__code__.co_argcount else fn()
+                if r is not None:
+                    daemon = r
+            return 1 if failures else 0
         introspection()
         every_method()
         second_client()
@@ -676,6 +810,8 @@ def main():
         other_user()
         behind_its_back(daemon)
         daemon = crash_in_create(daemon)
+        if daemon:
+            daemon = create_while_reading(daemon)
         if daemon:
             daemon = configuration(daemon)
         if daemon:

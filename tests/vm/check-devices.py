@@ -157,7 +157,8 @@ def creates(region):
     for name, size, align, limit in (('big', GiB, GiB, 10),
                                      ('small', GiB, 2 * MiB, limit_2m)):
         rc, out, err = ctl('--json', 'create', 'device', '--size',
-                           str(size), '--align', str(align), '--name', name)
+                           str(size), '--align', str(align), '--name', name,
+                           '--measure')
         check(rc == 0, f'create device {name}', err)
         if rc != 0:
             continue

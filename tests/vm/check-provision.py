@@ -112,8 +112,10 @@ CREATES = [
 def creates():
     rows = []
     for name, size, align, map_, mode in CREATES:
+        # Measuring is a choice (off by default on a host): these compare it.
         j = ctl_json('create', 'namespace', '--size', size, '--align', align,
-                     '--map', map_, '--mode', mode, '--name', name)
+                     '--map', map_, '--mode', mode, '--name', name,
+                     '--measure')
         ns = j['namespace']
         check(ns['name'] == name and ns['mode'] == mode and
               ns['map'] == map_ and ns['managed'],
@@ -288,6 +290,11 @@ def crashes():
 def reconfigure():
     j = ctl_json('create', 'namespace', '--size', '1G', '--name', 'ram')
     dev = j['devices'][0]['dev']
+    srcs = j['devices'][0]['memmap_sources']
+    check(srcs['measured'] is None and
+          j['devices'][0]['memmap']['source'] != 'measured',
+          'a create without --measure measures nothing (the page cache kept)',
+          str(srcs))
     rc, _, err = ctl('reconfigure', 'device', dev, '--mode', 'system-ram')
     d = json.loads(run('daxctl', 'list', '-d', dev)[1])[0]
     check(rc == 0 and d['mode'] == 'system-ram' and d.get('movable'),

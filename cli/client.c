@@ -289,6 +289,9 @@ int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 		r = sd_bus_message_append(m, "{sv}", "align", "t", req->align);
 	if (r >= 0 && req->size)
 		r = sd_bus_message_append(m, "{sv}", "size", "t", req->size);
+	if (r >= 0 && req->memmap_on_memory)
+		r = sd_bus_message_append(m, "{sv}", "memmap_on_memory", "b",
+					  true);
 	if (r >= 0)
 		r = close_options(d, m);
 	if (r < 0)

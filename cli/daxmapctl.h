@@ -44,6 +44,7 @@ enum {
 	OPT_NUMA_NODE,
 	OPT_DRY_RUN,
 	OPT_MEASURE,
+	OPT_MEMMAP_ON_MEMORY,
 };
 
 /*

@@ -68,7 +68,7 @@ void usage_destroy(FILE *f)
 void usage_reconfigure(FILE *f)
 {
 	fputs("Usage: " PROGRAM " reconfigure device DAXDEV [--mode MODE] [--align ALIGN]\n"
-	      "                 [--size SIZE]\n"
+	      "                 [--size SIZE] [--memmap-on-memory]\n"
 	      "\n"
 	      "Reconfigure a dax device (daxX.Y or /dev/daxX.Y): hand it to the kernel\n"
 	      "as system RAM (the kmem driver, onlined movable) or take it back as\n"
@@ -80,6 +80,11 @@ void usage_reconfigure(FILE *f)
 	      "  -m, --mode MODE    devdax or system-ram\n"
 	      "  -a, --align ALIGN  4K, 2M or 1G\n"
 	      "  -s, --size SIZE    the device's new size\n"
+	      "      --memmap-on-memory\n"
+	      "                     with --mode system-ram: put the memmap (16 MiB per\n"
+	      "                     GiB) on the memory itself, not in RAM, where the\n"
+	      "                     kernel offers it (6.8 and later, booted with\n"
+	      "                     memory_hotplug.memmap_on_memory=1)\n"
 	      "  -h, --help         show this help\n", f);
 }
 
@@ -485,6 +490,7 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "align", required_argument, NULL, 'a' },
 		{ "size", required_argument, NULL, 's' },
+		{ "memmap-on-memory", no_argument, NULL, OPT_MEMMAP_ON_MEMORY },
 		{}
 	};
 	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
@@ -525,6 +531,9 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 			if (daxmap_parse_size(optarg, &req.size, &why) < 0)
 				return cli_usage_error("invalid size '%s': %s; use " SIZE_FORMS,
 						       optarg, why);
+			break;
+		case OPT_MEMMAP_ON_MEMORY:
+			req.memmap_on_memory = true;
 			break;
 		default:
 			return EXIT_USAGE;

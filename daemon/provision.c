@@ -421,10 +421,12 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	bool no_user_interaction = false;
 	const char *which, *mode = "";
 	uint64_t align = 0, size = 0;
+	bool memmap_on_memory = false;
 	const struct bus_option opts[] = {
 		{ "mode", "s", &mode },
 		{ "align", "t", &align },
 		{ "size", "t", &size },
+		{ "memmap_on_memory", "b", &memmap_on_memory },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
 	char size_s[SIZE_BUF], align_s[SIZE_BUF];
@@ -444,6 +446,7 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	}
 	req.align = align;
 	req.size = size;
+	req.memmap_on_memory = memmap_on_memory;
 	r = daxmap_reconfigure_request_check(which, &req, &reason, &message);
 	if (r < 0)
 		return check_refused(error, reason, r, message);
@@ -458,6 +461,7 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 		"mode", *mode ? mode : "unchanged",
 		"align", align ? format_size_exact(align, align_s) : "unchanged",
 		"size", size ? format_size_exact(size, size_s) : "unchanged",
+		"memmap_on_memory", memmap_on_memory ? "yes" : "no",
 		NULL
 	};
 	return worker_submit_authorized(c, m, "org.daxmap1.reconfigure-device",

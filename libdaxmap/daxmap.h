@@ -621,6 +621,12 @@ struct daxmap_reconfigure_request {
 	enum daxmap_mode mode;	/* DEVDAX or SYSTEM_RAM */
 	uint64_t align;		/* only where the region allows it */
 	uint64_t size;		/* likewise */
+	/*
+	 * With SYSTEM_RAM: put the memmap on the memory itself, where the
+	 * kernel offers it (daxX.Y/memmap_on_memory, 6.8 and later, with
+	 * memory_hotplug.memmap_on_memory=1); else in RAM.
+	 */
+	bool memmap_on_memory;
 };
 
 /* Parses a mode for a dax device: devdax or system-ram. */

@@ -95,9 +95,54 @@ static int disable(struct daxctl_dev *dev, const char *name,
 	return 0;
 }
 
+#define MHP_MEMMAP_ON_MEMORY \
+	"/sys/module/memory_hotplug/parameters/memmap_on_memory"
+
+/*
+ * Where kmem is to put @name's memmap: on the memory it onlines when
+ * @on_memory, else in RAM. The device says so in its memmap_on_memory
+ * attribute (6.8 and later), which is only honoured when memory hotplug
+ * itself allows it (a boot parameter, read-only once booted). Written
+ * whenever the attribute exists, so an earlier setting does not linger.
+ */
+static int set_memmap_on_memory(struct daxmap_ctx *ctx, const char *name,
+				bool on_memory, enum daxmap_reason *ret_reason,
+				char **ret_message)
+{
+	_cleanup_free_ char *attr = NULL, *param = NULL;
+	uint64_t ignored;
+	int r;
+
+	if (asprintf(&attr, "/sys/bus/dax/devices/%s/memmap_on_memory",
+		     name) < 0)
+		return -ENOMEM;
+	if (daxmap_read_u64(ctx, attr, &ignored) < 0) {
+		if (!on_memory)
+			return 0;
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
+				     "this kernel cannot put %s's memmap on its memory (no %s; Linux 6.8 and later): leave out --memmap-on-memory, and it goes in RAM",
+				     name, attr);
+	}
+	if (on_memory &&
+	    (daxmap_read_file(ctx, MHP_MEMMAP_ON_MEMORY, &param) < 0 ||
+	     !(param[0] == 'Y' || param[0] == 'y' || param[0] == '1' ||
+	       strcmp(param, "force") == 0)))
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
+				     "memory hotplug does not put memmaps on the memory it adds here (%s is %s): boot with memory_hotplug.memmap_on_memory=1",
+				     MHP_MEMMAP_ON_MEMORY, param ? param : "absent");
+	r = write_attr(ctx, attr, on_memory ? "1" : "0");
+	if (r < 0)
+		return daxmap_refuse(ret_reason, ret_message,
+				     daxmap_errno_reason(r), r,
+				     "cannot set %s: %s", attr, strerror(-r));
+	return 0;
+}
+
 static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
-			 const char *name, enum daxmap_reason *ret_reason,
-			 char **ret_message)
+			 const char *name, bool memmap_on_memory,
+			 enum daxmap_reason *ret_reason, char **ret_message)
 {
 	struct daxctl_memory *mem;
 	int r;
@@ -105,6 +150,13 @@ static int to_system_ram(struct daxmap_ctx *ctx, struct daxctl_dev *dev,
 	r = disable(dev, name, ret_reason, ret_message);
 	if (r < 0)
 		return r;
+	/* The attribute is written with the device off its driver. */
+	r = set_memmap_on_memory(ctx, name, memmap_on_memory, ret_reason,
+				 ret_message);
+	if (r < 0) {
+		daxctl_dev_enable_devdax(dev);
+		return r;
+	}
 	r = enable_ram_offline(ctx, dev);
 	if (r < 0) {
 		/* Give the device back as it was rather than leave it off. */
@@ -289,8 +341,14 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 	if (r == 0 && req->mode != DAXMAP_MODE_UNKNOWN) {
 		bool want_ram = req->mode == DAXMAP_MODE_SYSTEM_RAM;
 
-		if (want_ram && !ram)
-			r = to_system_ram(ctx, dev, name, ret_reason,
+		if (want_ram && ram && req->memmap_on_memory)
+			r = daxmap_refuse(ret_reason, ret_message,
+					  DAXMAP_REASON_BUSY, -EBUSY,
+					  "%s is in system-ram mode already, its memmap placed when it was onlined: take it back as devdax first",
+					  name);
+		else if (want_ram && !ram)
+			r = to_system_ram(ctx, dev, name,
+					  req->memmap_on_memory, ret_reason,
 					  ret_message);
 		else if (!want_ram && ram)
 			r = to_devdax(dev, name, ret_reason, ret_message);

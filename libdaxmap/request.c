@@ -297,6 +297,10 @@ daxmap_reconfigure_request_check(const char *which,
 		return daxmap_refuse(ret_reason, ret_message,
 				     DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
 				     "nothing to change: give a mode, an align or a size");
+	if (req->memmap_on_memory && req->mode != DAXMAP_MODE_SYSTEM_RAM)
+		return daxmap_refuse(ret_reason, ret_message,
+				     DAXMAP_REASON_INVALID_ARGUMENT, -EINVAL,
+				     "memmap on memory is where kmem puts the memmap of what it onlines: it goes with mode system-ram");
 	return 0;
 }
 

@@ -396,6 +396,9 @@ expect_error "create: region and numa node" 2 \
 expect_error "reconfigure: nothing to change" 2 \
 	"daxmapctl: reconfigure device: nothing to change: give a mode, an align or a size" \
 	reconfigure device dax0.0
+expect_error "reconfigure: memmap on memory without system-ram" 2 \
+	"daxmapctl: reconfigure device: memmap on memory is where kmem puts the memmap of what it onlines: it goes with mode system-ram" \
+	reconfigure device dax0.0 --mode devdax --memmap-on-memory
 expect_error "reconfigure: bad mode" 2 \
 	"daxmapctl: invalid mode 'kmem': must be devdax or system-ram" \
 	reconfigure device dax0.0 --mode kmem

@@ -10,7 +10,8 @@ bed booted with --nvdimm 4G --soft-reserved 2G --legacy-pmem 2G --append
   the JSON, the tables and the totals;
 - the label-less namespace of legacy pmem (bus e820) and the dax region
   it becomes once reconfigured to devdax;
-- the Soft Reserved device onlined as system-ram: what status says its
+- the Soft Reserved device onlined as system-ram by daxmapctl reconfigure
+  device, with --memmap-on-memory and without: what status says its
   memmap costs, held against MemTotal (the memory less what is on it)
   and the kernel's nr_memmap_pages (6.9 and later), in RAM, and on the
   memory itself with memmap_on_memory (6.12; 6.1 has no such attribute);
@@ -222,16 +223,28 @@ def system_ram(region, memmap_on_memory):
     dev = region['devices'][0]
     attr = f'/sys/bus/dax/devices/{dev}/memmap_on_memory'
     to_unbound(dev)
+    args = ['--direct', 'reconfigure', 'device', dev, '--mode', 'system-ram']
     if memmap_on_memory:
-        if not os.path.exists(attr):
-            skip(what, f'this kernel has no {attr} (6.8 and later)')
-            return
-        write(attr, '1')
-    before, counter_before = meminfo(), memmap_pages()
-    why = online(dev)
-    if why:
-        skip(what, why)
+        args.append('--memmap-on-memory')
+    if memmap_on_memory and not os.path.exists(attr):
+        p = run(CTL, *args, ok=False)
+        check(p.returncode == 1 and '6.8 and later' in p.stderr and
+              driver(dev) != 'kmem',
+              f'{what}: refused where the kernel has no {attr}, and the '
+              f'device left as it was', f'rc {p.returncode}: {p.stderr}')
         return
+    before, counter_before = meminfo(), memmap_pages()
+    p = run(CTL, *args, ok=False)
+    if p.returncode and 'kmem' in p.stderr and 'invalid node' in \
+            run('dmesg').stdout:
+        skip(what, 'kmem refuses a device without a target node here')
+        return
+    check(p.returncode == 0, f'daxmapctl reconfigure device {dev} --mode '
+          f'system-ram{" --memmap-on-memory" if memmap_on_memory else ""}',
+          p.stderr.strip())
+    if p.returncode:
+        return
+    settle()
     after, counter_after = meminfo(), memmap_pages()
     doc = status()
     d = next(d for d in doc['devices'] if d['dev'] == dev)
@@ -273,8 +286,6 @@ def system_ram(region, memmap_on_memory):
         print(f'# {what}: memmap {model_pages:.1f} pages/GiB modelled, '
               f'{counted:.1f} counted, {mm["ram_bytes"] >> 20} MiB in RAM')
     to_unbound(dev)
-    if memmap_on_memory:
-        write(attr, '0')
 
 
 def destroy_system_ram(region):

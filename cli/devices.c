@@ -197,6 +197,7 @@ static int create_device(struct cli *cli, int argc, char **argv)
 			{ "align", 't', .t = req.align },
 			{ "region", 's', .s = req.region ?: "" },
 			{ "name", 's', .s = req.name ?: "" },
+			{ "measure", 'b', .b = cli->measure },
 		};
 
 		r = cli_daemon_call_name(daemon, "CreateDevice", "create device",

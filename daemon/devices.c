@@ -3,11 +3,15 @@
  * The Manager's methods for dax devices on dynamic regions and for
  * label-less namespaces: CreateDevice, DestroyDevice, ReconfigureNamespace.
  * As provision.c's: arguments read and checked first, then authorisation
- * (root, or the operation's polkit action), then the library acts, and
- * its sentence for a refusal is the error's message under the reason's
- * name.
+ * (root, or the operation's polkit action, shown the request's details),
+ * then the library acts in the worker (worker.h) on a fresh look at the
+ * system, and its sentence for a refusal is the error's message under the
+ * reason's name. The reply comes from the loop once the worker is done,
+ * after a rescan that puts the new objects on the bus.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,52 +25,82 @@
 #include "provision.h"
 #include "util.h"
 
+/* A request's strings are quoted in errors, but not a megabyte of one. */
+#define QUOTE_MAX 64
+
 /* --------------------------------------------------------- CreateDevice */
 
 struct create_device_call {
-	struct context *c;
-	/* Its strings point into the call, which auth_check() keeps. */
+	/* Its strings point into the call, which the job keeps. */
 	struct daxmap_device_request req;
+	bool measure;		/* the caller asked for it */
+
+	enum daxmap_reason reason;
+	char *message, *devname;
 };
 
-static int create_device_run(sd_bus_message *m, void *userdata,
-			     sd_bus_error *error)
+static void create_device_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL, *devname = NULL;
 	struct create_device_call *cc = userdata;
-	struct context *c = cc->c;
-	enum daxmap_reason reason;
-	int r;
 
-	provision_recover(c);
-	r = daxmap_create_device(c->dm, c->kernel, &cc->req, &devname, &reason,
-				 &message);
+	if (!cc)
+		return;
+	free(cc->message);
+	free(cc->devname);
+	free(cc);
+}
+
+static int create_device_work(const struct worker_env *env, void *userdata)
+{
+	struct create_device_call *cc = userdata;
+
+	provision_recover_dm(env->dm);
+	if (cc->measure)
+		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
+	return daxmap_create_device(env->dm, env->kernel, &cc->req,
+				    &cc->devname, &cc->reason, &cc->message);
+}
+
+static int create_device_reply(struct context *c, sd_bus_message *m,
+			       void *userdata, int r, sd_bus_error *error)
+{
+	struct create_device_call *cc = userdata;
+
 	if (r < 0) {
 		log_warning("CreateDevice for %s failed: %s", sender_of(m),
-			    message ? message : strerror(-r));
-		return bus_refusal(error, reason, r, message, false);
+			    cc->message ? cc->message : strerror(-r));
+		return bus_refusal(error, cc->reason, r, cc->message, false);
 	}
-	log_notice("Created %s%s for %s", devname,
+	log_notice("Created %s%s for %s", cc->devname,
 		   cc->req.name ? " (named)" : "", sender_of(m));
+	/* The new device is on the bus before the caller hears back. */
 	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", devname);
+	return sd_bus_reply_method_return(m, "s", cc->devname);
 }
+
+static const struct worker_ops create_device_ops = {
+	.run = create_device_work,
+	.reply = create_device_reply,
+	.free = create_device_call_free,
+};
 
 int method_create_device(sd_bus_message *m, void *userdata,
 			 sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct create_device_call *cc = NULL;
+	struct create_device_call *cc = NULL;
 	const char *region = "", *name = "";
-	bool no_user_interaction = false;
+	bool no_user_interaction = false, measure = false;
 	uint64_t size = 0, align = 0;
 	const struct bus_option opts[] = {
 		{ "size", "t", &size },
 		{ "align", "t", &align },
 		{ "region", "s", &region },
 		{ "name", "s", &name },
+		{ "measure", "b", &measure },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	char size_s[SIZE_BUF], align_s[SIZE_BUF];
 	_cleanup_free_ char *message = NULL;
 	enum daxmap_reason reason;
 	int r;
@@ -77,54 +111,86 @@ int method_create_device(sd_bus_message *m, void *userdata,
 	cc = calloc(1, sizeof(*cc));
 	if (!cc)
 		return -ENOMEM;
-	cc->c = c;
+	cc->measure = measure;
 	cc->req.size = size;
 	cc->req.align = align;
 	cc->req.region = *region ? region : NULL;
 	cc->req.name = *name ? name : NULL;
 	/* What the library would refuse anyway, refused before polkit asks. */
 	r = daxmap_device_request_check(&cc->req, &reason, &message);
-	if (r < 0)
+	if (r < 0) {
+		create_device_call_free(cc);
 		return bus_refusal(error, reason, r, message, true);
-	return auth_check(&c->auth, m, "org.daxmap1.create-device",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  create_device_run, TAKE_PTR(cc), free, error);
+	}
+
+	/* What the administrator is shown when polkit asks. */
+	const char *const details[] = {
+		"size", format_size_exact(size, size_s),
+		"align", format_size_exact(align ?: 2 << 20, align_s),
+		"region", *region ? region : "any",
+		"name", name,
+		NULL
+	};
+	return worker_submit_authorized(c, m, "org.daxmap1.create-device",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &create_device_ops, cc, error);
 }
 
 /* -------------------------------------------------------- DestroyDevice */
 
 struct destroy_device_call {
-	struct context *c;
 	const char *which;
 	unsigned int flags;
+
+	enum daxmap_reason reason;
+	char *message, *devname;
 };
 
-static int destroy_device_run(sd_bus_message *m, void *userdata,
-			      sd_bus_error *error)
+static void destroy_device_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL, *devname = NULL;
 	struct destroy_device_call *dc = userdata;
-	struct context *c = dc->c;
-	enum daxmap_reason reason;
-	int r;
 
-	provision_recover(c);
-	r = daxmap_destroy_device(c->dm, dc->which, dc->flags, &devname,
-				  &reason, &message);
+	if (!dc)
+		return;
+	free(dc->message);
+	free(dc->devname);
+	free(dc);
+}
+
+static int destroy_device_work(const struct worker_env *env, void *userdata)
+{
+	struct destroy_device_call *dc = userdata;
+
+	provision_recover_dm(env->dm);
+	return daxmap_destroy_device(env->dm, dc->which, dc->flags,
+				     &dc->devname, &dc->reason, &dc->message);
+}
+
+static int destroy_device_reply(struct context *c, sd_bus_message *m,
+				void *userdata, int r, sd_bus_error *error)
+{
+	struct destroy_device_call *dc = userdata;
+
 	if (r < 0)
-		return bus_refusal(error, reason, r, message, false);
-	log_notice("Destroyed %s%s for %s", devname,
+		return bus_refusal(error, dc->reason, r, dc->message, false);
+	log_notice("Destroyed %s%s for %s", dc->devname,
 		   dc->flags & DAXMAP_DESTROY_FORCE ? " (forced)" : "",
 		   sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", devname);
+	return sd_bus_reply_method_return(m, "s", dc->devname);
 }
+
+static const struct worker_ops destroy_device_ops = {
+	.run = destroy_device_work,
+	.reply = destroy_device_reply,
+	.free = destroy_device_call_free,
+};
 
 int method_destroy_device(sd_bus_message *m, void *userdata,
 			  sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct destroy_device_call *dc = NULL;
+	struct destroy_device_call *dc = NULL;
 	bool force = false, no_user_interaction = false;
 	const struct bus_option opts[] = {
 		{ "force", "b", &force },
@@ -144,50 +210,78 @@ int method_destroy_device(sd_bus_message *m, void *userdata,
 	r = daxmap_destroy_request_check(which, &reason, &message);
 	if (r < 0)
 		return bus_refusal(error, reason, r, message, true);
+
 	dc = calloc(1, sizeof(*dc));
 	if (!dc)
 		return -ENOMEM;
-	dc->c = c;
 	dc->which = which;
 	dc->flags = force ? DAXMAP_DESTROY_FORCE : 0;
-	return auth_check(&c->auth, m, "org.daxmap1.destroy-device",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  destroy_device_run, TAKE_PTR(dc), free, error);
+	const char *const details[] = {
+		"device", which,
+		"force", force ? "yes" : "no",
+		NULL
+	};
+	return worker_submit_authorized(c, m, "org.daxmap1.destroy-device",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &destroy_device_ops, dc, error);
 }
 
 /* ------------------------------------------------- ReconfigureNamespace */
 
 struct reconfigure_namespace_call {
-	struct context *c;
 	const char *which;
 	struct daxmap_namespace_reconfigure req;
+
+	enum daxmap_reason reason;
+	char *message;
 };
 
-static int reconfigure_namespace_run(sd_bus_message *m, void *userdata,
-				     sd_bus_error *error)
+static void reconfigure_namespace_call_free(void *userdata)
 {
-	_cleanup_free_ char *message = NULL;
 	struct reconfigure_namespace_call *rc = userdata;
-	struct context *c = rc->c;
-	enum daxmap_reason reason;
-	int r;
 
-	provision_recover(c);
-	r = daxmap_reconfigure_namespace(c->dm, c->kernel, rc->which, &rc->req,
-					 &reason, &message);
+	if (!rc)
+		return;
+	free(rc->message);
+	free(rc);
+}
+
+static int reconfigure_namespace_work(const struct worker_env *env,
+				      void *userdata)
+{
+	struct reconfigure_namespace_call *rc = userdata;
+
+	provision_recover_dm(env->dm);
+	return daxmap_reconfigure_namespace(env->dm, env->kernel, rc->which,
+					    &rc->req, &rc->reason,
+					    &rc->message);
+}
+
+static int reconfigure_namespace_reply(struct context *c, sd_bus_message *m,
+				       void *userdata, int r,
+				       sd_bus_error *error)
+{
+	struct reconfigure_namespace_call *rc = userdata;
+
 	if (r < 0)
-		return bus_refusal(error, reason, r, message, false);
+		return bus_refusal(error, rc->reason, r, rc->message, false);
 	log_notice("Reconfigured %s as %s for %s", rc->which,
 		   daxmap_mode_name(rc->req.mode), sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
 	return sd_bus_reply_method_return(m, "s", rc->which);
 }
 
+static const struct worker_ops reconfigure_namespace_ops = {
+	.run = reconfigure_namespace_work,
+	.reply = reconfigure_namespace_reply,
+	.free = reconfigure_namespace_call_free,
+};
+
 int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
 				 sd_bus_error *error)
 {
 	struct context *c = userdata;
-	_cleanup_free_ struct reconfigure_namespace_call *rc = NULL;
+	struct reconfigure_namespace_call *rc = NULL;
 	struct daxmap_namespace_reconfigure req = {};
 	bool force = false, no_user_interaction = false;
 	const char *which, *mode = "", *map = "";
@@ -199,8 +293,10 @@ int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
 		{ "force", "b", &force },
 		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
 	};
+	char align_s[SIZE_BUF];
 	_cleanup_free_ char *message = NULL;
 	enum daxmap_reason reason;
+	size_t len;
 	int r;
 
 	r = sd_bus_message_read(m, "s", &which);
@@ -209,23 +305,45 @@ int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
 	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
-	if (*mode && daxmap_mode_from_name(mode, &req.mode) < 0)
-		req.mode = DAXMAP_MODE_UNKNOWN;
-	if (*map && daxmap_map_from_name(map, &req.map) < 0)
+	if (*mode) {
+		/* The modes a create takes, and its sentence quoting the rest. */
+		struct daxmap_create_request as_create = {};
+
+		r = daxmap_create_request_set_mode(&as_create, mode, &reason,
+						   &message);
+		if (r < 0)
+			return bus_refusal(error, reason, r, message, true);
+		req.mode = as_create.mode;
+	}
+	if (*map && daxmap_map_from_name(map, &req.map) < 0) {
+		len = utf8_prefix_len(map, QUOTE_MAX);
 		return sd_bus_error_setf(error, DAXMAP_ERROR_INVALID_MAP,
-					 "Unknown map: use \"mem\" or \"dev\".");
+					 "Unknown map '%.*s%s': use \"mem\" or \"dev\".",
+					 (int)len, map, map[len] ? "..." : "");
+	}
 	req.align = align;
 	req.flags = force ? DAXMAP_RECONFIGURE_FORCE : 0;
+	/* Without force, or with a mode it cannot take: before polkit. */
 	r = daxmap_namespace_reconfigure_check(which, &req, &reason, &message);
 	if (r < 0)
 		return bus_refusal(error, reason, r, message, true);
+
 	rc = calloc(1, sizeof(*rc));
 	if (!rc)
 		return -ENOMEM;
-	rc->c = c;
 	rc->which = which;
 	rc->req = req;
-	return auth_check(&c->auth, m, "org.daxmap1.reconfigure-namespace",
-			  no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-			  reconfigure_namespace_run, TAKE_PTR(rc), free, error);
+	const char *const details[] = {
+		"namespace", which,
+		"mode", daxmap_mode_name(req.mode),
+		"align", format_size_exact(align ?: 2 << 20, align_s),
+		"map", *map ? map : "default",
+		"force", force ? "yes" : "no",
+		NULL
+	};
+	return worker_submit_authorized(c, m,
+					"org.daxmap1.reconfigure-namespace",
+					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
+					details, &reconfigure_namespace_ops,
+					rc, error);
 }

@@ -1443,6 +1443,173 @@ def case_polkit(c, args):
             pk.wait()
             pk.stdout.close()
 
+def case_devices(c, args):
+    """CreateDevice, DestroyDevice, ReconfigureNamespace: the checks that
+    need no privilege before polkit, polkit shown the request and its
+    denial obeyed, the library's refusal as the worker's reply."""
+    if os.getuid() != 0 or not shutil.which("setpriv"):
+        raise Skip("needs root and setpriv, to call as another user")
+    if not args.polkit:
+        raise Skip("no --polkit helper")
+    user = "65534"
+    with Env(args, polkit=True) as env:
+        if not start(c, env):
+            return
+        os.chmod(env.tmp, 0o755)
+        log = os.path.join(env.tmp, "polkit.log")
+        pk = subprocess.Popen([args.polkit, env.bus.address, log, "deny"],
+                              stdout=subprocess.PIPE, text=True)
+        try:
+            if pk.stdout.readline().strip() != "ready":
+                c.fail("polkit stand-in", "did not start")
+                return
+
+            def G(method, *argv, user=user):
+                return env.bus.gdbus(MANAGER, f"{IFACE}.{method}", *argv,
+                                     user=user)
+
+            def checks():
+                try:
+                    with open(log) as f:
+                        return [l.split() for l in f
+                                if l.startswith("check ")]
+                except FileNotFoundError:
+                    return []
+
+            invalid = "org.freedesktop.DBus.Error.InvalidArgs"
+            gib = f"uint64 {GIB}"
+            for what, call, error, words in (
+                    ("CreateDevice: unknown option",
+                     ("CreateDevice", "{'sise': <%s>}" % gib), invalid,
+                     ("'sise'", "measure")),
+                    ("CreateDevice: size of the wrong type",
+                     ("CreateDevice", "{'size': <'1G'>}"), invalid,
+                     ("'size'",)),
+                    ("CreateDevice: no size",
+                     ("CreateDevice", "@a{sv} {}"),
+                     "org.daxmap1.Error.InvalidSize", ("size",)),
+                    ("CreateDevice: size not a multiple of the align",
+                     ("CreateDevice", "{'size': <uint64 %d>, "
+                      "'align': <%s>}" % (GIB + 4096, gib)),
+                     "org.daxmap1.Error.InvalidSize", ("multiple of align 1G",)),
+                    ("CreateDevice: align 3M",
+                     ("CreateDevice", "{'size': <%s>, "
+                      "'align': <uint64 3145728>}" % gib),
+                     "org.daxmap1.Error.UnsupportedAlign", ("3M",)),
+                    ("CreateDevice: a name in the form of a device's",
+                     ("CreateDevice", "{'size': <%s>, "
+                      "'name': <'dax7.0'>}" % gib),
+                     "org.daxmap1.Error.InvalidName", ("dax7.0",)),
+                    ("CreateDevice: a 100 KB name",
+                     ("CreateDevice", "{'size': <%s>, "
+                      "'name': <'%s'>}" % (gib, "n" * 100000)),
+                     "org.daxmap1.Error.InvalidName", ()),
+                    ("DestroyDevice: no device",
+                     ("DestroyDevice", "''", "@a{sv} {}"), invalid, ()),
+                    ("DestroyDevice: unknown option",
+                     ("DestroyDevice", "'dax0.0'", "{'forse': <true>}"),
+                     invalid, ("'forse'", "force")),
+                    ("ReconfigureNamespace: without force",
+                     ("ReconfigureNamespace", "'namespace0.0'",
+                      "{'mode': <'devdax'>}"),
+                     "org.daxmap1.Error.HoldsData",
+                     ("namespace0.0", "force")),
+                    ("ReconfigureNamespace: no mode",
+                     ("ReconfigureNamespace", "'namespace0.0'",
+                      "{'force': <true>}"),
+                     "org.daxmap1.Error.InvalidMode", ("devdax", "fsdax")),
+                    ("ReconfigureNamespace: unknown mode",
+                     ("ReconfigureNamespace", "'namespace0.0'",
+                      "{'mode': <'sector'>, 'force': <true>}"),
+                     "org.daxmap1.Error.InvalidMode", ("'sector'",)),
+                    ("ReconfigureNamespace: a 100 KB map",
+                     ("ReconfigureNamespace", "'namespace0.0'",
+                      "{'mode': <'devdax'>, 'map': <'%s'>, "
+                      "'force': <true>}" % ("m" * 100000)),
+                     "org.daxmap1.Error.InvalidMap", ("mem", "dev")),
+                    ("ReconfigureNamespace: align 3M",
+                     ("ReconfigureNamespace", "'namespace0.0'",
+                      "{'mode': <'devdax'>, 'align': <uint64 3145728>, "
+                      "'force': <true>}"),
+                     "org.daxmap1.Error.UnsupportedAlign", ("3M",))):
+                r = G(*call)
+                expect_error(c, f"another user, {what}", r, error, *words)
+                if len(r.stderr) > 2000:
+                    c.fail(f"{what}: a short error", f"{len(r.stderr)} bytes")
+            c.check("none of those reached polkit", not checks(),
+                    repr(checks()))
+
+            # Past those, polkit is asked, shown the request, and says no.
+            for call, action, want in (
+                    (("CreateDevice", "{'size': <%s>, 'align': <%s>, "
+                      "'region': <'hmem.0'>, 'name': <'big'>, "
+                      "'measure': <true>}" % (gib, gib)),
+                     "org.daxmap1.create-device",
+                     {"size": "1G", "align": "1G", "region": "hmem.0",
+                      "name": "big"}),
+                    (("CreateDevice", "{'size': <uint64 %d>}" % (4 << 20)),
+                     "org.daxmap1.create-device",
+                     {"size": "4M", "align": "2M", "region": "any",
+                      "name": ""}),
+                    (("DestroyDevice", "'big'", "{'force': <true>}"),
+                     "org.daxmap1.destroy-device",
+                     {"device": "big", "force": "yes"}),
+                    (("ReconfigureNamespace", "'namespace0.0'",
+                      "{'mode': <'devdax'>, 'align': <uint64 %d>, "
+                      "'map': <'dev'>, 'force': <true>}" % (1 << 30)),
+                     "org.daxmap1.reconfigure-namespace",
+                     {"namespace": "namespace0.0", "mode": "devdax",
+                      "align": "1G", "map": "dev", "force": "yes"})):
+                n = len(checks())
+                r = G(*call)
+                expect_error(c, f"another user, {call[0]}: polkit's no", r,
+                             "org.freedesktop.DBus.Error.AccessDenied")
+                got = checks()[n:]
+                details = dict(kv.split("=", 1) for kv in got[0][2:]
+                               if "=" in kv) if got else {}
+                details.pop("cancel_id", None)
+                c.check(f"{call[0]}: polkit asked for {action}, shown "
+                        + ", ".join(f"{k}={v}" for k, v in want.items()),
+                        len(got) == 1 and got[0][1] == action and
+                        details == want, repr(got))
+            log_text = env.daemon.stderr()
+            c.check("nothing denied ran: no create, destroy or reconfigure "
+                    "logged", not re.search(r"(Created|Destroyed|"
+                                            r"Reconfigured) ", log_text),
+                    log_text[-600:])
+
+            # root needs no polkit: the library refuses in the worker, and
+            # that is the reply (this host has no dynamic region).
+            n = len(checks())
+            for what, call, error, words in (
+                    ("CreateDevice on a region that does not exist",
+                     ("CreateDevice", "{'size': <%s>, 'region': <'hmem.9'>, "
+                      "'measure': <true>}" % gib),
+                     "org.daxmap1.Error.NoSuchRegion", ("no dynamic dax region",)),
+                    ("DestroyDevice of one that does not exist",
+                     ("DestroyDevice", "'dax9.9'", "@a{sv} {}"),
+                     "org.daxmap1.Error.NotFound", ("dax9.9",)),
+                    ("ReconfigureNamespace of one that does not exist",
+                     ("ReconfigureNamespace", "'namespace9.9'",
+                      "{'mode': <'devdax'>, 'force': <true>}"),
+                     "org.daxmap1.Error.NotFound", ("namespace9.9",))):
+                expect_error(c, f"root, {what}", G(*call, user=None), error,
+                             *words)
+            c.check("root's calls did not ask polkit", len(checks()) == n,
+                    repr(checks()[n:]))
+            r = env.bus.busctl("call", BUS_NAME, MANAGER, IFACE,
+                               "GetStatus", "a{sv}", "0")
+            c.check("the daemon still serves", r.returncode == 0, r.stderr)
+            rc, _ = env.daemon.stop(timeout=30)
+            c.check("SIGTERM: exit 0, no sanitizer report",
+                    rc == 0 and "Sanitizer" not in env.daemon.stderr(),
+                    f"exit {rc}: {env.daemon.stderr()[-2000:]}")
+        finally:
+            pk.kill()
+            pk.wait()
+            pk.stdout.close()
+
+
 def case_cache(c, args):
     """GetStatus from the last scan: the configuration read again when its
     files change; another user's Reloads do not make it scan each time."""
@@ -1591,6 +1758,7 @@ CASES = {
     "valgrind": case_valgrind,
     "worker": case_worker,
     "polkit": case_polkit,
+    "devices": case_devices,
     "cache": case_cache,
 }
 

@@ -2,16 +2,18 @@
 /*
  * A stand-in polkit on a private bus, as slow as a polkit whose agent
  * waits for a person: org.freedesktop.PolicyKit1 whose CheckAuthorization
- * never answers, so daxmapd's requests stay pending. It writes a line to
- * LOG for every call, with the details daxmapd passed:
+ * never answers, so daxmapd's requests stay pending; or, with "deny", one
+ * that answers at once that the subject is not authorised (and no
+ * challenge), as polkit does for an action the administrator denied. It
+ * writes a line to LOG for every call, with the details daxmapd passed:
  *
- *	check ACTION CANCEL-ID key=value key=value...
+ *	check ACTION key=value key=value... cancel_id=CANCEL-ID
  *	cancel CANCEL-ID
  *
  * It says "ready" on stdout once it owns the name, and serves until it is
  * killed.
  *
- * Usage: test-polkit BUS-ADDRESS LOG
+ * Usage: test-polkit BUS-ADDRESS LOG [deny]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <systemd/sd-bus.h>
 
 static FILE *out;
+static int deny;
 
 static int check_authorization(sd_bus_message *m, void *userdata,
 			       sd_bus_error *error)
@@ -45,6 +48,9 @@ static int check_authorization(sd_bus_message *m, void *userdata,
 		return r;
 	fprintf(out, " cancel_id=%s\n", cancel_id);
 	fflush(out);
+	/* (is_authorized, is_challenge, details) */
+	if (deny)
+		return sd_bus_reply_method_return(m, "(bba{ss})", 0, 0, 0);
 	/* No answer: the caller waits as for a person typing a password. */
 	return 1;
 }
@@ -77,10 +83,11 @@ int main(int argc, char **argv)
 	sd_bus *bus = NULL;
 	int r;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: test-polkit BUS-ADDRESS LOG\n");
+	if (argc < 3 || argc > 4 || (argc == 4 && strcmp(argv[3], "deny"))) {
+		fprintf(stderr, "usage: test-polkit BUS-ADDRESS LOG [deny]\n");
 		return 2;
 	}
+	deny = argc == 4;
 	out = fopen(argv[2], "w");
 	if (!out) {
 		perror(argv[2]);

@@ -23,7 +23,14 @@ VM bed with one empty labelled NVDIMM region of at least 16 GiB:
 - the configuration: applied at start, Apply a no-op the second time,
   a bad file named by line while the daemon keeps the last good one;
 - malformed calls get InvalidArgs or their named error and change
-  nothing, with the daemon under valgrind.
+  nothing, with the daemon under valgrind;
+- with --soft-reserved (a dynamic dax region, hmem): the kernel's device
+  refused by DestroyDevice without force and destroyed with it, a 1G
+  device made by CreateDevice (GetStatus answering while its create is
+  held at a step), shown with its name, system-ram with memmap_on_memory
+  where the kernel offers it and refused saying why where it does not,
+  destroyed by name; with --legacy-pmem, ReconfigureNamespace refused
+  without force, a label-less namespace turned into devdax and back.
 
 Usage: check-daemon.py DAXMAPD DAXMAPCTL BUS-POLICY POLKIT-ACTIONS [CHECK...]
 (CHECK: the name of one of the checks below, to run only those.)"""
@@ -120,6 +127,20 @@ def device_of(s, ns):
 
 def path_of(kind, dev):
     return f"/org/daxmap1/{kind}/" + dev.replace(".", "_")
+
+
+def labelled_regions(s):
+    """The NVDIMM's regions: the bed's legacy pmem (bus e820) aside."""
+    return [r for r in s["regions"] if r.get("bus") != "e820"]
+
+
+def labelled_namespaces(s):
+    """Namespaces with a label (a uuid): legacy pmem's has none."""
+    return [n for n in s["namespaces"] if n.get("uuid")]
+
+
+def nvdimm_region():
+    return next((r["dev"] for r in labelled_regions(status())), "region0")
 
 
 def without_counter(text):
@@ -229,7 +250,8 @@ def start_daemon(what="daxmapd", wrapper=(), env=None,
 def introspection():
     r = busctl("introspect", BUS_NAME, MANAGER)
     for member in ("GetStatus", "Plan", "CreateNamespace",
-                   "DestroyNamespace", "ReconfigureDevice", "Apply",
+                   "DestroyNamespace", "ReconfigureDevice", "CreateDevice",
+                   "DestroyDevice", "ReconfigureNamespace", "Apply",
                    "Reload"):
         check(f".{member} " in r.stdout, f"introspect lists {member}",
               r.stderr)
@@ -238,8 +260,10 @@ def introspection():
 def every_method():
     """busctl calls every method, on the real system bus."""
     s = status()
-    check(len(s["regions"]) == 1 and not s["namespaces"],
-          "GetStatus: one region, no namespace yet", str(s["regions"]))
+    region = next((r["dev"] for r in labelled_regions(s)), "?")
+    check(len(labelled_regions(s)) == 1 and not labelled_namespaces(s),
+          "GetStatus: one labelled region, no namespace on it yet",
+          str(s["regions"]))
 
     r = call("Plan", "ttsa{sv}", str(1 << 40), str(1 << 30), "mem", "0")
     plan = json.loads(json.loads(r.stdout)["data"][0]) if r.returncode == 0 \
@@ -251,7 +275,7 @@ def every_method():
              "true")
     dry = json.loads(r.stdout)["data"] if r.returncode == 0 else ["", "{}"]
     check(dry[0] == "/" and json.loads(dry[1])["plan"]["region"] ==
-          "region0" and not status()["namespaces"],
+          region and not labelled_namespaces(status()),
           "CreateNamespace dry_run: the plan, nothing created", r.stderr)
 
     r = call("CreateNamespace", "a{sv}", "4", "size", "t", str(2 * GIB),
@@ -299,13 +323,17 @@ def second_client():
     """gdbus reads the ObjectManager: what GetStatus says, object by object."""
     s = status()
     r = gdbus(MANAGER, "org.freedesktop.DBus.ObjectManager.GetManagedObjects")
-    paths = set(re.findall(r"objectpath '(/org/daxmap1/[^']+)'", r.stdout))
+    # The dictionary's keys (GVariant text annotates the type of the first
+    # only), not the object paths its properties hold.
+    paths = set(re.findall(r"'(/org/daxmap1/[^']+)': \{", r.stdout))
     want = ({path_of("region", x["dev"]) for x in s["regions"]} |
+            {path_of("dax_region", os.path.basename(x["path"]))
+             for x in s["dax_regions"]} |
             {path_of("namespace", x["dev"]) for x in s["namespaces"]} |
             {path_of("device", x["dev"]) for x in s["devices"]})
     check(r.returncode == 0 and paths == want and want,
-          "gdbus GetManagedObjects: one object per region, namespace and "
-          "device of GetStatus", f"{sorted(paths)} vs {sorted(want)}")
+          "gdbus GetManagedObjects: one object per region, dax region, "
+          "namespace and device of GetStatus", f"{sorted(paths)} vs {sorted(want)}")
     for d in s["devices"]:
         r = gdbus(path_of("device", d["dev"]),
                   "org.freedesktop.DBus.Properties.Get",
@@ -325,8 +353,8 @@ def cli_client():
           r.stdout + r.stderr)
     r2 = ctl("create", "namespace", "--size", "3G", "--align", "1G",
              "--name", "cache9", "--dry-run")
-    check(r2.returncode == 0 and "Would create a namespace on region0" in
-          r2.stdout, "daxmapctl create --dry-run through daxmapd",
+    check(r2.returncode == 0 and
+          f"Would create a namespace on {nvdimm_region()}" in r2.stdout, "daxmapctl create --dry-run through daxmapd",
           r2.stderr)
     for argv in (["status"], ["list"], ["kernel"], ["--json", "status"],
                  ["--json", "--human", "list", "devices"]):
@@ -715,7 +743,8 @@ def malformed_under_valgrind(daemon):
              "org.daxmap1.Error.NotManaged"),
             ("NVDIMM align is fixed",
              ("ReconfigureDevice", "'%s'" % next(
-                 (x["dev"] for x in status()["devices"]), "dax0.0"),
+                 (x["dev"] for x in status()["devices"] if x["namespace"]),
+                 "dax0.0"),
               "{'align': <uint64 1073741824>}"),
              "org.daxmap1.Error.NotSupported")):
         r = gdbus(MANAGER, f"{IFACE}.{argv[0]}", *argv[1:])
@@ -783,6 +812,235 @@ def configuration(daemon):
     return daemon
 
 
+def gdbus_call(method, *argv, user=None):
+    return gdbus(MANAGER, f"{IFACE}.{method}", *argv, user=user)
+
+
+def expect_refused(r, error, what, *words):
+    got = gdbus_error(r)
+    return check(got == error and all(w in r.stderr for w in words),
+                 f"{what}: {error}", f"{got}: {r.stderr[:400]}")
+
+
+def dax_region_of(s, dax_region):
+    return next(x for x in s["dax_regions"] if x["id"] == dax_region["id"])
+
+
+def region_devices(s, dax_region):
+    return [x for x in s["devices"] if x["dax_region"] == dax_region["id"]]
+
+
+def create_device_held(hmem):
+    """CreateDevice 1G at align 1G, held at 'configured' by the daemon
+    restarted for it: GetStatus, another user's and a property answer
+    meanwhile; the reply comes once the worker is done."""
+    region = os.path.basename(hmem["path"])
+    state = os.environ["DAXMAP_STATE_DIR"]
+    pending = os.path.join(state, "pending")
+    create = subprocess.Popen(
+        ["busctl", "--json=short", "--timeout=300", "call", BUS_NAME,
+         MANAGER, IFACE, "CreateDevice", "a{sv}", "4", "size", "t", str(GIB),
+         "align", "t", str(GIB), "region", "s", region, "name", "s", "big"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(600):
+        if create.poll() is not None or (os.path.isdir(pending) and
+                                         os.listdir(pending)):
+            break
+        time.sleep(0.1)
+    check(create.poll() is None and os.path.isdir(pending) and
+          os.listdir(pending), "CreateDevice is under way (a pending record)")
+    t0 = time.monotonic()
+    r = call("GetStatus", "a{sv}", "0")
+    took = time.monotonic() - t0
+    check(r.returncode == 0 and create.poll() is None,
+          f"GetStatus answers while CreateDevice runs ({took:.1f} s)",
+          r.stderr)
+    r = call("GetStatus", "a{sv}", "0", user=NOBODY)
+    check(r.returncode == 0 and create.poll() is None,
+          "another user's GetStatus answers meanwhile too", r.stderr)
+    r = busctl("get-property", BUS_NAME, MANAGER, IFACE, "Devices")
+    check(r.returncode == 0 and create.poll() is None,
+          "a property answers meanwhile", r.stderr)
+    out, err = create.communicate(timeout=300)
+    reply = json.loads(out)["data"][0] if create.returncode == 0 else ""
+    s = status()
+    dev = next((x for x in s["devices"] if x.get("name") == "big"), None)
+    check(dev is not None and reply == dev["dev"] and
+          dev["dax_region"] == hmem["id"] and dev["size"] == GIB and
+          dev["align"] == GIB and dev["managed"],
+          "CreateDevice replies with the device; GetStatus shows it on "
+          f"{region}, 1G at align 1G, named big, daxmap's",
+          f"{err} {reply} {dev}")
+    k = json.loads(run("daxctl", "list", "-d", reply).stdout or "[]") \
+        if reply else []
+    check(len(k) == 1 and k[0]["size"] == GIB and k[0].get("align") == GIB,
+          "daxctl agrees: 1G at align 1G", str(k))
+    r = busctl("get-property", BUS_NAME, path_of("device", reply),
+               "org.daxmap1.Device", "Size") if reply else None
+    check(r is not None and r.stdout.strip() == f"t {GIB}",
+          "the new device is an object on the bus before the reply",
+          r.stdout + r.stderr if r else "")
+    return dev
+
+
+def device_system_ram(dev):
+    """ReconfigureDevice to system-ram with memmap_on_memory, as
+    `daxmapctl reconfigure device --mode system-ram --memmap-on-memory`:
+    done where the kernel offers it, refused saying why where not."""
+    attr = f"/sys/bus/dax/devices/{dev['dev']}/memmap_on_memory"
+    with open("/sys/module/memory_hotplug/parameters/memmap_on_memory") \
+            as f:
+        param = f.read().strip()
+    r = gdbus_call("ReconfigureDevice", f"'{dev['dev']}'",
+                   "{'mode': <'system-ram'>, 'memmap_on_memory': <true>}")
+    d = next(x for x in status()["devices"] if x["dev"] == dev["dev"])
+    if not os.path.exists(attr):
+        expect_refused(r, "org.daxmap1.Error.NotSupported",
+                       "ReconfigureDevice system-ram memmap_on_memory on a "
+                       "kernel without the attribute", "Linux 6.8")
+        check(d["mode"] == "devdax", "and the device is left in devdax",
+              str(d))
+        return
+    if param not in ("Y", "y", "1", "force"):
+        expect_refused(r, "org.daxmap1.Error.NotSupported",
+                       "ReconfigureDevice memmap_on_memory with the module "
+                       f"parameter {param}", "memory_hotplug.memmap_on_memory")
+        return
+    with open(attr) as f:
+        on = f.read().strip()
+    check(r.returncode == 0 and d["mode"] == "system-ram" and on == "1" and
+          d.get("memmap_on_memory") is True,
+          "ReconfigureDevice system-ram with memmap_on_memory: the device's "
+          "attribute 1, GetStatus says so", f"{r.stderr} {on} {d}")
+    r = call("ReconfigureDevice", "sa{sv}", dev["dev"], "1", "mode", "s",
+             "devdax")
+    d = next(x for x in status()["devices"] if x["dev"] == dev["dev"])
+    check(r.returncode == 0 and d["mode"] == "devdax",
+          "and back to devdax", r.stderr)
+
+
+def legacy_namespace():
+    """ReconfigureNamespace on the bed's label-less legacy pmem."""
+    s = status()
+    ns = next((n for n in s["namespaces"] if not n.get("uuid")), None)
+    if ns is None:
+        print("skip - ReconfigureNamespace: no label-less namespace "
+              "(tests/vm/run --legacy-pmem SIZE)", flush=True)
+        return
+    name = ns["dev"]
+    mode = lambda: (ndctl_json("list", "-n", name) or [{}])[0].get("mode")
+    before = mode()
+    r = gdbus_call("ReconfigureNamespace", f"'{name}'",
+                   "{'mode': <'devdax'>}")
+    expect_refused(r, "org.daxmap1.Error.HoldsData",
+                   f"ReconfigureNamespace {name} without force", "force")
+    check(mode() == before == "fsdax", f"{name} is left in fsdax", before)
+    r = gdbus_call("ReconfigureNamespace", f"'{name}'",
+                   "{'mode': <'devdax'>}", user=NOBODY)
+    expect_refused(r, "org.daxmap1.Error.HoldsData",
+                   "nobody's, without force: the same, before polkit")
+    r = call("ReconfigureNamespace", "sa{sv}", name, "3", "mode", "s",
+             "devdax", "align", "t", str(2 << 20), "force", "b", "true")
+    reply = json.loads(r.stdout)["data"][0] if r.returncode == 0 else ""
+    n = (ndctl_json("list", "-n", name) or [{}])[0]
+    st = next((x for x in status()["namespaces"] if x["dev"] == name), {})
+    check(reply == name and n.get("mode") == "devdax" and
+          n.get("align") == 2 << 20 and st.get("mode") == "devdax",
+          f"ReconfigureNamespace {name} devdax 2M force: ndctl and "
+          "GetStatus say devdax", f"{r.stderr} {n} {st}")
+    r = gdbus_call("ReconfigureNamespace", f"'{name}'",
+                   "{'mode': <'fsdax'>, 'force': <true>}", user=NOBODY)
+    check(gdbus_error(r) in ("org.freedesktop.DBus.Error.AccessDenied",
+                             "org.freedesktop.DBus.Error."
+                             "InteractiveAuthorizationRequired") and
+          mode() == "devdax", "nobody's ReconfigureNamespace with force: "
+          "denied by polkit, nothing changed", r.stderr)
+    r = call("ReconfigureNamespace", "sa{sv}", name, "2", "mode", "s",
+             "fsdax", "force", "b", "true")
+    check(r.returncode == 0 and mode() == "fsdax",
+          f"ReconfigureNamespace {name} back to fsdax", r.stderr)
+
+
+def dynamic_devices(daemon):
+    """CreateDevice, DestroyDevice, ReconfigureNamespace on the bus."""
+    s = status()
+    hmem = next((x for x in s["dax_regions"] if x["provider"] == "hmem"),
+                None)
+    if hmem is None:
+        print("skip - CreateDevice and DestroyDevice: no hmem dax region "
+              "(tests/vm/run --soft-reserved SIZE)", flush=True)
+        legacy_namespace()
+        return daemon
+    daemon.stop()
+    d = start_daemon("daxmapd whose creates pause at 'configured'",
+                     env={"DAXMAP_TEST_PAUSE_AT": "configured"})
+    if not d:
+        return start_daemon("daxmapd restarted")
+
+    # The kernel's own device: not daxmap's, destroyed only with force
+    # (offlined first where the kernel onlined it as system-ram).
+    for dev in region_devices(s, hmem):
+        r = gdbus_call("DestroyDevice", f"'{dev['dev']}'", "@a{sv} {}")
+        expect_refused(r, "org.daxmap1.Error.NotManaged",
+                       f"DestroyDevice {dev['dev']} (the kernel's, "
+                       f"{dev['mode']}) without force", "--force")
+        r = call("DestroyDevice", "sa{sv}", dev["dev"], "1", "force", "b",
+                 "true")
+        gone = json.loads(r.stdout)["data"][0] if r.returncode == 0 else ""
+        check(gone == dev["dev"] and not any(
+            x["dev"] == dev["dev"] for x in status()["devices"]),
+              f"DestroyDevice {dev['dev']} force: gone from GetStatus",
+              r.stderr)
+    s = status()
+    free = dax_region_of(s, hmem)
+    check(not region_devices(s, hmem) and
+          free["available_size"] == free["size"],
+          "the hmem region is all free", str(free))
+
+    for what, opts, error in (
+            ("a size not a multiple of the align",
+             "{'size': <uint64 %d>, 'align': <uint64 %d>}" %
+             (GIB + GIB // 2, GIB), "org.daxmap1.Error.InvalidSize"),
+            ("more than the region has free",
+             "{'size': <uint64 %d>}" % (64 * GIB),
+             "org.daxmap1.Error.NoSpace"),
+            ("a region that does not exist",
+             "{'size': <uint64 %d>, 'region': <'hmem.9'>}" % GIB,
+             "org.daxmap1.Error.NoSuchRegion")):
+        expect_refused(gdbus_call("CreateDevice", opts), error,
+                       f"CreateDevice with {what}")
+    r = gdbus_call("CreateDevice", "{'size': <uint64 %d>}" % GIB,
+                   user=NOBODY)
+    check(gdbus_error(r) in ("org.freedesktop.DBus.Error.AccessDenied",
+                             "org.freedesktop.DBus.Error."
+                             "InteractiveAuthorizationRequired"),
+          "nobody: CreateDevice denied by polkit", r.stderr)
+    check(not region_devices(status(), hmem), "the refusals made nothing")
+
+    dev = create_device_held(hmem)
+    if dev:
+        device_system_ram(dev)
+        r = gdbus_call("DestroyDevice", "'big'", "@a{sv} {}", user=NOBODY)
+        check(gdbus_error(r) in ("org.freedesktop.DBus.Error.AccessDenied",
+                                 "org.freedesktop.DBus.Error."
+                                 "InteractiveAuthorizationRequired"),
+              "nobody: DestroyDevice denied by polkit", r.stderr)
+        r = call("DestroyDevice", "sa{sv}", "big", "0")
+        gone = json.loads(r.stdout)["data"][0] if r.returncode == 0 else ""
+        s = status()
+        free = dax_region_of(s, hmem)
+        check(gone == dev["dev"] and not region_devices(s, hmem) and
+              free["available_size"] == free["size"],
+              "DestroyDevice by name: gone, the region all free again",
+              f"{r.stderr} {free}")
+        r = busctl("get-property", BUS_NAME, path_of("device", dev["dev"]),
+                   "org.daxmap1.Device", "Size")
+        check(r.returncode != 0, "its object is gone", r.stdout)
+    legacy_namespace()
+    d.stop()
+    return start_daemon("daxmapd restarted")
+
+
 def main():
     os.environ.setdefault("DAXMAP_STATE_DIR", "/run/daxmap-daemon-test")
     os.environ["DAXMAP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="daxmap-conf-")
@@ -804,6 +1062,9 @@ def main():
                     daemon = r
             return 1 if failures else 0
         introspection()
+        daemon = dynamic_devices(daemon)
+        if not daemon:
+            return 1
         every_method()
         second_client()
         cli_client()

@@ -503,8 +503,9 @@ def behind_its_back(daemon):
           mon.listening["properties"] == {"running": True},
           "monitor: its first line says daxmapd runs", str(mon.listening))
     t0 = time.monotonic()
-    r = run("ndctl", "create-namespace", "-m", "devdax", "-s", "1G", "-n",
-            "foreign")
+    # On the labelled region: ndctl's own pick may be the legacy pmem's.
+    r = run("ndctl", "create-namespace", "-r", nvdimm_region(), "-m",
+            "devdax", "-s", "1G", "-n", "foreign")
     t_created = time.monotonic() - t0
     made = json.loads(r.stdout) if r.returncode == 0 else {}
     dev = made.get("dev", "?")
@@ -709,8 +710,8 @@ def malformed_under_valgrind(daemon):
                      timeout=VALGRIND_READY_TIMEOUT)
     if not d:
         return start_daemon("daxmapd restarted")
-    run("ndctl", "create-namespace", "-m", "devdax", "-s", "512M", "-n",
-        "foreign2")
+    run("ndctl", "create-namespace", "-r", nvdimm_region(), "-m", "devdax",
+        "-s", "512M", "-n", "foreign2")
     before = run("ndctl", "list", "-RN").stdout
     invalid = "org.freedesktop.DBus.Error.InvalidArgs"
     for what, argv, want in (

@@ -16,6 +16,7 @@
 #include <daxctl/libdaxctl.h>
 #include <ndctl/libndctl.h>
 
+#include "change.h"
 #include "private.h"
 
 /* The dax device of a devdax namespace ("dax0.1"), or NULL. */
@@ -148,35 +149,23 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 					   char **ret_message)
 {
 	_cleanup_free_ char *devname = NULL, *chardev = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	struct daxmap_record rec;
-	struct ndctl_ctx *nctx = NULL;
 	struct ndctl_namespace *ndns;
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	char uuid[UUID_STR_LEN];
 	const char *dax, *bdev;
 	uuid_t uu;
 	int r;
 
-	r = daxmap_destroy_request_check(which, ret_reason, ret_message);
+	r = daxmap_change_begin(ctx,
+				daxmap_destroy_request_check(which, ret_reason,
+							     ret_message),
+				"destroy", DAXMAP_CHANGE_NDCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot destroy under the fixture root %s",
-				     daxmap_get_root(ctx));
-	r = daxmap_lock(ctx, ret_reason, ret_message);
-	if (r < 0)
-		return r;
-	locked = ctx;
-	r = ndctl_new(&nctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r,
-				     "cannot open libndctl: %s",
-				     strerror(-r));
 
-	r = find_namespace(nctx, which, &ndns);
+	r = find_namespace(ch.nctx, which, &ndns);
 	if (r == -ENOTUNIQ) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_INVALID_ARGUMENT, r,
@@ -262,6 +251,5 @@ DAXMAP_EXPORT int daxmap_destroy_namespace(struct daxmap_ctx *ctx,
 	*ret_namespace = TAKE_PTR(devname);
 	r = 0;
 out:
-	ndctl_unref(nctx);
 	return daxmap_refused(ret_reason, r);
 }

@@ -19,6 +19,7 @@
 
 #include <daxctl/libdaxctl.h>
 
+#include "change.h"
 #include "private.h"
 
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage"
@@ -320,25 +321,11 @@ bool daxmap_device_record_find(struct daxmap_ctx *ctx, const char *devname,
 	return find_record(ctx, at_place, &p, ret);
 }
 
-static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	if (strncmp(name, "/dev/", 5) == 0)
-		name += 5;
-	daxctl_region_foreach(dctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (strcmp(daxctl_dev_get_devname(dev), name) == 0)
-				return dev;
-	return NULL;
-}
-
 /* A record's device, if it is still the one recorded. */
 static struct daxctl_dev *recorded_dev(struct daxctl_ctx *dctx,
 				       const struct daxmap_record *rec)
 {
-	struct daxctl_dev *dev = find_dev(dctx, rec->device);
+	struct daxctl_dev *dev = daxmap_find_dax_dev(dctx, rec->device);
 
 	if (!dev || !daxctl_dev_get_size(dev) ||
 	    daxctl_dev_get_resource(dev) != rec->resource)
@@ -451,11 +438,10 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 				       enum daxmap_reason *ret_reason,
 				       char **ret_message)
 {
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	struct daxmap_record rec = { .mode = (char *)"devdax",
 				     .map = DAXMAP_MAP_MEM };
 	struct daxctl_region *region;
-	struct daxctl_ctx *dctx = NULL;
 	struct daxctl_dev *dev;
 	struct snapshot before, after;
 	bool measure = daxmap_measure_wanted(ctx);
@@ -465,24 +451,14 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 	uuid_t uu;
 	int r;
 
-	r = daxmap_device_request_check(req, ret_reason, ret_message);
+	r = daxmap_change_begin(ctx,
+				daxmap_device_request_check(req, ret_reason,
+							    ret_message),
+				"create", DAXMAP_CHANGE_DAXCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot create under the fixture root %s",
-				     daxmap_get_root(ctx));
-	r = daxmap_lock(ctx, ret_reason, ret_message);
-	if (r < 0)
-		return r;
-	locked = ctx;
-	r = daxctl_new(&dctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_FAILED, r,
-				     "cannot open libdaxctl: %s", strerror(-r));
-	r = find_region(dctx, req, &region, ret_reason, ret_message);
+	r = find_region(ch.dctx, req, &region, ret_reason, ret_message);
 	if (r < 0)
 		goto out;
 	region_provider(region, provider, sizeof(provider));
@@ -490,7 +466,7 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 		struct daxmap_record other;
 
 		if (find_record(ctx, named, req->name, &other)) {
-			bool there = recorded_dev(dctx, &other) != NULL;
+			bool there = recorded_dev(ch.dctx, &other) != NULL;
 
 			r = there ? daxmap_refuse(ret_reason, ret_message,
 						  DAXMAP_REASON_INVALID_NAME,
@@ -508,7 +484,7 @@ DAXMAP_EXPORT int daxmap_create_device(struct daxmap_ctx *ctx,
 	if (r < 0)
 		goto out;
 
-	r = get_seed(&dctx, provider, &region, &dev);
+	r = get_seed(&ch.dctx, provider, &region, &dev);
 	if (r < 0) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  r == -EBUSY ? DAXMAP_REASON_BUSY :
@@ -579,7 +555,6 @@ fail:
 	if (rollback_dev(dev) == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 out:
-	daxctl_unref(dctx);
 	return daxmap_refused(ret_reason, r);
 }
 
@@ -603,7 +578,7 @@ int daxmap_device_recover(struct daxmap_ctx *ctx, struct daxmap_record *rec,
 	r = daxctl_new(&dctx);
 	if (r < 0)
 		return r;
-	dev = find_dev(dctx, rec->device);
+	dev = daxmap_find_dax_dev(dctx, rec->device);
 	if (!dev || !daxctl_dev_get_size(dev)) {
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec->uuid);
 		r = daxmap_append_line(report,
@@ -685,36 +660,25 @@ DAXMAP_EXPORT int daxmap_destroy_device(struct daxmap_ctx *ctx,
 					enum daxmap_reason *ret_reason,
 					char **ret_message)
 {
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	_cleanup_free_ char *devname = NULL, *chardev = NULL;
 	struct daxmap_record rec = { 0 };
-	struct daxctl_ctx *dctx = NULL;
 	struct daxctl_region *region;
 	struct daxctl_dev *dev;
 	bool managed;
 	int r;
 
-	r = daxmap_destroy_request_check(which, ret_reason, ret_message);
+	r = daxmap_change_begin(ctx,
+				daxmap_destroy_request_check(which, ret_reason,
+							     ret_message),
+				"destroy", DAXMAP_CHANGE_DAXCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot destroy under the fixture root %s",
-				     daxmap_get_root(ctx));
-	r = daxmap_lock(ctx, ret_reason, ret_message);
-	if (r < 0)
-		return r;
-	locked = ctx;
-	r = daxctl_new(&dctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_FAILED, r,
-				     "cannot open libdaxctl: %s", strerror(-r));
-	dev = find_dev(dctx, which);
+	dev = daxmap_find_dax_dev(ch.dctx, which);
 	managed = false;
 	if (!dev && find_record(ctx, named, which, &rec)) {
-		dev = recorded_dev(dctx, &rec);
+		dev = recorded_dev(ch.dctx, &rec);
 		managed = dev != NULL;
 	} else if (dev) {
 		managed = daxmap_device_record_find(ctx,
@@ -760,12 +724,12 @@ DAXMAP_EXPORT int daxmap_destroy_device(struct daxmap_ctx *ctx,
 		if (r < 0)
 			goto out;
 		/* Its memory blocks are gone: read the device afresh. */
-		daxctl_unref(dctx);
-		dctx = NULL;
-		r = daxctl_new(&dctx);
+		daxctl_unref(ch.dctx);
+		ch.dctx = NULL;
+		r = daxctl_new(&ch.dctx);
 		if (r < 0)
 			goto out;
-		dev = find_dev(dctx, devname);
+		dev = daxmap_find_dax_dev(ch.dctx, devname);
 		if (!dev) {
 			r = -ENODEV;
 			goto out;
@@ -808,6 +772,5 @@ DAXMAP_EXPORT int daxmap_destroy_device(struct daxmap_ctx *ctx,
 	r = 0;
 out:
 	daxmap_record_clear(&rec);
-	daxctl_unref(dctx);
 	return daxmap_refused(ret_reason, r);
 }

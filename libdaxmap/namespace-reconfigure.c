@@ -15,6 +15,7 @@
 #include <daxctl/libdaxctl.h>
 #include <ndctl/libndctl.h>
 
+#include "change.h"
 #include "private.h"
 
 /* The dax device of @ndns ("dax0.0"), or NULL. */
@@ -118,10 +119,9 @@ daxmap_reconfigure_namespace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			     const struct daxmap_namespace_reconfigure *req,
 			     enum daxmap_reason *ret_reason, char **ret_message)
 {
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	_cleanup_free_ char *devname = NULL, *chardev = NULL;
 	struct daxmap_create_plan plan = { 0 };
-	struct ndctl_ctx *nctx = NULL;
 	struct ndctl_namespace *ndns;
 	struct ndctl_region *region;
 	struct ndctl_dax *dax = NULL;
@@ -132,25 +132,15 @@ daxmap_reconfigure_namespace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	uuid_t uu;
 	int r;
 
-	r = daxmap_namespace_reconfigure_check(which, req, ret_reason,
-					       ret_message);
+	r = daxmap_change_begin(ctx,
+				daxmap_namespace_reconfigure_check(which, req,
+								   ret_reason,
+								   ret_message),
+				"reconfigure", DAXMAP_CHANGE_NDCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot reconfigure under the fixture root %s",
-				     daxmap_get_root(ctx));
-	r = daxmap_lock(ctx, ret_reason, ret_message);
-	if (r < 0)
-		return r;
-	locked = ctx;
-	r = ndctl_new(&nctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_FAILED, r,
-				     "cannot open libndctl: %s", strerror(-r));
-	ndns = find(nctx, which, &region);
+	ndns = find(ch.nctx, which, &region);
 	if (!ndns) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
@@ -256,6 +246,5 @@ daxmap_reconfigure_namespace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	     (unsigned long)plan.align, daxmap_map_name(plan.map));
 	r = 0;
 out:
-	ndctl_unref(nctx);
 	return daxmap_refused(ret_reason, r);
 }

@@ -19,6 +19,7 @@
 
 #include <ndctl/libndctl.h>
 
+#include "change.h"
 #include "private.h"
 
 /* ------------------------------------------------------------------ commit */
@@ -270,32 +271,22 @@ DAXMAP_EXPORT int daxmap_create_commit(struct daxmap_ctx *ctx,
 	struct ndctl_dax *dax = NULL;
 	struct ndctl_pfn *pfn = NULL;
 	struct snapshot before, after;
-	struct ndctl_ctx *nctx = NULL;
 	bool measure;
 	const char *step = "allocating the namespace";
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	uuid_t ns_uu, dev_uu;
 	char *devname;
 	int r;
 
+	/* The plan was checked when it was prepared. */
 	daxmap_refusal_init(ret_reason, ret_message);
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot create under the fixture root %s",
-				     daxmap_get_root(ctx));
-	measure = daxmap_measure_wanted(ctx);
-	r = daxmap_lock(ctx, ret_reason, ret_message);
+	r = daxmap_change_begin(ctx, 0, "create", DAXMAP_CHANGE_NDCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	locked = ctx;
-	r = ndctl_new(&nctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_FAILED, r,
-				     "cannot open libndctl: %s", strerror(-r));
+	measure = daxmap_measure_wanted(ctx);
 
-	region = find_region(nctx, p->region);
+	region = find_region(ch.nctx, p->region);
 	if (!region) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NO_SUCH_REGION, -ENODEV,
@@ -395,7 +386,6 @@ rollback:
 	if (rollback_namespace(ctx, seed) == 0)
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec.uuid);
 out:
-	ndctl_unref(nctx);
 	return daxmap_refused(ret_reason, r);
 }
 

@@ -12,21 +12,8 @@
 
 #include <daxctl/libdaxctl.h>
 
+#include "change.h"
 #include "private.h"
-
-static struct daxctl_dev *find_dev(struct daxctl_ctx *dctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	if (strncmp(name, "/dev/", 5) == 0)
-		name += 5;
-	daxctl_region_foreach(dctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (strcmp(daxctl_dev_get_devname(dev), name) == 0)
-				return dev;
-	return NULL;
-}
 
 /* An NVDIMM's dax region sits below the nd bus; its devices are fixed. */
 static bool from_namespace(struct daxctl_dev *dev)
@@ -280,32 +267,20 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			  char **ret_message)
 {
 	_cleanup_free_ char *name = NULL, *chardev = NULL;
-	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
-	struct daxctl_ctx *dctx = NULL;
+	_cleanup_change_ struct daxmap_change ch = DAXMAP_CHANGE_INIT;
 	struct daxctl_dev *dev;
 	bool ram;
 	int r;
 
-	r = daxmap_reconfigure_request_check(which, req, ret_reason,
-					     ret_message);
+	r = daxmap_change_begin(ctx,
+				daxmap_reconfigure_request_check(which, req,
+								 ret_reason,
+								 ret_message),
+				"reconfigure", DAXMAP_CHANGE_DAXCTL, &ch,
+				ret_reason, ret_message);
 	if (r < 0)
 		return r;
-	if (!daxmap_ctx_is_real_root(ctx))
-		return daxmap_refuse(ret_reason, ret_message,
-				     DAXMAP_REASON_NOT_SUPPORTED, -EOPNOTSUPP,
-				     "cannot reconfigure under the fixture root %s",
-				     daxmap_get_root(ctx));
-	r = daxmap_lock(ctx, ret_reason, ret_message);
-	if (r < 0)
-		return r;
-	locked = ctx;
-	r = daxctl_new(&dctx);
-	if (r < 0)
-		return daxmap_refuse(ret_reason, ret_message,
-				     daxmap_errno_reason(r), r,
-				     "cannot open libdaxctl: %s",
-				     strerror(-r));
-	dev = find_dev(dctx, which);
+	dev = daxmap_find_dax_dev(ch.dctx, which);
 	if (!dev || !daxctl_dev_get_size(dev)) {
 		r = daxmap_refuse(ret_reason, ret_message,
 				  DAXMAP_REASON_NOT_FOUND, -ENODEV,
@@ -354,6 +329,5 @@ daxmap_reconfigure_device(struct daxmap_ctx *ctx, const char *which,
 			r = to_devdax(dev, name, ret_reason, ret_message);
 	}
 out:
-	daxctl_unref(dctx);
 	return daxmap_refused(ret_reason, r);
 }

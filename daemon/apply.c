@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "bus-errors.h"
 #include "context.h"
+#include "job.h"
 #include "log.h"
 #include "options.h"
 #include "provision.h"
@@ -190,7 +191,6 @@ int method_apply(sd_bus_message *m, void *userdata, sd_bus_error *error)
 	ac->dry_run = dry_run;
 	ac->measure = measure;
 	/* A dry run changes nothing: as open as GetStatus. */
-	return worker_submit_authorized(c, m, dry_run ? NULL : "org.daxmap1.apply",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					NULL, &apply_ops, ac, error);
+	return job_submit(c, m, dry_run ? NULL : "org.daxmap1.apply",
+			  no_user_interaction, NULL, &apply_ops, ac, error);
 }

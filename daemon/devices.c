@@ -20,6 +20,7 @@
 #include "bus-errors.h"
 #include "context.h"
 #include "devices.h"
+#include "job.h"
 #include "log.h"
 #include "options.h"
 #include "provision.h"
@@ -31,24 +32,11 @@
 /* --------------------------------------------------------- CreateDevice */
 
 struct create_device_call {
+	struct job_result res;	/* first: job_free() */
 	/* Its strings point into the call, which the job keeps. */
 	struct daxmap_device_request req;
 	bool measure;		/* the caller asked for it */
-
-	enum daxmap_reason reason;
-	char *message, *devname;
 };
-
-static void create_device_call_free(void *userdata)
-{
-	struct create_device_call *cc = userdata;
-
-	if (!cc)
-		return;
-	free(cc->message);
-	free(cc->devname);
-	free(cc);
-}
 
 static int create_device_work(const struct worker_env *env, void *userdata)
 {
@@ -58,7 +46,8 @@ static int create_device_work(const struct worker_env *env, void *userdata)
 	if (cc->measure)
 		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
 	return daxmap_create_device(env->dm, env->kernel, &cc->req,
-				    &cc->devname, &cc->reason, &cc->message);
+				    &cc->res.name, &cc->res.reason,
+				    &cc->res.message);
 }
 
 static int create_device_reply(struct context *c, sd_bus_message *m,
@@ -68,20 +57,20 @@ static int create_device_reply(struct context *c, sd_bus_message *m,
 
 	if (r < 0) {
 		log_warning("CreateDevice for %s failed: %s", sender_of(m),
-			    cc->message ? cc->message : strerror(-r));
-		return bus_refusal(error, cc->reason, r, cc->message, false);
+			    cc->res.message ?: strerror(-r));
+		return job_refused(error, &cc->res, r);
 	}
-	log_notice("Created %s%s for %s", cc->devname,
+	log_notice("Created %s%s for %s", cc->res.name,
 		   cc->req.name ? " (named)" : "", sender_of(m));
 	/* The new device is on the bus before the caller hears back. */
 	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", cc->devname);
+	return sd_bus_reply_method_return(m, "s", cc->res.name);
 }
 
 static const struct worker_ops create_device_ops = {
 	.run = create_device_work,
 	.reply = create_device_reply,
-	.free = create_device_call_free,
+	.free = job_free,
 };
 
 int method_create_device(sd_bus_message *m, void *userdata,
@@ -119,7 +108,7 @@ int method_create_device(sd_bus_message *m, void *userdata,
 	/* What the library would refuse anyway, refused before polkit asks. */
 	r = daxmap_device_request_check(&cc->req, &reason, &message);
 	if (r < 0) {
-		create_device_call_free(cc);
+		job_free(cc);
 		return bus_refusal(error, reason, r, message, true);
 	}
 
@@ -131,120 +120,27 @@ int method_create_device(sd_bus_message *m, void *userdata,
 		"name", name,
 		NULL
 	};
-	return worker_submit_authorized(c, m, "org.daxmap1.create-device",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &create_device_ops, cc, error);
+	return job_submit(c, m, "org.daxmap1.create-device",
+			  no_user_interaction, details, &create_device_ops, cc,
+			  error);
 }
 
 /* -------------------------------------------------------- DestroyDevice */
 
-struct destroy_device_call {
-	const char *which;
-	unsigned int flags;
-
-	enum daxmap_reason reason;
-	char *message, *devname;
-};
-
-static void destroy_device_call_free(void *userdata)
-{
-	struct destroy_device_call *dc = userdata;
-
-	if (!dc)
-		return;
-	free(dc->message);
-	free(dc->devname);
-	free(dc);
-}
-
-static int destroy_device_work(const struct worker_env *env, void *userdata)
-{
-	struct destroy_device_call *dc = userdata;
-
-	provision_recover_dm(env->dm);
-	return daxmap_destroy_device(env->dm, dc->which, dc->flags,
-				     &dc->devname, &dc->reason, &dc->message);
-}
-
-static int destroy_device_reply(struct context *c, sd_bus_message *m,
-				void *userdata, int r, sd_bus_error *error)
-{
-	struct destroy_device_call *dc = userdata;
-
-	if (r < 0)
-		return bus_refusal(error, dc->reason, r, dc->message, false);
-	log_notice("Destroyed %s%s for %s", dc->devname,
-		   dc->flags & DAXMAP_DESTROY_FORCE ? " (forced)" : "",
-		   sender_of(m));
-	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", dc->devname);
-}
-
-static const struct worker_ops destroy_device_ops = {
-	.run = destroy_device_work,
-	.reply = destroy_device_reply,
-	.free = destroy_device_call_free,
-};
-
 int method_destroy_device(sd_bus_message *m, void *userdata,
 			  sd_bus_error *error)
 {
-	struct context *c = userdata;
-	struct destroy_device_call *dc = NULL;
-	bool force = false, no_user_interaction = false;
-	const struct bus_option opts[] = {
-		{ "force", "b", &force },
-		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
-	};
-	_cleanup_free_ char *message = NULL;
-	enum daxmap_reason reason;
-	const char *which;
-	int r;
-
-	r = sd_bus_message_read(m, "s", &which);
-	if (r < 0)
-		return r;
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
-	if (r < 0)
-		return r;
-	r = daxmap_destroy_request_check(which, &reason, &message);
-	if (r < 0)
-		return bus_refusal(error, reason, r, message, true);
-
-	dc = calloc(1, sizeof(*dc));
-	if (!dc)
-		return -ENOMEM;
-	dc->which = which;
-	dc->flags = force ? DAXMAP_DESTROY_FORCE : 0;
-	const char *const details[] = {
-		"device", which,
-		"force", force ? "yes" : "no",
-		NULL
-	};
-	return worker_submit_authorized(c, m, "org.daxmap1.destroy-device",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &destroy_device_ops, dc, error);
+	return provision_destroy(m, userdata, "org.daxmap1.destroy-device",
+				 "device", daxmap_destroy_device, error);
 }
 
 /* ------------------------------------------------- ReconfigureNamespace */
 
 struct reconfigure_namespace_call {
+	struct job_result res;	/* first: job_free() */
 	const char *which;
 	struct daxmap_namespace_reconfigure req;
-
-	enum daxmap_reason reason;
-	char *message;
 };
-
-static void reconfigure_namespace_call_free(void *userdata)
-{
-	struct reconfigure_namespace_call *rc = userdata;
-
-	if (!rc)
-		return;
-	free(rc->message);
-	free(rc);
-}
 
 static int reconfigure_namespace_work(const struct worker_env *env,
 				      void *userdata)
@@ -253,8 +149,8 @@ static int reconfigure_namespace_work(const struct worker_env *env,
 
 	provision_recover_dm(env->dm);
 	return daxmap_reconfigure_namespace(env->dm, env->kernel, rc->which,
-					    &rc->req, &rc->reason,
-					    &rc->message);
+					    &rc->req, &rc->res.reason,
+					    &rc->res.message);
 }
 
 static int reconfigure_namespace_reply(struct context *c, sd_bus_message *m,
@@ -264,7 +160,7 @@ static int reconfigure_namespace_reply(struct context *c, sd_bus_message *m,
 	struct reconfigure_namespace_call *rc = userdata;
 
 	if (r < 0)
-		return bus_refusal(error, rc->reason, r, rc->message, false);
+		return job_refused(error, &rc->res, r);
 	log_notice("Reconfigured %s as %s for %s", rc->which,
 		   daxmap_mode_name(rc->req.mode), sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
@@ -274,7 +170,7 @@ static int reconfigure_namespace_reply(struct context *c, sd_bus_message *m,
 static const struct worker_ops reconfigure_namespace_ops = {
 	.run = reconfigure_namespace_work,
 	.reply = reconfigure_namespace_reply,
-	.free = reconfigure_namespace_call_free,
+	.free = job_free,
 };
 
 int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
@@ -299,10 +195,7 @@ int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
 	size_t len;
 	int r;
 
-	r = sd_bus_message_read(m, "s", &which);
-	if (r < 0)
-		return r;
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	r = bus_read_target_options(m, &which, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
 	if (*mode) {
@@ -341,9 +234,7 @@ int method_reconfigure_namespace(sd_bus_message *m, void *userdata,
 		"force", force ? "yes" : "no",
 		NULL
 	};
-	return worker_submit_authorized(c, m,
-					"org.daxmap1.reconfigure-namespace",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &reconfigure_namespace_ops,
-					rc, error);
+	return job_submit(c, m, "org.daxmap1.reconfigure-namespace",
+			  no_user_interaction, details,
+			  &reconfigure_namespace_ops, rc, error);
 }

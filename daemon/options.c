@@ -137,3 +137,14 @@ int bus_read_options(sd_bus_message *m, const struct bus_option *opts,
 		return r;
 	return sd_bus_message_exit_container(m);
 }
+
+int bus_read_target_options(sd_bus_message *m, const char **which,
+			    const struct bus_option *opts, size_t n_opts,
+			    sd_bus_error *error)
+{
+	int r = sd_bus_message_read(m, "s", which);
+
+	if (r < 0)
+		return r;
+	return bus_read_options(m, opts, n_opts, error);
+}

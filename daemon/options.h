@@ -36,4 +36,12 @@ struct bus_option {
 int bus_read_options(sd_bus_message *m, const struct bus_option *opts,
 		     size_t n_opts, sd_bus_error *error);
 
+/*
+ * For the methods that act on one thing (s which, a{sv} options): reads
+ * the string into *@which (valid until @m is freed), then the options.
+ */
+int bus_read_target_options(sd_bus_message *m, const char **which,
+			    const struct bus_option *opts, size_t n_opts,
+			    sd_bus_error *error);
+
 #endif /* DAXMAPD_OPTIONS_H */

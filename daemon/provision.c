@@ -19,6 +19,7 @@
 
 #include "bus-errors.h"
 #include "context.h"
+#include "job.h"
 #include "log.h"
 #include "options.h"
 #include "provision.h"
@@ -35,12 +36,6 @@ static int check_refused(sd_bus_error *error, enum daxmap_reason reason,
 			 int r, const char *message)
 {
 	return bus_refusal(error, reason, r, message, true);
-}
-
-static int library_error(sd_bus_error *error, enum daxmap_reason reason,
-			 int r, const char *message)
-{
-	return bus_refusal(error, reason, r, message, false);
 }
 
 /* Finishes creates a crash interrupted before anything else is changed. */
@@ -81,15 +76,15 @@ int provision_scan(const struct worker_env *env, struct daxmap_topology **ret,
 /* ------------------------------------------------------- CreateNamespace */
 
 struct create_call {
+	/* What the worker found: the plan (json), the namespace (name). */
+	struct job_result res;
 	/* Its strings point into the call, which the job keeps. */
 	struct daxmap_create_request req;
 	bool dry_run;
 	bool measure;		/* the caller asked for it */
 
-	/* What the worker found. */
 	bool committing;	/* it got as far as changing the host */
-	enum daxmap_reason reason;
-	char *message, *json, *devname, *region, *mode;
+	char *region, *mode;
 	bool named;
 };
 
@@ -99,12 +94,9 @@ static void create_call_free(void *userdata)
 
 	if (!cc)
 		return;
-	free(cc->message);
-	free(cc->json);
-	free(cc->devname);
 	free(cc->region);
 	free(cc->mode);
-	free(cc);
+	job_free(cc);
 }
 
 static int create_work(const struct worker_env *env, void *userdata)
@@ -118,15 +110,15 @@ static int create_work(const struct worker_env *env, void *userdata)
 		provision_recover_dm(env->dm);
 	if (cc->measure)
 		(void)daxmap_set_measure(env->dm, DAXMAP_MEASURE_ON);
-	r = provision_scan(env, &t, &cc->reason, &cc->message);
+	r = provision_scan(env, &t, &cc->res.reason, &cc->res.message);
 	if (r < 0)
 		return r;
 	r = daxmap_create_prepare(env->dm, env->kernel, t, &cc->req, &plan,
-				  &cc->reason, &cc->message);
+				  &cc->res.reason, &cc->res.message);
 	if (r < 0)
 		return r;
-	cc->reason = DAXMAP_REASON_FAILED;
-	r = daxmap_create_plan_to_json(plan, 0, &cc->json);
+	cc->res.reason = DAXMAP_REASON_FAILED;
+	r = daxmap_create_plan_to_json(plan, 0, &cc->res.json);
 	if (r < 0 || cc->dry_run)
 		goto out;
 
@@ -138,8 +130,8 @@ static int create_work(const struct worker_env *env, void *userdata)
 		r = -ENOMEM;
 		goto out;
 	}
-	r = daxmap_create_commit(env->dm, env->kernel, plan, &cc->devname,
-				 &cc->reason, &cc->message);
+	r = daxmap_create_commit(env->dm, env->kernel, plan, &cc->res.name,
+				 &cc->res.reason, &cc->res.message);
 out:
 	daxmap_create_plan_free(plan);
 	return r;
@@ -156,20 +148,20 @@ static int create_reply(struct context *c, sd_bus_message *m,
 		if (cc->committing)
 			log_warning("CreateNamespace for %s failed: %s",
 				    sender_of(m),
-				    cc->message ? cc->message : strerror(-r));
-		return library_error(error, cc->reason, r, cc->message);
+				    cc->res.message ?: strerror(-r));
+		return job_refused(error, &cc->res, r);
 	}
 	if (cc->dry_run)
-		return sd_bus_reply_method_return(m, "os", "/", cc->json);
+		return sd_bus_reply_method_return(m, "os", "/", cc->res.json);
 
-	log_notice("Created %s on %s (%s%s) for %s", cc->devname, cc->region,
+	log_notice("Created %s on %s (%s%s) for %s", cc->res.name, cc->region,
 		   cc->mode, cc->named ? ", named" : "", sender_of(m));
 	/* The new objects are on the bus before the caller hears back. */
 	(void)context_scan(c, 0, NULL, NULL);
-	r = object_path_for(OBJECT_NAMESPACE, cc->devname, &path);
+	r = object_path_for(OBJECT_NAMESPACE, cc->res.name, &path);
 	if (r < 0)
 		return r;
-	return sd_bus_reply_method_return(m, "os", path, cc->json);
+	return sd_bus_reply_method_return(m, "os", path, cc->res.json);
 }
 
 static const struct worker_ops create_ops = {
@@ -261,71 +253,55 @@ int method_create_namespace(sd_bus_message *m, void *userdata,
 	};
 
 	/* A dry run changes nothing: as open as GetStatus. */
-	return worker_submit_authorized(c, m,
-					dry_run ? NULL : "org.daxmap1.create-namespace",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &create_ops, cc, error);
+	return job_submit(c, m, dry_run ? NULL : "org.daxmap1.create-namespace",
+			  no_user_interaction, details, &create_ops, cc, error);
 refused:
 	create_call_free(cc);
 	return check_refused(error, reason, r, message);
 }
 
-/* ------------------------------------------------------ DestroyNamespace */
+/* -------------------------------------- DestroyNamespace, DestroyDevice */
 
 struct destroy_call {
+	struct job_result res;	/* first: job_free() */
+	provision_destroy_fn destroy;
 	const char *which;
 	unsigned int flags;
-
-	enum daxmap_reason reason;
-	char *message, *devname;
 };
-
-static void destroy_call_free(void *userdata)
-{
-	struct destroy_call *dc = userdata;
-
-	if (!dc)
-		return;
-	free(dc->message);
-	free(dc->devname);
-	free(dc);
-}
 
 static int destroy_work(const struct worker_env *env, void *userdata)
 {
 	struct destroy_call *dc = userdata;
 
 	provision_recover_dm(env->dm);
-	return daxmap_destroy_namespace(env->dm, dc->which, dc->flags,
-					&dc->devname, &dc->reason,
-					&dc->message);
+	return dc->destroy(env->dm, dc->which, dc->flags, &dc->res.name,
+			   &dc->res.reason, &dc->res.message);
 }
 
 static int destroy_reply(struct context *c, sd_bus_message *m,
-			void *userdata, int r,
-			 sd_bus_error *error)
+			 void *userdata, int r, sd_bus_error *error)
 {
 	struct destroy_call *dc = userdata;
 
 	if (r < 0)
-		return library_error(error, dc->reason, r, dc->message);
-	log_notice("Destroyed %s%s for %s", dc->devname,
+		return job_refused(error, &dc->res, r);
+	log_notice("Destroyed %s%s for %s", dc->res.name,
 		   dc->flags & DAXMAP_DESTROY_FORCE ? " (forced)" : "",
 		   sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
-	return sd_bus_reply_method_return(m, "s", dc->devname);
+	return sd_bus_reply_method_return(m, "s", dc->res.name);
 }
 
 static const struct worker_ops destroy_ops = {
 	.run = destroy_work,
 	.reply = destroy_reply,
-	.free = destroy_call_free,
+	.free = job_free,
 };
 
-int method_destroy_namespace(sd_bus_message *m, void *userdata,
-				    sd_bus_error *error)
+int provision_destroy(sd_bus_message *m, struct context *c,
+		      const char *action, const char *what,
+		      provision_destroy_fn destroy, sd_bus_error *error)
 {
-	struct context *c = userdata;
 	struct destroy_call *dc = NULL;
 	bool force = false, no_user_interaction = false;
 	const struct bus_option opts[] = {
@@ -337,10 +313,7 @@ int method_destroy_namespace(sd_bus_message *m, void *userdata,
 	const char *which;
 	int r;
 
-	r = sd_bus_message_read(m, "s", &which);
-	if (r < 0)
-		return r;
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	r = bus_read_target_options(m, &which, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
 	r = daxmap_destroy_request_check(which, &reason, &message);
@@ -350,37 +323,32 @@ int method_destroy_namespace(sd_bus_message *m, void *userdata,
 	dc = calloc(1, sizeof(*dc));
 	if (!dc)
 		return -ENOMEM;
+	dc->destroy = destroy;
 	dc->which = which;
 	dc->flags = force ? DAXMAP_DESTROY_FORCE : 0;
 	const char *const details[] = {
-		"namespace", which,
+		what, which,
 		"force", force ? "yes" : "no",
 		NULL
 	};
-	return worker_submit_authorized(c, m, "org.daxmap1.destroy-namespace",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &destroy_ops, dc, error);
+	return job_submit(c, m, action, no_user_interaction, details,
+			  &destroy_ops, dc, error);
+}
+
+int method_destroy_namespace(sd_bus_message *m, void *userdata,
+			     sd_bus_error *error)
+{
+	return provision_destroy(m, userdata, "org.daxmap1.destroy-namespace",
+				 "namespace", daxmap_destroy_namespace, error);
 }
 
 /* ----------------------------------------------------- ReconfigureDevice */
 
 struct reconfigure_call {
+	struct job_result res;	/* first: job_free() */
 	const char *which;
 	struct daxmap_reconfigure_request req;
-
-	enum daxmap_reason reason;
-	char *message;
 };
-
-static void reconfigure_call_free(void *userdata)
-{
-	struct reconfigure_call *rc = userdata;
-
-	if (!rc)
-		return;
-	free(rc->message);
-	free(rc);
-}
 
 static int reconfigure_work(const struct worker_env *env, void *userdata)
 {
@@ -388,17 +356,16 @@ static int reconfigure_work(const struct worker_env *env, void *userdata)
 
 	provision_recover_dm(env->dm);
 	return daxmap_reconfigure_device(env->dm, rc->which, &rc->req,
-					 &rc->reason, &rc->message);
+					 &rc->res.reason, &rc->res.message);
 }
 
 static int reconfigure_reply(struct context *c, sd_bus_message *m,
-			void *userdata, int r,
-			     sd_bus_error *error)
+			     void *userdata, int r, sd_bus_error *error)
 {
 	struct reconfigure_call *rc = userdata;
 
 	if (r < 0)
-		return library_error(error, rc->reason, r, rc->message);
+		return job_refused(error, &rc->res, r);
 	log_notice("Reconfigured %s for %s", rc->which, sender_of(m));
 	(void)context_scan(c, 0, NULL, NULL);
 	return sd_bus_reply_method_return(m, NULL);
@@ -407,11 +374,11 @@ static int reconfigure_reply(struct context *c, sd_bus_message *m,
 static const struct worker_ops reconfigure_ops = {
 	.run = reconfigure_work,
 	.reply = reconfigure_reply,
-	.free = reconfigure_call_free,
+	.free = job_free,
 };
 
 int method_reconfigure_device(sd_bus_message *m, void *userdata,
-				     sd_bus_error *error)
+			      sd_bus_error *error)
 {
 	struct context *c = userdata;
 	struct reconfigure_call *rc = NULL;
@@ -432,10 +399,7 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 	char size_s[SIZE_BUF], align_s[SIZE_BUF];
 	int r;
 
-	r = sd_bus_message_read(m, "s", &which);
-	if (r < 0)
-		return r;
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	r = bus_read_target_options(m, &which, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
 	if (*mode) {
@@ -464,7 +428,7 @@ int method_reconfigure_device(sd_bus_message *m, void *userdata,
 		"memmap_on_memory", memmap_on_memory ? "yes" : "no",
 		NULL
 	};
-	return worker_submit_authorized(c, m, "org.daxmap1.reconfigure-device",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &reconfigure_ops, rc, error);
+	return job_submit(c, m, "org.daxmap1.reconfigure-device",
+			  no_user_interaction, details, &reconfigure_ops, rc,
+			  error);
 }

@@ -30,6 +30,21 @@ int provision_scan(const struct worker_env *env, struct daxmap_topology **ret,
 /* CreateNamespace(a{sv} options) -> (o namespace, s plan) */
 int method_create_namespace(sd_bus_message *m, void *userdata,
 			    sd_bus_error *error);
+/* daxmap_destroy_namespace() or daxmap_destroy_device(). */
+typedef int (*provision_destroy_fn)(struct daxmap_ctx *ctx, const char *which,
+				    unsigned int flags, char **ret_name,
+				    enum daxmap_reason *ret_reason,
+				    char **ret_message);
+
+/*
+ * DestroyNamespace and DestroyDevice: (s which, a{sv} options with force)
+ * -> (s destroyed), authorised for the polkit @action, shown to the
+ * administrator as @what ("namespace", "device") and force.
+ */
+int provision_destroy(sd_bus_message *m, struct context *c,
+		      const char *action, const char *what,
+		      provision_destroy_fn destroy, sd_bus_error *error);
+
 /* DestroyNamespace(s namespace, a{sv} options) -> (s destroyed) */
 int method_destroy_namespace(sd_bus_message *m, void *userdata,
 			     sd_bus_error *error);

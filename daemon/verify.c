@@ -12,31 +12,18 @@
 
 #include "bus-errors.h"
 #include "context.h"
+#include "job.h"
 #include "log.h"
 #include "options.h"
 #include "util.h"
 #include "verify.h"
 
 struct verify_call {
+	struct job_result res;	/* first: job_free() */
 	struct daxmap_verify_request req;
 	unsigned int json_flags;
-
-	enum daxmap_reason reason;
-	char *message, *json, *devname;
 	bool passed;
 };
-
-static void verify_call_free(void *userdata)
-{
-	struct verify_call *vc = userdata;
-
-	if (!vc)
-		return;
-	free(vc->message);
-	free(vc->json);
-	free(vc->devname);
-	free(vc);
-}
 
 static int verify_work(const struct worker_env *env, void *userdata)
 {
@@ -45,14 +32,14 @@ static int verify_work(const struct worker_env *env, void *userdata)
 	int r;
 
 	r = daxmap_verify_device(env->dm, env->kernel, &vc->req, &v,
-				 &vc->reason, &vc->message);
+				 &vc->res.reason, &vc->res.message);
 	if (r < 0)
 		return r;
 	vc->passed = daxmap_verify_passed(v);
-	vc->devname = strdup(daxmap_verify_get_devname(v));
-	r = daxmap_verify_to_json(v, vc->json_flags, &vc->json);
+	vc->res.name = strdup(daxmap_verify_get_devname(v));
+	r = daxmap_verify_to_json(v, vc->json_flags, &vc->res.json);
 	daxmap_verify_free(v);
-	if (r >= 0 && !vc->devname)
+	if (r >= 0 && !vc->res.name)
 		r = -ENOMEM;
 	return r;
 }
@@ -63,17 +50,17 @@ static int verify_reply(struct context *c, sd_bus_message *m, void *userdata,
 	struct verify_call *vc = userdata;
 
 	if (r < 0)
-		return bus_refusal(error, vc->reason, r, vc->message, false);
-	log_notice("Verified %s%s for %s: %s", vc->devname,
+		return job_refused(error, &vc->res, r);
+	log_notice("Verified %s%s for %s: %s", vc->res.name,
 		   vc->req.flags & DAXMAP_VERIFY_PATTERN ? " with a pattern" : "",
 		   sender_of(m), vc->passed ? "passed" : "FAILED");
-	return sd_bus_reply_method_return(m, "s", vc->json);
+	return sd_bus_reply_method_return(m, "s", vc->res.json);
 }
 
 static const struct worker_ops verify_ops = {
 	.run = verify_work,
 	.reply = verify_reply,
-	.free = verify_call_free,
+	.free = job_free,
 };
 
 int method_verify_device(sd_bus_message *m, void *userdata,
@@ -96,10 +83,7 @@ int method_verify_device(sd_bus_message *m, void *userdata,
 	const char *which;
 	int r;
 
-	r = sd_bus_message_read(m, "s", &which);
-	if (r < 0)
-		return r;
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	r = bus_read_target_options(m, &which, opts, ARRAY_SIZE(opts), error);
 	if (r < 0)
 		return r;
 
@@ -113,7 +97,7 @@ int method_verify_device(sd_bus_message *m, void *userdata,
 	vc->json_flags = DAXMAP_JSON_PRETTY | (human ? DAXMAP_JSON_HUMAN : 0);
 	r = daxmap_verify_request_check(&vc->req, &reason, &message);
 	if (r < 0) {
-		verify_call_free(vc);
+		job_free(vc);
 		return bus_refusal(error, reason, r, message, true);
 	}
 	const char *const details[] = {
@@ -121,7 +105,6 @@ int method_verify_device(sd_bus_message *m, void *userdata,
 		"pattern", pattern ? "yes" : "no",
 		NULL
 	};
-	return worker_submit_authorized(c, m, "org.daxmap1.verify-device",
-					no_user_interaction ? 0 : AUTH_ALLOW_USER_INTERACTION,
-					details, &verify_ops, vc, error);
+	return job_submit(c, m, "org.daxmap1.verify-device",
+			  no_user_interaction, details, &verify_ops, vc, error);
 }

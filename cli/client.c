@@ -239,37 +239,6 @@ int cli_daemon_create(struct cli_daemon *d,
 	return 0;
 }
 
-int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
-		       char **ret_namespace)
-{
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
-	const char *name;
-	int r;
-
-	r = new_call(d, "DestroyNamespace", &m);
-	if (r >= 0)
-		r = sd_bus_message_append(m, "s", which);
-	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "{sv}");
-	if (r >= 0 && force)
-		r = sd_bus_message_append(m, "{sv}", "force", "b", true);
-	if (r >= 0)
-		r = close_options(d, m);
-	if (r < 0)
-		return cli_error(r, "cannot ask daxmapd to destroy %s", which);
-	r = sd_bus_call(d->bus, m, 0, &error, &reply);
-	if (r < 0)
-		return daemon_error("destroy namespace", &error, r);
-	r = sd_bus_message_read(reply, "s", &name);
-	if (r < 0)
-		return cli_error(r, "cannot read daxmapd's answer");
-	*ret_namespace = strdup(name);
-	if (!*ret_namespace)
-		return cli_error(-ENOMEM, "destroyed %s", name);
-	return 0;
-}
-
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req)
 {
@@ -436,12 +405,6 @@ static int daemon_status(struct cli_daemon *d, bool human, json **ret_doc)
 int cli_daemon_create(struct cli_daemon *d,
 		      const struct daxmap_create_request *req, bool dry_run,
 		      json **ret_plan, char **ret_namespace)
-{
-	return cli_error(-EOPNOTSUPP, "daxmapd");
-}
-
-int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
-		       char **ret_namespace)
 {
 	return cli_error(-EOPNOTSUPP, "daxmapd");
 }

@@ -65,13 +65,11 @@ int cli_get_status(struct cli *cli, unsigned int want, json **ret_doc);
 int cli_daemon_create(struct cli_daemon *d,
 		      const struct daxmap_create_request *req, bool dry_run,
 		      json **ret_plan, char **ret_namespace);
-int cli_daemon_destroy(struct cli_daemon *d, const char *which, bool force,
-		       char **ret_namespace);
 int cli_daemon_reconfigure(struct cli_daemon *d, const char *which,
 			   const struct daxmap_reconfigure_request *req);
 /*
- * A method that answers with one name, the devices' and the label-less
- * namespaces' (CreateDevice, DestroyDevice, ReconfigureNamespace): @which
+ * A method that answers with one name (DestroyNamespace, CreateDevice,
+ * DestroyDevice, ReconfigureNamespace): @which
  * first when not NULL, then the options, each a key with a string ('s'),
  * a number ('t') or a flag ('b'). Prints "daxmapctl: WHAT: ..." on error.
  */

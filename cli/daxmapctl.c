@@ -377,6 +377,22 @@ void cli_recover(struct daxmap_ctx *ctx)
 			strerror(-r));
 }
 
+int cli_open_for_change(struct cli *cli, struct daxmap_ctx **ret_ctx)
+{
+	int r = cli_open(cli, ret_ctx);
+
+	if (r == 0)
+		cli_recover(*ret_ctx);
+	return r;
+}
+
+int cli_failed(const char *what, int r, const char *message)
+{
+	fprintf(stderr, PROGRAM ": %s: %s\n", what,
+		message ? message : strerror(-r));
+	return EXIT_FAILED;
+}
+
 unsigned int cli_json_flags(const struct cli *cli)
 {
 	/*

@@ -115,6 +115,33 @@ int cli_open(struct cli *cli, struct daxmap_ctx **ret_ctx);
  */
 void cli_recover(struct daxmap_ctx *ctx);
 
+/*
+ * What a change done without daxmapd starts with: cli_open(), then
+ * cli_recover(). Returns what cli_open() returns.
+ */
+int cli_open_for_change(struct cli *cli, struct daxmap_ctx **ret_ctx);
+
+/*
+ * "daxmapctl: <what>: <message, or strerror(-r)>" for a change the
+ * library refused or that failed; returns EXIT_FAILED.
+ */
+int cli_failed(const char *what, int r, const char *message);
+
+/* destroy namespace and destroy device: what differs between them. */
+struct cli_destroy_kind {
+	const char *what;	/* "destroy namespace" */
+	const char *method;	/* daxmapd's: "DestroyNamespace" */
+	void (*usage)(FILE *f);
+	/* daxmap_destroy_namespace() or daxmap_destroy_device() */
+	int (*destroy)(struct daxmap_ctx *ctx, const char *which,
+		       unsigned int flags, char **ret_name,
+		       enum daxmap_reason *ret_reason, char **ret_message);
+};
+
+/* Runs "<kind->what> WHICH [--force]", argv from the object word on. */
+int cli_destroy(struct cli *cli, const struct cli_destroy_kind *kind,
+		int argc, char **argv);
+
 /* The JSON flags: always pretty, whatever stdout is; human on request. */
 unsigned int cli_json_flags(const struct cli *cli);
 

@@ -207,81 +207,17 @@ static int create_device(struct cli *cli, int argc, char **argv)
 	} else {
 		_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 
-		r = cli_open(cli, &ctx);
+		r = cli_open_for_change(cli, &ctx);
 		if (r)
 			return r;
-		cli_recover(ctx);
 		r = daxmap_kernel_probe(ctx, &k);
 		if (r < 0)
 			return cli_error(r, "cannot probe the running kernel");
 		r = daxmap_create_device(ctx, k, &req, &devname, NULL, &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": create device: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
+		if (r < 0)
+			return cli_failed("create device", r, message);
 	}
 	return print_device(cli, devname);
-}
-
-static int destroy_device(struct cli *cli, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{ "force", no_argument, NULL, 'f' },
-		{}
-	};
-	_cleanup_(cli_daemon_closep) struct cli_daemon *daemon = NULL;
-	_cleanup_(daxmap_unrefp) struct daxmap_ctx *ctx = NULL;
-	_cleanup_free_ char *message = NULL, *devname = NULL;
-	unsigned int flags = 0;
-	const char *which;
-	int c, r;
-
-	optind = 0;
-	while ((c = cli_getopt(cli, "destroy device", argc, argv, "f",
-			       longopts)) != -1) {
-		if (c != 'f')
-			return EXIT_USAGE;
-		flags |= DAXMAP_DESTROY_FORCE;
-	}
-	if (cli_handled_help(cli, usage_destroy_device))
-		return EXIT_OK;
-	which = optind < argc ? argv[optind++] : "";
-	if (daxmap_destroy_request_check(which, NULL, &message) < 0)
-		return cli_refused("destroy device", message);
-	r = cli_no_arguments("destroy device", argc, argv);
-	if (r)
-		return r;
-
-	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
-	if (r)
-		return r;
-	if (daemon) {
-		const struct cli_bus_option opts[] = {
-			{ "force", 'b', .b = flags & DAXMAP_DESTROY_FORCE },
-		};
-
-		r = cli_daemon_call_name(daemon, "DestroyDevice",
-					 "destroy device", which, opts,
-					 ARRAY_SIZE(opts), &devname);
-		if (r)
-			return r;
-	} else {
-		r = cli_open(cli, &ctx);
-		if (r)
-			return r;
-		cli_recover(ctx);
-		r = daxmap_destroy_device(ctx, which, flags, &devname, NULL,
-					  &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": destroy device: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
-	}
-	printf("destroyed %s\n", devname);
-	return EXIT_OK;
 }
 
 static int reconfigure_namespace(struct cli *cli, int argc, char **argv)
@@ -355,19 +291,15 @@ static int reconfigure_namespace(struct cli *cli, int argc, char **argv)
 	} else {
 		_cleanup_(daxmap_kernel_unrefp) struct daxmap_kernel *k = NULL;
 
-		r = cli_open(cli, &ctx);
+		r = cli_open_for_change(cli, &ctx);
 		if (r)
 			return r;
-		cli_recover(ctx);
 		if (daxmap_kernel_probe(ctx, &k) < 0)
 			k = NULL;
 		r = daxmap_reconfigure_namespace(ctx, k, which, &req, NULL,
 						 &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": reconfigure namespace: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
+		if (r < 0)
+			return cli_failed("reconfigure namespace", r, message);
 	}
 	printf("reconfigured %s as %s\n", which, daxmap_mode_name(req.mode));
 	return EXIT_OK;
@@ -380,7 +312,14 @@ int cmd_create_device(struct cli *cli, int argc, char **argv)
 
 int cmd_destroy_device(struct cli *cli, int argc, char **argv)
 {
-	return destroy_device(cli, argc - 1, argv + 1);
+	static const struct cli_destroy_kind device = {
+		.what = "destroy device",
+		.method = "DestroyDevice",
+		.usage = usage_destroy_device,
+		.destroy = daxmap_destroy_device,
+	};
+
+	return cli_destroy(cli, &device, argc - 1, argv + 1);
 }
 
 int cmd_reconfigure_namespace(struct cli *cli, int argc, char **argv)

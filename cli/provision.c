@@ -234,11 +234,8 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 		return cli_error(r, "cannot read the persistent-memory topology");
 
 	r = daxmap_create_prepare(ctx, k, t, req, &plan, NULL, &message);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": create namespace: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
-	}
+	if (r < 0)
+		return cli_failed("create namespace", r, message);
 	/* Shown from its document, as daxmapd's plan is. */
 	r = daxmap_create_plan_to_json(plan, 0, &text);
 	if (r >= 0)
@@ -255,11 +252,8 @@ static int create_direct(struct cli *cli, struct daxmap_ctx *ctx,
 	}
 	r = daxmap_create_commit(ctx, k, plan, ret_namespace, NULL, &message);
 	daxmap_create_plan_free(plan);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": create namespace: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
-	}
+	if (r < 0)
+		return cli_failed("create namespace", r, message);
 	return EXIT_OK;
 }
 
@@ -416,7 +410,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int cmd_destroy(struct cli *cli, int argc, char **argv)
+int cli_destroy(struct cli *cli, const struct cli_destroy_kind *kind,
+		int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
@@ -430,6 +425,57 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 	const char *which;
 	int c, r;
 
+	optind = 0;
+	while ((c = cli_getopt(cli, kind->what, argc, argv, "f",
+			       longopts)) != -1) {
+		if (c != 'f')
+			return EXIT_USAGE;
+		flags |= DAXMAP_DESTROY_FORCE;
+	}
+	if (cli_handled_help(cli, kind->usage))
+		return EXIT_OK;
+	which = optind < argc ? argv[optind++] : "";
+	if (daxmap_destroy_request_check(which, NULL, &message) < 0)
+		return cli_refused(kind->what, message);
+	r = cli_no_arguments(kind->what, argc, argv);
+	if (r)
+		return r;
+
+	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
+	if (r)
+		return r;
+	if (daemon) {
+		const struct cli_bus_option opts[] = {
+			{ "force", 'b', .b = flags & DAXMAP_DESTROY_FORCE },
+		};
+
+		r = cli_daemon_call_name(daemon, kind->method, kind->what,
+					 which, opts, ARRAY_SIZE(opts),
+					 &devname);
+		if (r)
+			return r;
+	} else {
+		r = cli_open_for_change(cli, &ctx);
+		if (r)
+			return r;
+		r = kind->destroy(ctx, which, flags, &devname, NULL, &message);
+		if (r < 0)
+			return cli_failed(kind->what, r, message);
+	}
+	printf("destroyed %s\n", devname);
+	return EXIT_OK;
+}
+
+int cmd_destroy(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_destroy_kind namespace = {
+		.what = "destroy namespace",
+		.method = "DestroyNamespace",
+		.usage = usage_destroy,
+		.destroy = daxmap_destroy_namespace,
+	};
+	int r;
+
 	if (cli->help && argc < 2) {
 		usage_destroy(stdout);
 		return EXIT_OK;
@@ -439,48 +485,7 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 	r = cli_expect_object("destroy", "namespace", argc, argv);
 	if (r)
 		return r;
-	argc--;
-	argv++;
-
-	optind = 0;
-	while ((c = cli_getopt(cli, "destroy namespace", argc, argv, "f",
-			       longopts)) != -1) {
-		if (c != 'f')
-			return EXIT_USAGE;
-		flags |= DAXMAP_DESTROY_FORCE;
-	}
-	if (cli_handled_help(cli, usage_destroy))
-		return EXIT_OK;
-	which = optind < argc ? argv[optind++] : "";
-	if (daxmap_destroy_request_check(which, NULL, &message) < 0)
-		return cli_refused("destroy namespace", message);
-	r = cli_no_arguments("destroy namespace", argc, argv);
-	if (r)
-		return r;
-
-	r = cli_daemon_open(cli, CLI_WANT_CHANGE, &daemon);
-	if (r)
-		return r;
-	if (daemon) {
-		r = cli_daemon_destroy(daemon, which,
-				       flags & DAXMAP_DESTROY_FORCE, &devname);
-		if (r)
-			return r;
-	} else {
-		r = cli_open(cli, &ctx);
-		if (r)
-			return r;
-		cli_recover(ctx);
-		r = daxmap_destroy_namespace(ctx, which, flags, &devname, NULL,
-					     &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": destroy namespace: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
-	}
-	printf("destroyed %s\n", devname);
-	return EXIT_OK;
+	return cli_destroy(cli, &namespace, argc - 1, argv + 1);
 }
 
 int cmd_reconfigure(struct cli *cli, int argc, char **argv)
@@ -556,16 +561,12 @@ int cmd_reconfigure(struct cli *cli, int argc, char **argv)
 		if (r)
 			return r;
 	} else {
-		r = cli_open(cli, &ctx);
+		r = cli_open_for_change(cli, &ctx);
 		if (r)
 			return r;
-		cli_recover(ctx);
 		r = daxmap_reconfigure_device(ctx, which, &req, NULL, &message);
-		if (r < 0) {
-			fprintf(stderr, PROGRAM ": reconfigure device: %s\n",
-				message ? message : strerror(-r));
-			return EXIT_FAILED;
-		}
+		if (r < 0)
+			return cli_failed("reconfigure device", r, message);
 	}
 	printf("reconfigured %s\n", which);
 	return EXIT_OK;

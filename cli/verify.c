@@ -191,11 +191,8 @@ static int verify_here(struct cli *cli, const struct daxmap_verify_request *req,
 	if (r < 0)
 		return cli_error(r, "verify device: cannot probe the kernel");
 	r = daxmap_verify_device(ctx, k, req, &v, NULL, &message);
-	if (r < 0) {
-		fprintf(stderr, PROGRAM ": verify device: %s\n",
-			message ? message : strerror(-r));
-		return EXIT_FAILED;
-	}
+	if (r < 0)
+		return cli_failed("verify device", r, message);
 	r = daxmap_verify_to_json(v, cli_json_flags(cli), &text);
 	daxmap_verify_free(v);
 	if (r < 0)

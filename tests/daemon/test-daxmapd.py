@@ -711,6 +711,27 @@ def malformed_calls(c, bus):
                    "{'mode': <'system-ram'>}"),
                  "org.daxmap1.Error.NotFound", "dax9.9")
 
+    # The devices' methods: checked before authorisation, then (root
+    # needs none) refused by the library in the worker, whose answer is
+    # the reply.
+    expect_error(c, "CreateDevice: no size", G("CreateDevice", "@a{sv} {}"),
+                 "org.daxmap1.Error.InvalidSize", "size")
+    expect_error(c, "CreateDevice: no dynamic region on this host",
+                 G("CreateDevice", "{'size': <uint64 1073741824>, "
+                   "'measure': <true>}"),
+                 "org.daxmap1.Error.NoSuchRegion", "dynamic dax region")
+    expect_error(c, "DestroyDevice: one that does not exist",
+                 G("DestroyDevice", "'dax9.9'", "{'force': <true>}"),
+                 "org.daxmap1.Error.NotFound", "dax9.9")
+    expect_error(c, "ReconfigureNamespace: without force",
+                 G("ReconfigureNamespace", "'namespace9.9'",
+                   "{'mode': <'devdax'>}"),
+                 "org.daxmap1.Error.HoldsData", "force")
+    expect_error(c, "ReconfigureNamespace: one that does not exist",
+                 G("ReconfigureNamespace", "'namespace9.9'",
+                   "{'mode': <'fsdax'>, 'force': <true>}"),
+                 "org.daxmap1.Error.NotFound", "namespace9.9")
+
     # Huge strings (argv allows ~128 KiB per argument): refused, the
     # error quoting a UTF-8-safe prefix, not all of it.
     big = "x" * 120000

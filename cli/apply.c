@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * daxmapctl apply, and the configuration as status shows it: each
- * [namespace NAME] section of the configuration held against the host.
+ * [namespace NAME] and [device NAME] section of the configuration held
+ * against the host.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,12 +22,17 @@ void usage_apply(FILE *f)
 	fputs("Usage: " PROGRAM " apply [--dry-run] [--measure] [--json]\n"
 	      "\n"
 	      "Bring the host to its configuration (/etc/daxmap/daxmap.conf and\n"
-	      "daxmap.conf.d/*.conf, [namespace NAME] sections; see daxmap.conf(5)):\n"
-	      "create every namespace that is missing. One that drifted (another size,\n"
-	      "align, mode, map or region) is left as it is and reported, unless its\n"
-	      "section says recreate = yes and daxmap created it: then it is destroyed\n"
-	      "and created again, which loses its data, and never while a process uses\n"
-	      "it. Nothing else is destroyed or shrunk. A second apply does nothing.\n"
+	      "daxmap.conf.d/*.conf, [namespace NAME] and [device NAME] sections; see\n"
+	      "daxmap.conf(5)): create every namespace and dax device that is missing.\n"
+	      "One that drifted (another size, align, mode, map or region) is left as\n"
+	      "it is and reported, unless its section says recreate = yes and daxmap\n"
+	      "created it: then it is destroyed and created again (a device whose mode\n"
+	      "alone drifted is reconfigured), which loses its data, and never while a\n"
+	      "process uses it. A dax region whose capacity the kernel gave its own\n"
+	      "device is taken over for a [device] section: a system-ram device is\n"
+	      "offlined and removed, a devdax one only with replace = yes; it is put\n"
+	      "back if the section's device cannot be made. Nothing else is destroyed\n"
+	      "or shrunk. A second apply does nothing.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --dry-run      say what would be done; change nothing\n"
@@ -61,12 +67,12 @@ static void drift_cell(struct table *t, json *c)
 int print_config_checks(json *checks, bool applied)
 {
 	static const struct table_column status_cols[] = {
-		TABLE_LEFT("NAME"), TABLE_LEFT("STATE"),
-		TABLE_LEFT("NAMESPACE"), TABLE_LEFT("DRIFT"),
+		TABLE_LEFT("NAME"), TABLE_LEFT("KIND"), TABLE_LEFT("STATE"),
+		TABLE_LEFT("ON HOST"), TABLE_LEFT("DRIFT"),
 	};
 	static const struct table_column apply_cols[] = {
-		TABLE_LEFT("NAME"), TABLE_LEFT("OUTCOME"),
-		TABLE_LEFT("NAMESPACE"), TABLE_LEFT("DRIFT"),
+		TABLE_LEFT("NAME"), TABLE_LEFT("KIND"), TABLE_LEFT("OUTCOME"),
+		TABLE_LEFT("ON HOST"), TABLE_LEFT("DRIFT"),
 	};
 	_cleanup_table_ struct table *t = table_new(
 		applied ? apply_cols : status_cols, ARRAY_SIZE(status_cols));
@@ -77,12 +83,19 @@ int print_config_checks(json *checks, bool applied)
 	if (!t)
 		return -ENOMEM;
 	doc_foreach(checks, NULL, i, c) {
+		/* A daemon of before [device] sections sends no kind. */
+		const char *kind = str_or(doc_str(c, "kind"), "namespace");
+		bool device = strcmp(kind, "device") == 0;
+
 		table_row(t);
 		table_cell(t, "%s", str_or(doc_str(c, "name"), "-"));
+		table_cell(t, "%s", kind);
 		table_cell(t, "%s", str_or(doc_str(c, applied ? "outcome" :
 								"state"),
 					   "-"));
-		table_cell(t, "%s", str_or(doc_str(c, "namespace"), "-"));
+		table_cell(t, "%s", str_or(doc_str(c, device ? "device" :
+							       "namespace"),
+					   "-"));
 		drift_cell(t, c);
 	}
 	r = table_print(t, stdout, 2);

@@ -538,7 +538,7 @@ static int print_config(json *config)
 	if (error) {
 		printf("Configuration: not loaded: %s\n", error);
 	} else if (!doc_at(config, "namespaces", 0)) {
-		printf("Configuration: no namespaces named in %s (%zu files)\n",
+		printf("Configuration: no namespaces or devices named in %s (%zu files)\n",
 		       str_or(dir, "-"), nfiles);
 	} else {
 		printf("Configuration (%s, %zu file%s):\n", str_or(dir, "-"),

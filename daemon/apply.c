@@ -72,7 +72,9 @@ static void log_report(struct daxmap_apply_report *report)
 			log_msg(daxmap_config_check_get_outcome(ck) ==
 					DAXMAP_APPLY_FAILED ?
 				LOG_ERR : LOG_NOTICE,
-				"Apply: %s: %s: %s",
+				"Apply: [%s %s]: %s: %s",
+				daxmap_config_kind_name(
+					daxmap_config_check_get_kind(ck)),
 				daxmap_config_check_get_name(ck),
 				daxmap_apply_outcome_name(
 					daxmap_config_check_get_outcome(ck)),

@@ -5,7 +5,8 @@
  * drifted as it is, unless the section says recreate = yes and daxmap
  * created the namespace: then it is destroyed (which the library refuses
  * while a process uses it) and created again. Nothing the configuration
- * does not name is touched.
+ * does not name is touched. The [namespace] sections go first, then the
+ * [device] sections, whose rules are in apply-device.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,7 +40,8 @@ static int set_message(struct daxmap_config_check *c, const char *fmt, ...)
 }
 
 /* "size is 2G, the configuration says 4G; align is 2M, ... says 1G" */
-static int drift_sentence(struct daxmap_config_check *c, char **ret)
+int daxmap_config_check_drift_sentence(struct daxmap_config_check *c,
+				       char **ret)
 {
 	char *s = NULL, *joined;
 	int i;
@@ -119,7 +121,7 @@ static int apply_one(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 		break;
 	}
 
-	r = drift_sentence(c, &drift);
+	r = daxmap_config_check_drift_sentence(c, &drift);
 	if (r < 0)
 		return r;
 	if (!c->recreate) {
@@ -165,6 +167,7 @@ DAXMAP_EXPORT int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
 	struct daxmap_config_check **tail, *c;
 	struct daxmap_config_namespace *cn;
+	struct daxmap_config_device *cd;
 	struct daxmap_apply_report *report;
 	struct daxmap_topology *t = NULL;
 	struct daxmap_apply_summary sum;
@@ -219,6 +222,28 @@ DAXMAP_EXPORT int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			goto fail;
 		if (c->outcome == DAXMAP_APPLY_CREATED ||
 		    c->outcome == DAXMAP_APPLY_RECREATED)
+			t = daxmap_topology_unref(t);
+		info(ctx, "apply: %s: %s%s%s\n", c->name,
+		     daxmap_apply_outcome_name(c->outcome),
+		     c->message ? ": " : "", c->message ? c->message : "");
+	}
+	daxmap_config_device_foreach(cfg, cd) {
+		if (!t) {
+			r = daxmap_topology_scan(ctx, k, &t);
+			if (r < 0)
+				goto fail;
+		}
+		r = daxmap_config_device_check_new(cd, t, tail);
+		if (r < 0)
+			goto fail;
+		c = *tail;
+		tail = &c->next;
+		r = daxmap_apply_device_section(ctx, k, &t, cd, dry_run, c);
+		if (r < 0)
+			goto fail;
+		/* A failure may have removed and put back a kernel's device. */
+		if (!dry_run && c->outcome != DAXMAP_APPLY_UNCHANGED &&
+		    c->outcome != DAXMAP_APPLY_LEFT_DRIFTED)
 			t = daxmap_topology_unref(t);
 		info(ctx, "apply: %s: %s%s%s\n", c->name,
 		     daxmap_apply_outcome_name(c->outcome),

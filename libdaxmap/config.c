@@ -2,7 +2,10 @@
 /*
  * The declarative configuration: DIR/daxmap.conf, then DIR/daxmap.conf.d/
  * *.conf in name order, INI files (parsed with libinih) whose
- * [namespace NAME] sections name the namespaces a host should have.
+ * [namespace NAME] sections name the namespaces a host should have and
+ * whose [device NAME] sections the dax devices it should have on dynamic
+ * dax regions (soft-reserved memory, CXL). A name names one section of
+ * either kind: the checks and the records are looked up by it.
  *
  * All or nothing: the first mistake (a syntax error, an unknown section or
  * key, a bad value, a section given twice, a key missing) rejects the whole
@@ -23,6 +26,7 @@
 #include "checks.h"
 
 #define SECTION_PREFIX "namespace "
+#define DEVICE_PREFIX "device "
 
 struct daxmap_config_namespace {
 	struct daxmap_config_namespace *next;
@@ -51,6 +55,7 @@ struct daxmap_config {
 	char *dir;
 	char **files;		/* NULL-terminated */
 	struct daxmap_config_namespace *namespaces;
+	struct daxmap_config_device *devices;
 	/* [daxmap]: settings of the host rather than of a namespace. */
 	int measure;		/* -1 not said, else 0 or 1 */
 	char *measure_at;	/* "file:line" where it was said */
@@ -64,6 +69,8 @@ struct parse {
 	/* The section being read, NULL in none or an ignored one. */
 	struct daxmap_config_namespace *current;
 	struct daxmap_config_namespace **tail;
+	struct daxmap_config_device *current_device;
+	struct daxmap_config_device **device_tail;
 	bool in_daxmap;			/* in the [daxmap] section */
 	struct daxmap_config *config;
 	char *error;			/* the first mistake, "file:line: ..." */
@@ -78,8 +85,23 @@ static void namespace_free(struct daxmap_config_namespace *n)
 	free(n);
 }
 
+static void device_free(struct daxmap_config_device *d)
+{
+	free(d->name);
+	free(d->file);
+	free(d->region);
+	free(d->provider);
+	free(d);
+}
+
 static void config_free(struct daxmap_config *c)
 {
+	while (c->devices) {
+		struct daxmap_config_device *next = c->devices->next;
+
+		device_free(c->devices);
+		c->devices = next;
+	}
 	while (c->namespaces) {
 		struct daxmap_config_namespace *next = c->namespaces->next;
 
@@ -128,6 +150,71 @@ static struct daxmap_config_namespace *find(struct daxmap_config *c,
 	return NULL;
 }
 
+static struct daxmap_config_device *find_device(struct daxmap_config *c,
+						const char *name)
+{
+	struct daxmap_config_device *d;
+
+	for (d = c->devices; d; d = d->next)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+/* Where a section of either kind called @name starts, or NULL. */
+static const char *seen_at(struct daxmap_config *c, const char *name,
+			   int *ret_line, const char **ret_kind)
+{
+	struct daxmap_config_namespace *n = find(c, name);
+	struct daxmap_config_device *d = find_device(c, name);
+
+	if (n) {
+		*ret_line = n->line;
+		*ret_kind = "namespace";
+		return n->file;
+	}
+	if (d) {
+		*ret_line = d->line;
+		*ret_kind = "device";
+		return d->file;
+	}
+	return NULL;
+}
+
+/* A [device NAME] header: @name is what follows "device ". */
+static int begin_device(struct parse *p, char *name)
+{
+	_cleanup_free_ char *why = NULL;
+	struct daxmap_config_device *d;
+	const char *file, *kind;
+	int line;
+
+	if (!*name || strchr(name, ' '))
+		return fail(p, "[device %s]: the name is one word, the name daxmap records for the device",
+			    name);
+	if (daxmap_name_check(name, NULL, &why) < 0)
+		return fail(p, "[device]: %s", why ? why : "not a name");
+	file = seen_at(p->config, name, &line, &kind);
+	if (file)
+		return fail(p, "[device %s] again: [%s %s] is at %s:%d, and a name names one section",
+			    name, kind, name, file, line);
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->name = strdup(name);
+	d->file = strdup(p->file);
+	d->line = p->line;
+	d->numa_node = -1;
+	d->memmap_on_memory = -1;
+	d->movable = -1;
+	*p->device_tail = d;
+	p->device_tail = &d->next;
+	if (!d->name || !d->file)
+		return -ENOMEM;
+	p->current_device = d;
+	return 0;
+}
+
 /*
  * A section header, seen by the line reader: libinih calls the handler
  * only for keys, so a section with none would otherwise go unnoticed.
@@ -135,10 +222,12 @@ static struct daxmap_config_namespace *find(struct daxmap_config *c,
 static int begin_section(struct parse *p, const char *header)
 {
 	struct daxmap_config_namespace *n, *seen;
+	struct daxmap_config_device *dev;
 	_cleanup_free_ char *name = NULL, *why = NULL;
 	const char *end = strchr(header, ']');
 
 	p->current = NULL;
+	p->current_device = NULL;
 	p->in_daxmap = false;
 	if (!end)
 		return 0;	/* libinih reports the syntax error */
@@ -149,8 +238,10 @@ static int begin_section(struct parse *p, const char *header)
 		p->in_daxmap = true;
 		return 0;
 	}
+	if (strncmp(name, DEVICE_PREFIX, strlen(DEVICE_PREFIX)) == 0)
+		return begin_device(p, name + strlen(DEVICE_PREFIX));
 	if (strncmp(name, SECTION_PREFIX, strlen(SECTION_PREFIX)) != 0)
-		return fail(p, "unknown section [%s]: sections are [namespace NAME] and [daxmap]",
+		return fail(p, "unknown section [%s]: sections are [namespace NAME], [device NAME] and [daxmap]",
 			    name);
 	memmove(name, name + strlen(SECTION_PREFIX),
 		strlen(name) - strlen(SECTION_PREFIX) + 1);
@@ -163,6 +254,10 @@ static int begin_section(struct parse *p, const char *header)
 	if (seen)
 		return fail(p, "[namespace %s] again: it is first at %s:%d",
 			    name, seen->file, seen->line);
+	dev = find_device(p->config, name);
+	if (dev)
+		return fail(p, "[namespace %s] again: [device %s] is at %s:%d, and a name names one section",
+			    name, name, dev->file, dev->line);
 
 	n = calloc(1, sizeof(*n));
 	if (!n)
@@ -304,6 +399,132 @@ static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 		    key);
 }
 
+/* The keys of a [device NAME] section. */
+static const char *const device_keys[] = {
+	"region", "provider", "numa_node", "size", "percent", "align", "mode",
+	"memmap_on_memory", "movable", "recreate", "replace",
+};
+
+static int set_device_key(struct parse *p, struct daxmap_config_device *d,
+			  const char *key, const char *value)
+{
+	const char *why;
+	char *end;
+	bool b;
+	long l;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(device_keys); i++)
+		if (!strcmp(key, device_keys[i]))
+			break;
+	if (i == ARRAY_SIZE(device_keys))
+		return fail(p, "unknown key '%s': the keys of [device NAME] are region, provider, numa_node, size, percent, align, mode, memmap_on_memory, movable, recreate, replace",
+			    key);
+	if (d->keys_seen & (1u << i))
+		return fail(p, "%s again in [device %s]: a key is given once",
+			    key, d->name);
+	d->keys_seen |= 1u << i;
+
+	if (!strcmp(key, "region") || !strcmp(key, "provider")) {
+		char **to = !strcmp(key, "region") ? &d->region : &d->provider;
+
+		if (!*value || strpbrk(value, " \t"))
+			return fail(p, "%s: '%s': one word, %s", key, value,
+				    to == &d->region ?
+					    "the dax region as daxmapctl status or daxctl list -R names it (hmem.0, or daxctl's id)" :
+					    "the dax region's provider as daxmapctl status shows it (hmem, cxl)");
+		*to = strdup(value);
+		return *to ? 1 : fail(p, "out of memory");
+	}
+	if (!strcmp(key, "numa_node")) {
+		l = strtol(value, &end, 10);
+		if (end == value || *end || l < 0 || l > 65535)
+			return fail(p, "numa_node: '%s' is not a NUMA node number",
+				    value);
+		d->numa_node = (int)l;
+		return 1;
+	}
+	if (!strcmp(key, "size")) {
+		if (daxmap_parse_size(value, &d->size, &why) < 0)
+			return fail(p, "size: '%s': %s; use bytes or a number with a K, M, G or T suffix (64G)",
+				    value, why);
+		return 1;
+	}
+	if (!strcmp(key, "percent")) {
+		l = strtol(value, &end, 10);
+		if (end == value || (*end && strcmp(end, "%")) || l < 1 ||
+		    l > 100)
+			return fail(p, "percent: '%s': a whole number from 1 to 100 (of the dax region's size)",
+				    value);
+		d->percent = (unsigned int)l;
+		return 1;
+	}
+	if (!strcmp(key, "align")) {
+		uint64_t a = 0;
+
+		if (daxmap_parse_size(value, &a, &why) < 0 ||
+		    !daxmap_align_is_valid(a))
+			return fail(p, "align: '%s': one of %s", value,
+				    daxmap_align_list());
+		d->align = a;
+		return 1;
+	}
+	if (!strcmp(key, "mode")) {
+		if (daxmap_mode_from_name(value, &d->mode) < 0 ||
+		    (d->mode != DAXMAP_MODE_DEVDAX &&
+		     d->mode != DAXMAP_MODE_SYSTEM_RAM))
+			return fail(p, "mode: '%s': devdax or system-ram", value);
+		return 1;
+	}
+	if (parse_bool(value, &b) < 0)
+		return fail(p, "%s: '%s': yes or no", key, value);
+	if (!strcmp(key, "memmap_on_memory")) {
+		d->memmap_on_memory = b;
+	} else if (!strcmp(key, "movable")) {
+		/*
+		 * daxmap onlines system-ram movable only: memory in
+		 * ZONE_NORMAL takes unmovable allocations and can then never
+		 * be offlined and given back as devdax (reconfigure.c).
+		 */
+		if (!b)
+			return fail(p, "movable: 'no': daxmap onlines system-ram movable only, so that it can be offlined and taken back as devdax; leave the key out or say yes");
+		d->movable = b;
+	} else if (!strcmp(key, "recreate")) {
+		d->recreate = b;
+	} else {
+		d->replace = b;
+	}
+	return 1;
+}
+
+/* What a [device NAME] section must say, checked once it is read. */
+static int check_device_section(struct parse *p, struct daxmap_config_device *d)
+{
+	_cleanup_free_ char *why = NULL;
+	struct daxmap_device_request req = {
+		.size = d->size ?: (d->align ?: SZ_2M),
+		.align = d->align,
+		.name = d->name,
+	};
+
+	p->line = d->line;
+	if (!d->size && !d->percent)
+		return fail(p, "[device %s]: give size or percent (of the dax region's size)",
+			    d->name);
+	if (d->size && d->percent)
+		return fail(p, "[device %s]: size and percent exclude each other",
+			    d->name);
+	if (d->mode != DAXMAP_MODE_SYSTEM_RAM &&
+	    (d->memmap_on_memory >= 0 || d->movable >= 0))
+		return fail(p, "[device %s]: %s is about system-ram: it goes with mode = system-ram",
+			    d->name, d->memmap_on_memory >= 0 ?
+					     "memmap_on_memory" : "movable");
+	if (daxmap_device_request_check(&req, NULL, &why) < 0)
+		return fail(p, "[device %s]: %s", d->name,
+			    why ? why : "not a valid request");
+	return 1;
+}
+
 /* A key of [daxmap]: once in all the files, as a namespace's keys are. */
 static int set_daxmap_key(struct parse *p, const char *key, const char *value)
 {
@@ -333,10 +554,12 @@ static int on_key(void *userdata, const char *section, const char *key,
 	if (p->error)
 		return 0;
 	if (!*section)
-		return fail(p, "'%s' outside a section: keys go in a [namespace NAME] section",
+		return fail(p, "'%s' outside a section: keys go in a [namespace NAME] or [device NAME] section",
 			    key);
 	if (p->in_daxmap)
 		return set_daxmap_key(p, key, value);
+	if (p->current_device)
+		return set_device_key(p, p->current_device, key, value);
 	/* An unknown section was reported where it started. */
 	if (!p->current)
 		return 0;
@@ -362,6 +585,7 @@ static int parse_file(struct daxmap_config *c, const char *file,
 		      char **ret_message)
 {
 	struct daxmap_config_namespace **first_new = NULL, *n;
+	struct daxmap_config_device **first_device, *d;
 	struct parse p = { .file = file, .config = c };
 	_cleanup_fclose_ FILE *f = NULL;
 	int r;
@@ -375,6 +599,10 @@ static int parse_file(struct daxmap_config *c, const char *file,
 	for (p.tail = &c->namespaces; *p.tail; p.tail = &(*p.tail)->next)
 		;
 	first_new = p.tail;
+	for (p.device_tail = &c->devices; *p.device_tail;
+	     p.device_tail = &(*p.device_tail)->next)
+		;
+	first_device = p.device_tail;
 
 	r = ini_parse_stream(read_line, &p, on_key, &p);
 	if (r == -2)
@@ -385,6 +613,8 @@ static int parse_file(struct daxmap_config *c, const char *file,
 	}
 	for (n = *first_new; !p.error && n; n = n->next)
 		check_section(&p, n);
+	for (d = *first_device; !p.error && d; d = d->next)
+		check_device_section(&p, d);
 	if (p.error) {
 		r = daxmap_set_message(ret_message, -EINVAL, "%s", p.error);
 		free(p.error);
@@ -569,4 +799,33 @@ daxmap_config_namespace_get_request(struct daxmap_config_namespace *n,
 	ret->mode = n->mode;
 	ret->map = n->map;
 	ret->name = n->name;
+}
+
+DAXMAP_EXPORT struct daxmap_config_device *
+daxmap_config_device_get_first(struct daxmap_config *c)
+{
+	return c->devices;
+}
+
+DAXMAP_EXPORT struct daxmap_config_device *
+daxmap_config_device_get_next(struct daxmap_config_device *d)
+{
+	return d->next;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_config_device_get_name(struct daxmap_config_device *d)
+{
+	return d->name;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_config_device_get_file(struct daxmap_config_device *d)
+{
+	return d->file;
+}
+
+DAXMAP_EXPORT int daxmap_config_device_get_line(struct daxmap_config_device *d)
+{
+	return d->line;
 }

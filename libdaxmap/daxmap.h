@@ -865,10 +865,14 @@ const char *daxmap_get_config_dir(struct daxmap_ctx *ctx);
 
 struct daxmap_config;
 struct daxmap_config_namespace;
+struct daxmap_config_device;
 
 /*
  * Reads the configuration: [namespace NAME] sections with region or
- * numa_node, size or percent, align, mode, map and recreate. No files is
+ * numa_node, size or percent, align, mode, map and recreate; [device
+ * NAME] sections with region, provider, numa_node, size or percent,
+ * align, mode, memmap_on_memory, movable, recreate and replace (see
+ * daxmap.conf(5)). No files is
  * an empty configuration. The first mistake rejects all of it: -EINVAL,
  * and @ret_message (when not NULL) says "FILE:LINE: what is wrong and
  * what is valid"; -errno when a file cannot be read.
@@ -899,10 +903,32 @@ bool daxmap_config_namespace_get_recreate(struct daxmap_config_namespace *n);
 void daxmap_config_namespace_get_request(struct daxmap_config_namespace *n,
 					 struct daxmap_create_request *ret);
 
+/* The [device NAME] sections, in the order they were read. */
+struct daxmap_config_device *
+daxmap_config_device_get_first(struct daxmap_config *c);
+struct daxmap_config_device *
+daxmap_config_device_get_next(struct daxmap_config_device *d);
+#define daxmap_config_device_foreach(c, d)				\
+	for (d = daxmap_config_device_get_first(c); d;			\
+	     d = daxmap_config_device_get_next(d))
+
+const char *daxmap_config_device_get_name(struct daxmap_config_device *d);
+const char *daxmap_config_device_get_file(struct daxmap_config_device *d);
+int daxmap_config_device_get_line(struct daxmap_config_device *d);
+
+/* What a section names: a namespace, or a dax device on a dynamic region. */
+enum daxmap_config_kind {
+	DAXMAP_CONFIG_KIND_NAMESPACE = 0,
+	DAXMAP_CONFIG_KIND_DEVICE,
+};
+
+/* "namespace" or "device", as the documents say it. */
+const char *daxmap_config_kind_name(enum daxmap_config_kind kind);
+
 /* How a section compares with the host. */
 enum daxmap_config_state {
-	DAXMAP_CONFIG_OK = 0,		/* the namespace is there, as said */
-	DAXMAP_CONFIG_MISSING,		/* no namespace of that name */
+	DAXMAP_CONFIG_OK = 0,		/* it is there, as said */
+	DAXMAP_CONFIG_MISSING,		/* none of that name */
 	DAXMAP_CONFIG_DRIFT,		/* there, but not as said */
 };
 
@@ -932,8 +958,12 @@ daxmap_config_check_get_next(struct daxmap_config_check *c);
 const char *daxmap_config_check_get_name(struct daxmap_config_check *c);
 enum daxmap_config_state
 daxmap_config_check_get_state(struct daxmap_config_check *c);
+enum daxmap_config_kind
+daxmap_config_check_get_kind(struct daxmap_config_check *c);
 /* The namespace of that label name (namespaceX.Y), NULL when missing. */
 const char *daxmap_config_check_get_namespace(struct daxmap_config_check *c);
+/* A [device] section's dax device (daxX.Y), NULL when missing. */
+const char *daxmap_config_check_get_device(struct daxmap_config_check *c);
 int daxmap_config_check_get_num_drifts(struct daxmap_config_check *c);
 /* Drift @i: the key, what the section says and what the host has. */
 int daxmap_config_check_get_drift(struct daxmap_config_check *c, int i,

@@ -3,8 +3,12 @@
  * The configuration held against the host, pure: a section names a
  * namespace by its label name, and held against a topology it is ok (a
  * namespace of that name is there as said), missing, or drifted (there,
- * but with another size, align, mode or map). One check per section, with
- * the drifts found, and the getters of a check.
+ * but with another size, align, mode or map). A [device NAME] section
+ * names a dax device on a dynamic dax region by the name daxmap recorded
+ * when it made it (a dax device carries none): ok, missing, or drifted in
+ * size, align, mode, region or memmap_on_memory. One check per section,
+ * the namespaces' first, with the drifts found, and the getters of a
+ * check.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +26,7 @@ void daxmap_config_checks_free(struct daxmap_config_check *list)
 
 		free(list->name);
 		free(list->namespace);
+		free(list->device);
 		free(list->message);
 		free(list);
 		list = next;
@@ -31,7 +36,8 @@ void daxmap_config_checks_free(struct daxmap_config_check *list)
 const char *daxmap_drift_key(const char *key)
 {
 	static const char *const keys[] = {
-		"size", "align", "mode", "map", "region", NULL,
+		"size", "align", "mode", "map", "region", "memmap_on_memory",
+		NULL,
 	};
 	const char *const *k;
 
@@ -126,25 +132,179 @@ int daxmap_config_check_new(struct daxmap_config_namespace *cn,
 	return 0;
 }
 
-/* Checks every section of @cfg against @t, in the configuration's order. */
+/* ------------------------------------------------------ device sections */
+
+const char *daxmap_dax_region_name(struct daxmap_dax_region *r)
+{
+	const char *slash = r->path ? strrchr(r->path, '/') : NULL;
+
+	return slash ? slash + 1 : r->path ? r->path : "";
+}
+
+/* Whether @want names @r: as daxmapctl status does (hmem.0), by daxctl's
+ * id (0) or daxctl's device name (region0), as daxmap_create_device()
+ * takes them. */
+static bool region_is(struct daxmap_dax_region *r, const char *want)
+{
+	char id[24];
+
+	if (strcmp(daxmap_dax_region_name(r), want) == 0)
+		return true;
+	snprintf(id, sizeof(id), "%d", r->id);
+	if (strcmp(id, want) == 0)
+		return true;
+	snprintf(id, sizeof(id), "region%d", r->id);
+	return strcmp(id, want) == 0;
+}
+
+/* Whether @r is one section @cd may have its device on: each key said
+ * holds. An NVDIMM's region never is: a namespace fixes its device. */
+static bool region_fits(struct daxmap_config_device *cd,
+			struct daxmap_dax_region *r)
+{
+	return daxmap_dax_region_is_dynamic(r) &&
+	       (!cd->region || region_is(r, cd->region)) &&
+	       (!cd->provider ||
+		(r->provider && strcmp(r->provider, cd->provider) == 0)) &&
+	       (cd->numa_node < 0 || r->numa_node == cd->numa_node);
+}
+
+struct daxmap_dax_region *
+daxmap_config_device_region(struct daxmap_config_device *cd,
+			    struct daxmap_topology *t)
+{
+	struct daxmap_dax_region *r, *best = NULL;
+
+	if (!t)
+		return NULL;
+	daxmap_dax_region_foreach(t, r)
+		if (region_fits(cd, r) &&
+		    (!best || r->available_size > best->available_size))
+			best = r;
+	return best;
+}
+
+static struct daxmap_device *device_named(struct daxmap_topology *t,
+					  const char *name)
+{
+	struct daxmap_device *d;
+
+	daxmap_device_foreach(t, d)
+		if (daxmap_device_get_name(d) &&
+		    strcmp(daxmap_device_get_name(d), name) == 0)
+			return d;
+	return NULL;
+}
+
+/* What a section's match keys say, for a region drift: "hmem.0",
+ * "provider cxl, numa_node 1". */
+static void match_words(struct daxmap_config_device *cd, char *buf,
+			size_t len)
+{
+	if (cd->region) {
+		snprintf(buf, len, "%s", cd->region);
+		return;
+	}
+	snprintf(buf, len, "%s%s%s", cd->provider ? "provider " : "",
+		 cd->provider ? cd->provider : "",
+		 cd->provider && cd->numa_node >= 0 ? ", " : "");
+	if (cd->numa_node >= 0)
+		snprintf(buf + strlen(buf), len - strlen(buf), "numa_node %d",
+			 cd->numa_node);
+}
+
+/*
+ * Holds device section @cd against @t. As for namespaces, only what the
+ * section says is held: a percentage, align or match key not given is
+ * not a drift. movable is not held: the kernel shows it per memory block
+ * only, and daxmap onlines movable whatever it makes.
+ */
+int daxmap_config_device_check_new(struct daxmap_config_device *cd,
+				   struct daxmap_topology *t,
+				   struct daxmap_config_check **ret)
+{
+	enum daxmap_mode want_mode = cd->mode ?: DAXMAP_MODE_DEVDAX;
+	struct daxmap_config_check *c;
+	struct daxmap_device *d;
+	bool ram;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->kind = DAXMAP_CONFIG_KIND_DEVICE;
+	c->name = strdup(cd->name);
+	c->recreate = cd->recreate;
+	d = t ? device_named(t, cd->name) : NULL;
+	if (!c->name || (d && !(c->device = strdup(d->devname)))) {
+		daxmap_config_checks_free(c);
+		return -ENOMEM;
+	}
+	if (!d) {
+		c->state = DAXMAP_CONFIG_MISSING;
+		*ret = c;
+		return 0;
+	}
+	c->managed = daxmap_device_is_managed(d);
+
+	if (cd->size && d->size != cd->size)
+		add_size_drift(c, "size", cd->size, d->size);
+	if (cd->align && d->align != cd->align)
+		add_size_drift(c, "align", cd->align, d->align);
+	if (strcmp(d->mode, daxmap_mode_name(want_mode)) != 0)
+		add_drift(c, "mode", daxmap_mode_name(want_mode), d->mode);
+	if ((cd->region || cd->provider || cd->numa_node >= 0) &&
+	    (!d->dax_region || !region_fits(cd, d->dax_region))) {
+		char want[32];
+
+		match_words(cd, want, sizeof(want));
+		add_drift(c, "region", want,
+			  d->dax_region ? daxmap_dax_region_name(d->dax_region) :
+					  NULL);
+	}
+	/* Where the memmap went is decided when memory is onlined: only a
+	 * device in system-ram mode shows it. */
+	ram = strcmp(d->mode, "system-ram") == 0;
+	if (cd->memmap_on_memory >= 0 && ram &&
+	    want_mode == DAXMAP_MODE_SYSTEM_RAM &&
+	    d->memmap_on_memory != (bool)cd->memmap_on_memory)
+		add_drift(c, "memmap_on_memory",
+			  cd->memmap_on_memory ? "yes" : "no",
+			  d->memmap_on_memory ? "yes" : "no");
+	c->state = c->ndrifts ? DAXMAP_CONFIG_DRIFT : DAXMAP_CONFIG_OK;
+	*ret = c;
+	return 0;
+}
+
+/*
+ * Checks every section of @cfg against @t: the [namespace] sections in the
+ * configuration's order, then the [device] sections in theirs.
+ */
 int daxmap_config_checks_new(struct daxmap_config *cfg,
 			     struct daxmap_topology *t,
 			     struct daxmap_config_check **ret)
 {
 	struct daxmap_config_check *list = NULL, **tail = &list;
 	struct daxmap_config_namespace *cn;
+	struct daxmap_config_device *cd;
 	int r;
 
 	daxmap_config_namespace_foreach(cfg, cn) {
 		r = daxmap_config_check_new(cn, t, tail);
-		if (r < 0) {
-			daxmap_config_checks_free(list);
-			return r;
-		}
+		if (r < 0)
+			goto fail;
+		tail = &(*tail)->next;
+	}
+	daxmap_config_device_foreach(cfg, cd) {
+		r = daxmap_config_device_check_new(cd, t, tail);
+		if (r < 0)
+			goto fail;
 		tail = &(*tail)->next;
 	}
 	*ret = list;
 	return 0;
+fail:
+	daxmap_config_checks_free(list);
+	return r;
 }
 
 void daxmap_apply_count(const struct daxmap_config_check *c,
@@ -174,6 +334,18 @@ void daxmap_apply_count(const struct daxmap_config_check *c,
 		default:
 			break;
 		}
+}
+
+DAXMAP_EXPORT const char *daxmap_config_kind_name(enum daxmap_config_kind kind)
+{
+	switch (kind) {
+	case DAXMAP_CONFIG_KIND_NAMESPACE:
+		return "namespace";
+	case DAXMAP_CONFIG_KIND_DEVICE:
+		return "device";
+	default:
+		return "unknown";
+	}
 }
 
 DAXMAP_EXPORT const char *daxmap_config_state_name(enum daxmap_config_state s)
@@ -225,10 +397,22 @@ daxmap_config_check_get_state(struct daxmap_config_check *c)
 	return c->state;
 }
 
+DAXMAP_EXPORT enum daxmap_config_kind
+daxmap_config_check_get_kind(struct daxmap_config_check *c)
+{
+	return c->kind;
+}
+
 DAXMAP_EXPORT const char *
 daxmap_config_check_get_namespace(struct daxmap_config_check *c)
 {
 	return c->namespace;
+}
+
+DAXMAP_EXPORT const char *
+daxmap_config_check_get_device(struct daxmap_config_check *c)
+{
+	return c->device;
 }
 
 DAXMAP_EXPORT int

@@ -648,8 +648,11 @@ static json *check_to_json(const struct daxmap_config_check *c, bool *ok)
 	if (!o)
 		return NULL;
 	add_str(o, "name", c->name, ok);
+	add_str(o, "kind", daxmap_config_kind_name(c->kind), ok);
 	add_str(o, "state", daxmap_config_state_name(c->state), ok);
 	add_str(o, "namespace", c->namespace, ok);
+	/* One shape for both kinds: each names its own, the other null. */
+	add_str(o, "device", c->device, ok);
 	add_bool(o, "managed", c->managed, ok);
 	add_bool(o, "recreate", c->recreate, ok);
 	drifts = new_array(ok);

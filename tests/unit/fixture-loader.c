@@ -743,6 +743,11 @@ static const char *state_name(int i)
 	return daxmap_config_state_name((enum daxmap_config_state)i);
 }
 
+static const char *kind_name(int i)
+{
+	return daxmap_config_kind_name((enum daxmap_config_kind)i);
+}
+
 static const char *outcome_name(int i)
 {
 	return daxmap_apply_outcome_name((enum daxmap_apply_outcome)i);
@@ -769,11 +774,24 @@ static int read_drift(struct reader *rd, json *o, struct daxmap_drift *d)
 
 static int read_check(struct reader *rd, json *o, struct daxmap_config_check *c)
 {
-	const char *state, *outcome;
-	json *drifts;
+	const char *state, *outcome, *kind = NULL;
+	json *drifts, *member;
 	int r, v = 0;
 	size_t i, n;
 
+	/* Documents of before [device] sections have no kind: namespaces. */
+	if (json_object_object_get_ex(o, "kind", &member) &&
+	    (r = get_str(rd, o, "kind", false, &kind)) < 0)
+		return r;
+	if (kind) {
+		if ((r = enum_from_name(rd, "kind", kind, kind_name,
+					DAXMAP_CONFIG_KIND_DEVICE, &v)) < 0)
+			return r;
+		c->kind = (enum daxmap_config_kind)v;
+	}
+	if (json_object_object_get_ex(o, "device", &member) &&
+	    (r = dup_str(rd, o, "device", true, &c->device)) < 0)
+		return r;
 	if ((r = dup_str(rd, o, "name", false, &c->name)) < 0 ||
 	    (r = get_str(rd, o, "state", false, &state)) < 0 ||
 	    (r = dup_str(rd, o, "namespace", true, &c->namespace)) < 0 ||

@@ -102,7 +102,7 @@ static void check_refusals(struct daxmap_ctx *ctx)
 	check_refused(ctx, "[namespace db0]\nsize = 1G\ncolour = blue\n", 3,
 		      "unknown key 'colour': the keys are region, numa_node");
 	check_refused(ctx, "# a comment\n[region0]\nsize = 1G\n", 2,
-		      "unknown section [region0]: sections are [namespace NAME] and [daxmap]");
+		      "unknown section [region0]: sections are [namespace NAME], [device NAME] and [daxmap]");
 	check_refused(ctx, "[namespace db0]\nsize = 12Q\n", 2,
 		      "size: '12Q': not a size");
 	check_refused(ctx, "[namespace db0]\nsize = -1G\n", 2,
@@ -161,6 +161,125 @@ static void check_refusals(struct daxmap_ctx *ctx)
 		      "looks like a device's name");
 	check_refused(ctx, "[namespace db0]\nsize = 1G\nnuma_node = 4294967296\n",
 		      3, "not a NUMA node number");
+}
+
+/* [device NAME]: every mistake refused at its file and line. */
+static void check_device_refusals(struct daxmap_ctx *ctx)
+{
+	static const struct {
+		const char *text;
+		int line;
+		const char *words;
+	} cases[] = {
+		{ "[device vm0]\nsize = 1G\ncolour = blue\n", 3,
+		  "unknown key 'colour': the keys of [device NAME] are region, provider, numa_node, size, percent, align, mode, memmap_on_memory, movable, recreate, replace" },
+		{ "[device vm0]\nsize = 1G\nmap = mem\n", 3,
+		  "unknown key 'map'" },
+		{ "[device vm0]\nregion = hmem 0\nsize = 1G\n", 2,
+		  "region: 'hmem 0': one word" },
+		{ "[device vm0]\nregion =\nsize = 1G\n", 2, "region: '': one word" },
+		{ "[device vm0]\nprovider = \nsize = 1G\n", 2,
+		  "provider: '': one word, the dax region's provider" },
+		{ "[device vm0]\nsize = 1G\nnuma_node = -1\n", 3,
+		  "numa_node: '-1' is not a NUMA node number" },
+		{ "[device vm0]\nsize = 12Q\n", 2, "size: '12Q': not a size" },
+		{ "[device vm0]\npercent = 0\n", 2,
+		  "percent: '0': a whole number from 1 to 100 (of the dax region's size)" },
+		{ "[device vm0]\nsize = 1G\nalign = 64K\n", 3,
+		  "align: '64K': one of 4K, 2M, 1G" },
+		{ "[device vm0]\nsize = 1G\nmode = fsdax\n", 3,
+		  "mode: 'fsdax': devdax or system-ram" },
+		{ "[device vm0]\nsize = 1G\nmode = system-ram\nmemmap_on_memory = often\n",
+		  4, "memmap_on_memory: 'often': yes or no" },
+		{ "[device vm0]\nsize = 1G\nmode = system-ram\nmovable = no\n", 4,
+		  "movable: 'no': daxmap onlines system-ram movable only" },
+		{ "[device vm0]\nsize = 1G\nmovable = perhaps\n", 3,
+		  "movable: 'perhaps': yes or no" },
+		{ "[device vm0]\nsize = 1G\nrecreate = 2\n", 3,
+		  "recreate: '2': yes or no" },
+		{ "[device vm0]\nsize = 1G\nreplace = sure\n", 3,
+		  "replace: 'sure': yes or no" },
+		{ "[device vm0]\nsize = 1G\nalign = 1G\nalign = 2M\n", 4,
+		  "align again in [device vm0]: a key is given once" },
+		{ "[device vm0]\nsize = 1G\nreplace = yes\nreplace = yes\n", 4,
+		  "replace again in [device vm0]" },
+		/* Checked once the section is read: said at its header. */
+		{ "\n[device vm0]\nalign = 1G\n", 2,
+		  "[device vm0]: give size or percent (of the dax region's size)" },
+		{ "[device vm0]\nsize = 1G\npercent = 10\n", 1,
+		  "[device vm0]: size and percent exclude each other" },
+		{ "[device vm0]\nsize = 3G\nalign = 2G\n", 3, "align: '2G'" },
+		{ "[device vm0]\nsize = 1536M\nalign = 1G\n", 1,
+		  "[device vm0]: not a multiple of align 1G; the nearest valid sizes are 1G and 2G" },
+		{ "[device vm0]\nsize = 1G\nmemmap_on_memory = yes\n", 1,
+		  "memmap_on_memory is about system-ram: it goes with mode = system-ram" },
+		{ "[device vm0]\nsize = 1G\nmode = devdax\nmovable = yes\n", 1,
+		  "movable is about system-ram" },
+		{ "[device vm 0]\nsize = 1G\n", 1, "[device vm 0]: the name is one word" },
+		{ "[device dax1.0]\nsize = 1G\n", 1, "looks like a device's name" },
+		{ "[device ]\nsize = 1G\n", 1, "the name is one word" },
+		{ "[device vm0]\nsize = 1G\n[device vm0]\nsize = 2G\n", 3,
+		  "[device vm0] again: [device vm0] is at " },
+		{ "[namespace db0]\nsize = 1G\n[device db0]\nsize = 1G\n", 3,
+		  "[device db0] again: [namespace db0] is at " },
+		{ "[device db0]\nsize = 1G\n[namespace db0]\nsize = 1G\n", 3,
+		  "[namespace db0] again: [device db0] is at " },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		check_refused(ctx, cases[i].text, cases[i].line,
+			      cases[i].words);
+}
+
+/* Every key of [device NAME], read as said. */
+static void check_device_keys(struct daxmap_ctx *ctx)
+{
+	struct daxmap_config_device *d;
+	struct daxmap_config *cfg = NULL;
+	char *message = NULL;
+
+	CHECK(load(ctx,
+		   "[namespace db0]\nsize = 1G\n"
+		   "; a device on soft-reserved memory\n"
+		   "[device vm0]\nregion = hmem.0\nprovider = hmem\n"
+		   "numa_node = 1\nsize = 2G\nalign = 1G\nmode = devdax\n"
+		   "recreate = yes\nreplace = yes\n"
+		   "[device ram0]\npercent = 25%\nmode = system-ram\n"
+		   "memmap_on_memory = yes\nmovable = yes\n",
+		   &cfg, &message) == 0);
+	if (message)
+		fprintf(stderr, "%s\n", message);
+	free(message);
+	if (!cfg)
+		return;
+	d = daxmap_config_device_get_first(cfg);
+	CHECK(d != NULL);
+	if (!d)
+		goto out;
+	CHECK_STR(daxmap_config_device_get_name(d), "vm0");
+	CHECK(daxmap_config_device_get_line(d) == 4);
+	CHECK(strstr(daxmap_config_device_get_file(d), "/daxmap.conf") != NULL);
+	CHECK_STR(d->region, "hmem.0");
+	CHECK_STR(d->provider, "hmem");
+	CHECK(d->numa_node == 1 && d->size == 2 * SZ_1G && d->align == SZ_1G);
+	CHECK(d->mode == DAXMAP_MODE_DEVDAX && d->recreate && d->replace);
+	CHECK(d->memmap_on_memory == -1 && d->movable == -1 && !d->percent);
+	d = daxmap_config_device_get_next(d);
+	CHECK(d != NULL);
+	if (!d)
+		goto out;
+	CHECK_STR(daxmap_config_device_get_name(d), "ram0");
+	CHECK(d->percent == 25 && !d->size && !d->align && !d->region);
+	CHECK(d->numa_node == -1 && !d->provider);
+	CHECK(d->mode == DAXMAP_MODE_SYSTEM_RAM && d->memmap_on_memory == 1 &&
+	      d->movable == 1 && !d->recreate && !d->replace);
+	CHECK(daxmap_config_device_get_next(d) == NULL);
+	/* The namespaces are where they were. */
+	CHECK_STR(daxmap_config_namespace_get_name(
+			  daxmap_config_namespace_get_first(cfg)), "db0");
+out:
+	daxmap_config_unref(cfg);
 }
 
 /* daxmap.conf first, then conf.d by name; other files passed over. */
@@ -235,7 +354,8 @@ static void check_order(struct daxmap_ctx *ctx)
 	daxmap_config_unref(cfg);
 }
 
-static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
+static struct daxmap_topology *host(struct daxmap_ctx *ctx, const char *name,
+				    struct daxmap_kernel **ret_k)
 {
 	struct daxmap_topology *t = NULL;
 	struct daxmap_kernel *k = NULL;
@@ -243,7 +363,7 @@ static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
 	size_t len = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), FIXTURE_DIR "/status/6.12-busy.json");
+	snprintf(path, sizeof(path), FIXTURE_DIR "/status/%s", name);
 	f = fopen(path, "r");
 	if (!f || getdelim(&doc, &len, '\0', f) < 0) {
 		CHECK(!"the 6.12 capture is readable");
@@ -253,8 +373,16 @@ static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
 	if (f)
 		fclose(f);
 	free(doc);
-	daxmap_kernel_unref(k);
+	if (ret_k)
+		*ret_k = k;
+	else
+		daxmap_kernel_unref(k);
 	return t;
+}
+
+static struct daxmap_topology *host_612(struct daxmap_ctx *ctx)
+{
+	return host(ctx, "6.12-busy.json", NULL);
 }
 
 /* Each section of @text against the 6.12 capture: state and drift keys. */
@@ -324,6 +452,235 @@ static void check_planner(struct daxmap_ctx *ctx)
 out:
 	daxmap_config_unref(cfg);
 	daxmap_topology_unref(t);
+}
+
+/*
+ * [device] sections against a host with dynamic dax regions (the 6.12
+ * soft-reserved capture of the bed, its hmem.0 given more regions and
+ * devices: 6.12-dynamic.json): state, drift keys, and what a dry run
+ * decides for each, which reads only the section and the host.
+ *   hmem.0 (node 0) 4G, 1G free: dax0.1 vm0 1G/1G devdax, dax0.2 ram0
+ *          1G/2M system-ram, dax0.3 "resized" 1G/2M devdax (daxmap's)
+ *   hmem.1 (node 1) 2G, full: dax1.0, the kernel's, system-ram
+ *   hmem.2 (node 1) 2G, full: dax2.0, the kernel's, devdax
+ *   hmem.3 (node 2) 2G, full: dax3.0, the kernel's, and dax3.1 "other"
+ */
+static void check_device_planner(struct daxmap_ctx *ctx)
+{
+	static const struct {
+		const char *name;
+		enum daxmap_config_state state;
+		const char *drifts;
+		const char *device;
+		enum daxmap_apply_outcome outcome;
+		const char *words;	/* in the dry run's message */
+	} want[] = {
+		{ "vm0", DAXMAP_CONFIG_OK, "", "dax0.1",
+		  DAXMAP_APPLY_UNCHANGED, NULL },
+		{ "ram0", DAXMAP_CONFIG_DRIFT, "mode", "dax0.2",
+		  DAXMAP_APPLY_WOULD_RECREATE,
+		  "mode is system-ram, the configuration says devdax; dax0.2 would be reconfigured in place (its memory offlined first)" },
+		{ "resized", DAXMAP_CONFIG_DRIFT, "size,align,region", "dax0.3",
+		  DAXMAP_APPLY_LEFT_DRIFTED,
+		  "size is 1G, the configuration says 2G; align is 2M, the configuration says 1G; region is hmem.0, the configuration says numa_node 1; left as it is" },
+		{ "new0", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_WOULD_CREATE,
+		  "a 1G device, align 2M, devdax, on hmem.0" },
+		{ "take1", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_WOULD_CREATE,
+		  "would remove the kernel's dax1.0 (system-ram, 2G, its memory offlined first) and make a 1G device, align 1G, on hmem.1 in its place" },
+		{ "take2", DAXMAP_CONFIG_MISSING, "", NULL, DAXMAP_APPLY_FAILED,
+		  "hmem.2's capacity is held by dax2.0, a devdax device the kernel made (2G), which may hold data: replace = yes in [device take2]" },
+		{ "take2b", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_WOULD_CREATE,
+		  "would remove the kernel's dax2.0 (devdax, 2G) and make a 2G device" },
+		{ "crowd", DAXMAP_CONFIG_MISSING, "", NULL, DAXMAP_APPLY_FAILED,
+		  "hmem.3 has 0 free, less than the 1G asked: the devices there hold the rest" },
+		{ "nowhere", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_FAILED,
+		  "no dynamic dax region matches provider cxl numa_node 0" },
+		{ "toobig", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_FAILED, "size 4G is more than hmem.1 holds: 2G" },
+		{ "ram1", DAXMAP_CONFIG_MISSING, "", NULL,
+		  DAXMAP_APPLY_WOULD_CREATE,
+		  "a 1G device, align 2M, system-ram, on hmem.0" },
+	};
+	struct daxmap_topology *t = host(ctx, "6.12-dynamic.json", NULL);
+	struct daxmap_config_device *cd;
+	struct daxmap_config *cfg = NULL;
+	char *message = NULL;
+	size_t i = 0;
+
+	CHECK(load(ctx,
+		   "[device vm0]\nregion = hmem.0\nsize = 1G\nalign = 1G\n"
+		   "[device ram0]\nsize = 1G\nrecreate = yes\n"
+		   "[device resized]\nsize = 2G\nalign = 1G\nnuma_node = 1\n"
+		   "[device new0]\nregion = 0\nsize = 1G\n"
+		   "[device take1]\nregion = hmem.1\nsize = 1G\nalign = 1G\n"
+		   "[device take2]\nregion = hmem.2\npercent = 50\n"
+		   "[device take2b]\nregion = region2\nsize = 2G\nreplace = yes\n"
+		   "[device crowd]\nregion = hmem.3\nsize = 1G\nreplace = yes\n"
+		   "[device nowhere]\nprovider = cxl\nnuma_node = 0\nsize = 1G\n"
+		   "[device toobig]\nregion = hmem.1\nsize = 4G\n"
+		   "[device ram1]\nprovider = hmem\nnuma_node = 0\npercent = 25\n"
+		   "mode = system-ram\nmemmap_on_memory = yes\n",
+		   &cfg, &message) == 0);
+	if (message)
+		fprintf(stderr, "%s\n", message);
+	free(message);
+	if (!t || !cfg)
+		goto out;
+	daxmap_config_device_foreach(cfg, cd) {
+		struct daxmap_config_check *c = NULL;
+		const char *key, *w, *h;
+		char keys[64] = "";
+		int j;
+
+		CHECK(daxmap_config_device_check_new(cd, t, &c) == 0);
+		if (!c || i >= ARRAY_SIZE(want))
+			break;
+		for (j = 0; daxmap_config_check_get_drift(c, j, &key, &w, &h) == 0;
+		     j++)
+			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys),
+				 "%s%s", j ? "," : "", key);
+		CHECK_STR(daxmap_config_check_get_name(c), want[i].name);
+		CHECK(daxmap_config_check_get_kind(c) == DAXMAP_CONFIG_KIND_DEVICE);
+		CHECK(daxmap_config_check_get_state(c) == want[i].state);
+		CHECK_STR(keys, want[i].drifts);
+		CHECK(daxmap_config_check_get_namespace(c) == NULL);
+		if (want[i].device)
+			CHECK_STR(daxmap_config_check_get_device(c),
+				  want[i].device);
+		else
+			CHECK(daxmap_config_check_get_device(c) == NULL);
+		/* The dry run: decided on the host as it is, nothing done. */
+		CHECK(daxmap_apply_device_section(ctx, NULL, &t, cd, true, c) == 0);
+		if (c->outcome != want[i].outcome ||
+		    (want[i].words && (!c->message ||
+				       !strstr(c->message, want[i].words)))) {
+			fprintf(stderr, "[device %s]: %s, '%s'; want %s, '%s'\n",
+				want[i].name,
+				daxmap_apply_outcome_name(c->outcome),
+				c->message ? c->message : "(none)",
+				daxmap_apply_outcome_name(want[i].outcome),
+				want[i].words ? want[i].words : "");
+			CHECK(!"the dry run decides as the rules say");
+		}
+		/* A failure names the section's place. */
+		if (c->outcome == DAXMAP_APPLY_FAILED)
+			CHECK(c->message && strstr(c->message, "/daxmap.conf:"));
+		daxmap_config_checks_free(c);
+		i++;
+	}
+	CHECK(i == ARRAY_SIZE(want));
+	daxmap_config_unref(cfg);
+	cfg = NULL;
+
+	/* memmap_on_memory is held where the device is in system-ram. */
+	CHECK(load(ctx, "[device ram0]\nsize = 1G\nmode = system-ram\n"
+		   "memmap_on_memory = yes\nrecreate = yes\n"
+		   "[device vm0]\nsize = 1G\nalign = 1G\nmode = system-ram\n"
+		   "memmap_on_memory = yes\n", &cfg, NULL) == 0);
+	if (!cfg)
+		goto out;
+	{
+		struct daxmap_config_check *list = NULL, *c;
+
+		CHECK(daxmap_config_checks_new(cfg, t, &list) == 0);
+		c = list;
+		CHECK(c && c->state == DAXMAP_CONFIG_DRIFT && c->ndrifts == 1 &&
+		      !strcmp(c->drifts[0].key, "memmap_on_memory") &&
+		      !strcmp(c->drifts[0].want, "yes") &&
+		      !strcmp(c->drifts[0].have, "no"));
+		if (c) {
+			CHECK(daxmap_apply_device_section(
+				      ctx, NULL, &t,
+				      daxmap_config_device_get_first(cfg), true,
+				      c) == 0);
+			CHECK(c->outcome == DAXMAP_APPLY_WOULD_RECREATE &&
+			      strstr(c->message, "reconfigured in place"));
+			c = c->next;
+		}
+		/* A devdax device that should be system-ram: a mode drift
+		 * only; where its memmap goes is not known until then. */
+		CHECK(c && c->state == DAXMAP_CONFIG_DRIFT && c->ndrifts == 1 &&
+		      !strcmp(c->drifts[0].key, "mode"));
+		if (c) {
+			CHECK(daxmap_apply_device_section(
+				      ctx, NULL, &t,
+				      daxmap_config_device_get_next(
+					      daxmap_config_device_get_first(cfg)),
+				      true, c) == 0);
+			CHECK(c->outcome == DAXMAP_APPLY_LEFT_DRIFTED &&
+			      strstr(c->message, "recreate = yes"));
+		}
+		daxmap_config_checks_free(list);
+	}
+out:
+	daxmap_config_unref(cfg);
+	daxmap_topology_unref(t);
+}
+
+/*
+ * Device checks in a status document: "kind" and "device" beside what
+ * namespace checks have, read back; a document of before them, with
+ * neither, reads as namespace checks.
+ */
+static void check_device_json(struct daxmap_ctx *ctx)
+{
+	struct daxmap_kernel *k = NULL;
+	struct daxmap_topology *t = host(ctx, "6.12-dynamic.json", &k);
+	struct daxmap_config_status s = { .dir = dir };
+	struct daxmap_config_status *back = NULL;
+	struct daxmap_config *cfg = NULL;
+	struct daxmap_topology *t2 = NULL;
+	struct daxmap_kernel *k2 = NULL;
+	char *doc = NULL, *files[] = { NULL }, *p;
+
+	s.files = files;
+	CHECK(load(ctx, "[namespace db0]\nsize = 1G\n"
+		   "[device vm0]\nregion = hmem.0\nsize = 1G\nalign = 1G\n",
+		   &cfg, NULL) == 0);
+	if (!t || !k || !cfg)
+		goto out;
+	CHECK(daxmap_config_checks_new(cfg, t, &s.checks) == 0);
+	CHECK(daxmap_status_to_json(k, t, &s, 0, &doc) == 0);
+	if (!doc)
+		goto out;
+	CHECK(strstr(doc, "{\"name\":\"db0\",\"kind\":\"namespace\",\"state\":\"missing\",\"namespace\":null,\"device\":null,") != NULL);
+	CHECK(strstr(doc, "{\"name\":\"vm0\",\"kind\":\"device\",\"state\":\"ok\",\"namespace\":null,\"device\":\"dax0.1\",\"managed\":true,") != NULL);
+	CHECK(daxmap_status_from_json(ctx, doc, &k2, &t2, &back) == 0);
+	if (back && back->checks && back->checks->next) {
+		CHECK(back->checks->kind == DAXMAP_CONFIG_KIND_NAMESPACE);
+		CHECK(back->checks->next->kind == DAXMAP_CONFIG_KIND_DEVICE);
+		CHECK_STR(back->checks->next->device, "dax0.1");
+	} else {
+		CHECK(!"the checks read back");
+	}
+	daxmap_config_status_free(back);
+	back = NULL;
+	daxmap_topology_unref(t2);
+	t2 = NULL;
+	daxmap_kernel_unref(k2);
+	k2 = NULL;
+	/* Of before: no kind, no device. */
+	while ((p = strstr(doc, "\"kind\":\"namespace\",")))
+		memmove(p, p + 19, strlen(p + 19) + 1);
+	while ((p = strstr(doc, "\"device\":null,")))
+		memmove(p, p + 14, strlen(p + 14) + 1);
+	CHECK(daxmap_status_from_json(ctx, doc, &k2, &t2, &back) == 0);
+	CHECK(back && back->checks &&
+	      back->checks->kind == DAXMAP_CONFIG_KIND_NAMESPACE &&
+	      !back->checks->device);
+out:
+	free(doc);
+	daxmap_config_status_free(back);
+	daxmap_topology_unref(t2);
+	daxmap_kernel_unref(k2);
+	daxmap_config_checks_free(s.checks);
+	daxmap_config_unref(cfg);
+	daxmap_topology_unref(t);
+	daxmap_kernel_unref(k);
 }
 
 static void check_sizes(void)
@@ -460,8 +817,12 @@ int main(void)
 	check_request_checks();
 	check_measure(ctx);
 	check_refusals(ctx);
+	check_device_refusals(ctx);
+	check_device_keys(ctx);
 	check_order(ctx);
 	check_planner(ctx);
+	check_device_planner(ctx);
+	check_device_json(ctx);
 
 	daxmap_unref(ctx);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);

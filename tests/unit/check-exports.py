@@ -103,8 +103,10 @@ def check_prometheus(name, doc, fams):
         check(value(fams, "daxmap_device_size_bytes", device=dev,
                     mode=d["mode"], align=d["align"]) == d["size"],
               f"{name}: size of {dev}")
+        # A dynamic device's own name (daxmap's record) comes first.
         check(value(fams, "daxmap_device_info", device=dev,
-                    name=names.get(d["namespace"]) or "") == 1,
+                    name=d.get("name") or names.get(d["namespace"]) or "")
+              == 1,
               f"{name}: info of {dev}")
         for src, m in (d.get("memmap_sources") or {}).items():
             if not m:

@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Dax devices on a dynamic dax region and label-less namespaces, on a real
-kernel, run as root inside the VM bed started with --soft-reserved 3G and
---legacy-pmem 2G:
+kernel, run as root inside the VM bed started with --soft-reserved 3G,
+--legacy-pmem 2G and --numa-node:
+
+- a [device NAME] section applied where the kernel's dax0.0 holds all of
+  hmem.0 (ndctl #256; on 6.12 kmem onlined it as system-ram at boot, on 6.1
+  it stays devdax): a devdax one is left alone without replace = yes; a
+  dry run says what it would do and does nothing; a create made to fail
+  (DAXMAP_TEST_FAIL_AT) puts the kernel's device back as it was; then the
+  1G-aligned device is made in its place, status says ok, a second apply
+  changes nothing, a manual resize is drift and left as it is, recreate =
+  yes makes it again;
 
 - the kernel's dax0.0 on hmem is not daxmap's: destroy refuses it without
   --force, and with it (offlined first where the kernel onlined it as
@@ -23,9 +32,11 @@ Usage: check-devices.py DAXMAPCTL"""
 import json
 import mmap
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 from checks import check, done, skip
 
@@ -86,6 +97,121 @@ def patched_head_reuse():
 
 
 # --------------------------------------------------------- soft-reserved
+
+def config_sections(region):
+    devs = region_devices(region['id'])
+    if len(devs) != 1 or devs[0]['size'] != region['size']:
+        skip('[device] sections where the kernel holds the region (#256)',
+             f'the region is not one device of the kernel\'s: {devs}')
+        return
+    kernel = devs[0]
+    kdev, kmode = kernel['chardev'], kernel.get('mode', 'devdax')
+    name = os.path.basename(region['path'])
+    conf = tempfile.mkdtemp(prefix='daxmap-conf.')
+    env = {'DAXMAP_CONFIG_DIR': conf}
+    print(f'  the kernel\'s {kdev} on {name}: {kmode}', flush=True)
+
+    def write(extra=''):
+        with open(os.path.join(conf, 'daxmap.conf'), 'w') as f:
+            f.write(f'[device vm0]\nregion = {name}\nsize = 1G\n'
+                    f'align = 1G\n{extra}')
+
+    def apply(*args, more=None):
+        rc, out, err = ctl('--json', 'apply', *args,
+                           env=dict(env, **(more or {})))
+        try:
+            c = json.loads(out)['apply']['namespaces'][0]
+        except (ValueError, KeyError, IndexError):
+            c = {}
+        return rc, c, err
+
+    def status_check():
+        rc, out, _ = ctl('--json', 'status', env=env)
+        doc = json.loads(out) if rc == 0 else {}
+        checks = doc.get('config', {}).get('namespaces', [])
+        return (checks[0] if checks else {}), doc
+
+    def kernel_back(what):
+        now = region_devices(region['id'])
+        st = status_device(now[0]['chardev']) if len(now) == 1 else None
+        check(len(now) == 1 and now[0]['size'] == kernel['size'] and
+              now[0].get('align') == kernel.get('align') and
+              now[0].get('mode', 'devdax') == kmode and st and
+              not st['managed'],
+              f'{what}: the kernel\'s device is there as it was ({kmode}, '
+              'not daxmap\'s)', f'{now} {st}')
+
+    write()
+    if kmode == 'devdax':
+        rc, c, err = apply()
+        check(rc == 1 and c.get('outcome') == 'failed' and
+              'replace = yes' in c.get('message', ''),
+              f'apply does not remove the kernel\'s devdax {kdev} without '
+              'replace = yes, and says so', f'rc {rc}: {c} {err}')
+        kernel_back('refused without replace = yes')
+        write('replace = yes\n')
+    rc, c, err = apply('--dry-run')
+    check(rc == 0 and c.get('outcome') == 'would-create' and
+          f'remove the kernel\'s {kdev}' in c.get('message', ''),
+          'a dry run says it would replace the kernel\'s device',
+          f'rc {rc}: {c} {err}')
+    kernel_back('dry run')
+    rc, c, err = apply(more={'DAXMAP_TEST_FAIL_AT': 'device-create'})
+    check(rc == 1 and c.get('outcome') == 'failed' and
+          'put back as it was' in c.get('message', ''),
+          'a create that fails after the kernel\'s device was removed '
+          'says it put it back', f'rc {rc}: {c} {err}')
+    print(f'  {c.get("message")}', flush=True)
+    kernel_back('after the failure')
+
+    rc, c, err = apply()
+    dev = c.get('device')
+    k = [d for d in region_devices(region['id']) if d['chardev'] == dev]
+    check(rc == 0 and c.get('outcome') == 'created' and
+          c.get('kind') == 'device' and c.get('namespace') is None and
+          len(k) == 1 and k[0]['size'] == GiB and k[0].get('align') == GiB,
+          f'apply makes vm0 (1G, align 1G) in place of the kernel\'s '
+          f'{kmode} {kdev}', f'rc {rc}: {c} {err} {k}')
+    print(f'  {c.get("message")}', flush=True)
+    if rc != 0 or not dev:
+        shutil.rmtree(conf)
+        return
+    c, doc = status_check()
+    d = status_device(dev)
+    check(c.get('kind') == 'device' and c.get('state') == 'ok' and
+          c.get('device') == dev and d and d['name'] == 'vm0' and
+          d['managed'] and d['mode'] == 'devdax',
+          'status: [device vm0] is ok, the device named vm0 and daxmap\'s',
+          f'{c} {d}')
+    rc, c, err = apply()
+    check(rc == 0 and c.get('outcome') == 'unchanged' and
+          region_devices(region['id']) == k,
+          'a second apply changes nothing', f'rc {rc}: {c} {err}')
+    rc, _, err = ctl('reconfigure', 'device', dev, '--size', '2G')
+    c, _ = status_check()
+    check(rc == 0 and c.get('state') == 'drift' and
+          c.get('drift') == [{'key': 'size', 'want': '1G', 'have': '2G'}],
+          'a manual resize to 2G shows as size drift', f'{err} {c}')
+    rc, c, err = apply()
+    k = [d for d in region_devices(region['id']) if d['chardev'] == dev]
+    check(rc == 0 and c.get('outcome') == 'left-drifted' and k and
+          k[0]['size'] == 2 * GiB,
+          'apply leaves the drift as it is, and says so', f'rc {rc}: {c} {k}')
+    write('replace = yes\nrecreate = yes\n')
+    rc, c, err = apply()
+    k = [d for d in region_devices(region['id'])
+         if d['chardev'] == c.get('device')]
+    check(rc == 0 and c.get('outcome') == 'recreated' and k and
+          k[0]['size'] == GiB and k[0].get('align') == GiB,
+          'with recreate = yes apply makes it again at 1G', f'rc {rc}: {c} {k}')
+    # The checks below start from a device of the kernel's, as booted.
+    ctl('destroy', 'device', 'vm0')
+    rc, out, err = run('daxctl', 'create-device', '-r', str(region['id']),
+                       '-s', str(kernel['size']), '-a',
+                       str(kernel.get('align', 2 * MiB)))
+    check(rc == 0, 'daxctl gives the region its one device again', err)
+    shutil.rmtree(conf)
+
 
 def kernel_device(region):
     devs = region_devices(region['id'])
@@ -275,6 +401,7 @@ def main():
         skip('dax devices on soft-reserved memory',
              'no hmem dax region (tests/vm/run --soft-reserved SIZE)')
     else:
+        config_sections(region)
         kernel_device(region)
         refusals(region)
         crashes(region)

@@ -72,9 +72,8 @@ static void log_report(struct daxmap_apply_report *report)
 			log_msg(daxmap_config_check_get_outcome(ck) ==
 					DAXMAP_APPLY_FAILED ?
 				LOG_ERR : LOG_NOTICE,
-				"Apply: [%s %s]: %s: %s",
-				daxmap_config_kind_name(
-					daxmap_config_check_get_kind(ck)),
+				/* A name names one section, of either kind. */
+				"Apply: %s: %s: %s",
 				daxmap_config_check_get_name(ck),
 				daxmap_apply_outcome_name(
 					daxmap_config_check_get_outcome(ck)),

@@ -338,6 +338,10 @@ export DAXMAP_CONFIG_DIR
 expect_error "apply: a bad configuration, named by file and line" 1 \
 	"daxmapctl: apply: $tmp/conf/daxmap.conf:3: align: '3M': one of 4K, 2M, 1G; nothing was changed" \
 	apply --direct
+printf '[device vm0]\nsize = 1G\nmode = devdax\nmovable = yes\n' >"$tmp/conf/daxmap.conf"
+expect_error "apply: a [device] section's key that goes with system-ram" 1 \
+	"daxmapctl: apply: $tmp/conf/daxmap.conf:1: [device vm0]: movable is about system-ram: it goes with mode = system-ram; nothing was changed" \
+	apply --direct
 unset DAXMAP_CONFIG_DIR
 expect_error "verify: missing object" 2 \
 	"daxmapctl: verify: missing object: 'daxmapctl verify device ...' (see 'daxmapctl verify --help')" \

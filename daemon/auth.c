@@ -71,6 +71,113 @@ int auth_caller_euid(sd_bus_message *call, uid_t *ret)
 	return sd_bus_creds_get_euid(creds, ret);
 }
 
+/* What the bus said of one caller: its uid, or that only /proc could. */
+struct auth_creds {
+	struct auth_creds *next;
+	char *sender;		/* its unique name */
+	uid_t uid;
+	int r;			/* 0, or -EPERM: not vouched for */
+};
+
+static void creds_free(struct auth_creds *e)
+{
+	free(e->sender);
+	free(e);
+}
+
+static int on_name_owner_changed(sd_bus_message *m, void *userdata,
+				 sd_bus_error *ret_error)
+{
+	struct auth *a = userdata;
+	const char *name, *old_owner, *new_owner;
+	struct auth_creds **p;
+
+	if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 ||
+	    name[0] != ':' || new_owner[0])
+		return 0;
+	for (p = &a->creds; *p; p = &(*p)->next)
+		if (streq((*p)->sender, name)) {
+			struct auth_creds *e = *p;
+
+			*p = e->next;
+			creds_free(e);
+			a->n_creds--;
+			break;
+		}
+	return 0;
+}
+
+static int on_gone_watch_installed(sd_bus_message *m, void *userdata,
+				   sd_bus_error *ret_error)
+{
+	/* Without it entries go only when the cache is full: still true. */
+	if (sd_bus_message_is_method_error(m, NULL))
+		log_debug("cannot watch callers leave: %s",
+			  sd_bus_message_get_error(m)->message ?:
+				  sd_bus_message_get_error(m)->name);
+	return 0;
+}
+
+int auth_caller_uid(struct auth *a, sd_bus_message *call, uid_t *ret)
+{
+	const char *sender = sd_bus_message_get_sender(call);
+	struct auth_creds **p, *e;
+	uid_t uid = (uid_t)-1;
+	int r;
+
+	/* A direct connection has no sender to key on: ask every time. */
+	if (!sender || sender[0] != ':')
+		return auth_caller_euid(call, ret);
+	for (p = &a->creds; *p; p = &(*p)->next)
+		if (streq((*p)->sender, sender)) {
+			e = *p;
+			/* To the front: the least recently used is last. */
+			*p = e->next;
+			e->next = a->creds;
+			a->creds = e;
+			if (e->r < 0)
+				return e->r;
+			*ret = e->uid;
+			return 0;
+		}
+
+	r = auth_caller_euid(call, &uid);
+	/* Another error (the caller went, ENOMEM) is not the caller's. */
+	if (r < 0 && r != -EPERM)
+		return r;
+	if (!a->gone_slot)
+		(void)sd_bus_match_signal_async(sd_bus_message_get_bus(call),
+						&a->gone_slot,
+						"org.freedesktop.DBus",
+						"/org/freedesktop/DBus",
+						"org.freedesktop.DBus",
+						"NameOwnerChanged",
+						on_name_owner_changed,
+						on_gone_watch_installed, a);
+	e = calloc(1, sizeof(*e));
+	if (e)
+		e->sender = strdup(sender);
+	if (e && e->sender) {
+		e->uid = uid;
+		e->r = r;
+		e->next = a->creds;
+		a->creds = e;
+		if (++a->n_creds > AUTH_CREDS_MAX) {
+			for (p = &a->creds; (*p)->next; p = &(*p)->next)
+				;
+			creds_free(*p);
+			*p = NULL;
+			a->n_creds--;
+		}
+	} else if (e) {
+		free(e);
+	}
+	if (r < 0)
+		return r;
+	*ret = uid;
+	return 0;
+}
+
 static unsigned int pending_of(const struct auth *a, uid_t uid)
 {
 	const struct auth_query *q;
@@ -228,7 +335,7 @@ int auth_check_details(struct auth *a, sd_bus_message *call,
 	uid_t uid;
 	int r;
 
-	r = auth_caller_euid(call, &uid);
+	r = auth_caller_uid(a, call, &uid);
 	if (r >= 0 && uid == 0) {
 		r = fn(call, userdata, error);
 		goto done;
@@ -320,6 +427,14 @@ int auth_check(struct auth *a, sd_bus_message *call, const char *action,
 
 void auth_done(struct auth *a)
 {
+	struct auth_creds *e;
+
 	while (a->pending)
 		query_free(a->pending);
+	a->gone_slot = sd_bus_slot_unref(a->gone_slot);
+	while ((e = a->creds)) {
+		a->creds = e->next;
+		creds_free(e);
+	}
+	a->n_creds = 0;
 }

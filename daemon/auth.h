@@ -44,10 +44,24 @@ struct auth_query;
 /* The most details (key, value pairs) polkit is shown for a request. */
 #define AUTH_DETAILS_MAX 8
 
-/* The queries waiting for polkit; zero-initialised, auth_done() at exit. */
+/*
+ * How many callers' uids are kept (auth_caller_uid()). A connection's uid
+ * is fixed when it connects and unique names are never reused on a bus,
+ * so an entry stays true; it goes when its caller leaves, or, past this,
+ * the least recently used does.
+ */
+#define AUTH_CREDS_MAX 256
+
+struct auth_creds;
+
+/* The queries waiting for polkit and the callers' uids known;
+ * zero-initialised, auth_done() at exit. */
 struct auth {
 	struct auth_query *pending;
 	unsigned long next_id;	/* for polkit's cancellation ids */
+	struct auth_creds *creds;	/* most recently used first */
+	unsigned int n_creds;
+	sd_bus_slot *gone_slot;	/* NameOwnerChanged: callers leaving */
 };
 
 enum auth_flags {
@@ -79,6 +93,14 @@ int auth_check(struct auth *a, sd_bus_message *call, const char *action,
  * when only /proc could say (then it is not to be trusted).
  */
 int auth_caller_euid(sd_bus_message *call, uid_t *ret);
+
+/*
+ * auth_caller_euid(), asked of the bus once per connection: every other
+ * call of the same caller is answered from @a, without the round trip to
+ * the bus driver (a synchronous GetConnectionCredentials) that would hold
+ * up every other caller meanwhile.
+ */
+int auth_caller_uid(struct auth *a, sd_bus_message *call, uid_t *ret);
 
 /*
  * auth_check() with details polkit shows the administrator, as

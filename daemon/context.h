@@ -18,6 +18,7 @@
 #include "auth.h"
 #include "exports.h"
 #include "objects.h"
+#include "refresh.h"
 #include "worker.h"
 
 #include "util/handles.h"
@@ -65,6 +66,7 @@ struct context {
 	unsigned long status_generation;
 	struct {
 		char *json;		/* valid UTF-8 */
+		size_t len;
 		unsigned long generation;
 		uid_t viewer;
 		unsigned int flags;
@@ -80,6 +82,13 @@ struct context {
 	struct exports exports;
 	/* Where the changes run, off the loop. */
 	struct worker worker;
+	/* Where the status is refreshed, off the loop. */
+	struct refresh refresh;
+	/* Bumped whenever a scan is installed: a refresh made against an
+	 * older one is old news. */
+	unsigned long topology_seq;
+	/* Bumped with every uevent: whether one came while a scan ran. */
+	unsigned long uevent_seq;
 
 	/* Signals are emitted once the bus name is ours. */
 	bool announced;
@@ -109,6 +118,18 @@ int context_scan(struct context *c, unsigned int flags,
 void context_show(struct context *c, struct object_set *objects,
 		  struct manager_props *manager);
 
+/*
+ * Makes @t (a finished scan, @t stays the caller's) what the objects show
+ * and GetStatus answers from, as of @usec (CLOCK_MONOTONIC), and signals
+ * the differences, as context_scan() does after its scan.
+ */
+int context_install(struct context *c, struct daxmap_topology *t,
+		    unsigned int flags, uint64_t usec, sd_bus_error *error);
+
+/* Logs a scan's failure @r once, says so in STATUS=, fills @error. */
+int context_scan_failed(struct context *c, int r, sd_bus_error *error,
+			const char *what);
+
 /* Rescans shortly, once, however many uevents arrive meanwhile. */
 void context_schedule_rescan(struct context *c);
 
@@ -120,11 +141,41 @@ void context_schedule_rescan(struct context *c);
 #define STATUS_MAX_AGE (1 * USEC_PER_SEC)
 
 /*
- * The topology and configuration status GetStatus answers from: the
- * cached ones while fresh, else a new scan's. Both stay the context's.
+ * How long the mappers are kept: STATUS_MAX_AGE, or, where a pass over
+ * /proc takes longer than a quarter of that (a thousand processes under
+ * TCG take half a second), STATUS_PASS_SHARE times as long as the last
+ * pass took, so that finding them takes at most that share of a CPU.
+ * Once they are that old less twice the last pass's time, a GetStatus
+ * starts the next pass off the loop and is answered from the last one:
+ * under a steady load the next is done before they are too old, and no
+ * call waits for one.
  */
-int context_current(struct context *c, struct daxmap_topology **ret_t,
-		    struct daxmap_config_status **ret_cs, sd_bus_error *error);
+#define STATUS_PASS_SHARE 4
+
+/*
+ * Whether GetStatus can answer from c->topology and c->config_status:
+ * 1 (yes), 0 (a refresh off the loop was started or runs: wait for it
+ * with context_status_wait()), or -errno with @error set.
+ */
+int context_status_ready(struct context *c, sd_bus_error *error);
+
+/* Reads the configuration's status again if it changed; -errno. */
+int context_status_config(struct context *c, sd_bus_error *error);
+
+/*
+ * Holds @call until the refresh under way is done, then answers it with
+ * status_reply() for @viewer and @flags. Returns 1, as a method handler
+ * that replies later, or -ENOMEM.
+ */
+int context_status_wait(struct context *c, sd_bus_message *call,
+			uid_t viewer, unsigned int flags);
+
+/* Answers the calls waiting, after a scan on the loop made them fresh. */
+void context_answer_waiting(struct context *c);
+
+/* GetStatus's reply to @call from the current status (manager.c). */
+int status_reply(struct context *c, sd_bus_message *call, uid_t viewer,
+		 unsigned int flags, sd_bus_error *error);
 
 /* Whether the last scan is younger than @max_age. */
 bool context_scan_is_fresh(struct context *c, uint64_t max_age);

@@ -218,6 +218,8 @@ static void context_destroy(struct context *c)
 {
 	/* A change under way finishes, and replies, before anything goes. */
 	worker_done(&c->worker);
+	/* A refresh under way ends; the calls waiting for it are answered. */
+	refresh_done(&c->refresh);
 	/* The queries hold bus slots: they go before the bus. */
 	auth_done(&c->auth);
 	exports_done(&c->exports);

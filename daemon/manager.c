@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cleanup.h>
 
@@ -38,43 +39,45 @@ static int reply_json(sd_bus_message *m, char *json)
 	return sd_bus_reply_method_return(m, "s", json);
 }
 
-static int method_get_status(sd_bus_message *m, void *userdata,
-			     sd_bus_error *error)
+/*
+ * The kept document as the reply, copied in as it is: sd-bus would check
+ * each call's 80 kB again for UTF-8 (sd_bus_message_append() does), which
+ * under TCG cost the loop more than everything else a call does; it was
+ * made valid once, when it was rendered.
+ */
+static int reply_status_doc(struct context *c, sd_bus_message *call)
 {
-	struct daxmap_config_status *cs;
-	struct daxmap_topology *t;
-	struct context *c = userdata;
-	_cleanup_free_ char *json = NULL;
-	bool human = false, no_user_interaction = false;
-	/* Whom the bus cannot vouch for sees what nobody's processes show. */
-	uid_t viewer = (uid_t)-2;
-	unsigned int flags;
-	const struct bus_option opts[] = {
-		{ "human", "b", &human },
-		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
-	};
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+	char *space;
 	int r;
 
-	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	/* As sd_bus_reply_method_return(): no reply when none is wanted. */
+	if (!sd_bus_message_get_expect_reply(call))
+		return 0;
+	r = sd_bus_message_new_method_return(call, &reply);
 	if (r < 0)
 		return r;
+	r = sd_bus_message_append_string_space(reply, c->status_doc.len,
+					       &space);
+	if (r < 0)
+		return r;
+	memcpy(space, c->status_doc.json, c->status_doc.len);
+	return sd_bus_send(NULL, reply, NULL);
+}
 
-	/* At most STATUS_MAX_AGE old: who maps a device changes without a
-	 * uevent, but a thousand callers a second need not scan a thousand
-	 * times. The configuration as the files say now, held against it. */
-	r = context_current(c, &t, &cs, error);
-	if (r < 0)
-		return r;
-	/* The daemon reads every process's maps; the caller sees what the
-	 * library's rule lets it (its own processes, counts of the rest). */
-	(void)auth_caller_euid(m, &viewer);
-	flags = human ? DAXMAP_JSON_HUMAN : 0;
+int status_reply(struct context *c, sd_bus_message *call, uid_t viewer,
+		 unsigned int flags, sd_bus_error *error)
+{
+	_cleanup_free_ char *json = NULL;
+	int r;
+
 	/* Rendered once per change, viewer and flags, not once per call. */
 	if (c->status_doc.json &&
 	    c->status_doc.generation == c->status_generation &&
 	    c->status_doc.viewer == viewer && c->status_doc.flags == flags)
-		return sd_bus_reply_method_return(m, "s", c->status_doc.json);
-	r = daxmap_status_to_json_for(c->kernel, t, cs, flags, viewer, &json);
+		return reply_status_doc(c, call);
+	r = daxmap_status_to_json_for(c->kernel, c->topology, c->config_status,
+				      flags, viewer, &json);
 	if (r < 0)
 		return sd_bus_error_set_errnof(error, r,
 					       "Cannot render the status as JSON: %m");
@@ -89,10 +92,46 @@ static int method_get_status(sd_bus_message *m, void *userdata,
 	}
 	free(c->status_doc.json);
 	c->status_doc.json = TAKE_PTR(json);
+	c->status_doc.len = strlen(c->status_doc.json);
 	c->status_doc.generation = c->status_generation;
 	c->status_doc.viewer = viewer;
 	c->status_doc.flags = flags;
-	return sd_bus_reply_method_return(m, "s", c->status_doc.json);
+	return reply_status_doc(c, call);
+}
+
+static int method_get_status(sd_bus_message *m, void *userdata,
+			     sd_bus_error *error)
+{
+	struct context *c = userdata;
+	bool human = false, no_user_interaction = false;
+	/* Whom the bus cannot vouch for sees what nobody's processes show. */
+	uid_t viewer = (uid_t)-2;
+	unsigned int flags;
+	const struct bus_option opts[] = {
+		{ "human", "b", &human },
+		{ BUS_OPTION_NO_USER_INTERACTION, "b", &no_user_interaction },
+	};
+	int r;
+
+	r = bus_read_options(m, opts, ARRAY_SIZE(opts), error);
+	if (r < 0)
+		return r;
+	/* The daemon reads every process's maps; the caller sees what the
+	 * library's rule lets it (its own processes, counts of the rest). */
+	(void)auth_caller_uid(&c->auth, m, &viewer);
+	flags = human ? DAXMAP_JSON_HUMAN : 0;
+
+	/* At most STATUS_MAX_AGE old: who maps a device changes without a
+	 * uevent, but a thousand callers a second need not scan a thousand
+	 * times, and none waits for a scan another started unless what it
+	 * would get is older than that. The configuration as the files say
+	 * now, held against it. */
+	r = context_status_ready(c, error);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return context_status_wait(c, m, viewer, flags);
+	return status_reply(c, m, viewer, flags, error);
 }
 
 static int invalid_map(sd_bus_error *error, const char *map)
@@ -177,7 +216,7 @@ static int method_reload(sd_bus_message *m, void *userdata,
 		return r;
 	/* Another user's Reload within STATUS_MAX_AGE of a scan would only
 	 * repeat it: that is how a user could keep the daemon scanning. */
-	if ((auth_caller_euid(m, &uid) < 0 || uid != 0) &&
+	if ((auth_caller_uid(&c->auth, m, &uid) < 0 || uid != 0) &&
 	    context_scan_is_fresh(c, STATUS_MAX_AGE)) {
 		log_debug("Reload by %s: the last scan is fresh, not repeated",
 			  sender_of(m));

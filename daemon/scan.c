@@ -2,10 +2,12 @@
 /*
  * Scans, and what follows them: the objects and the Manager's properties
  * replaced, the differences signalled (InterfacesAdded, InterfacesRemoved,
- * PropertiesChanged), STATUS= updated. Scans come at start, from Reload,
- * 100 ms after the first of a burst of uevents, after a change, and from
- * GetStatus when the last is older than STATUS_MAX_AGE or a uevent came
- * since; GetStatus answers from the last otherwise (context_current()).
+ * PropertiesChanged), STATUS= updated. Scans come at start, from Reload
+ * and after a change, on the loop (the reply waits for them); 100 ms
+ * after the first of a burst of uevents, and from GetStatus when a uevent
+ * came since (or, without uevents, the last is older than
+ * STATUS_MAX_AGE), off it (refresh.c), as do the passes for the mappers.
+ * GetStatus answers from the last otherwise (context_status_ready()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -151,8 +153,8 @@ static void notify_status(struct context *c, int scan_error)
 	c->last_status = TAKE_PTR(text);
 }
 
-static int scan_failed(struct context *c, int r, sd_bus_error *error,
-		       const char *what)
+int context_scan_failed(struct context *c, int r, sd_bus_error *error,
+			const char *what)
 {
 	if (!c->scan_failed)
 		log_errno(LOG_ERR, r, "%s", what);
@@ -162,44 +164,30 @@ static int scan_failed(struct context *c, int r, sd_bus_error *error,
 				 strerror(-r));
 }
 
-int context_scan(struct context *c, unsigned int flags,
-		 struct daxmap_topology **ret_topology, sd_bus_error *error)
+int context_install(struct context *c, struct daxmap_topology *t,
+		    unsigned int flags, uint64_t usec, sd_bus_error *error)
 {
-	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
 	struct manager_props manager = { 0 };
 	struct object_set objects = { 0 };
 	int r;
 
-	if (flags & SCAN_PROBE_KERNEL) {
-		struct daxmap_kernel *k;
-
-		r = daxmap_kernel_probe(c->dm, &k);
-		if (r < 0)
-			return scan_failed(c, r, error,
-					   "Cannot probe the running kernel");
-		daxmap_kernel_unref(c->kernel);
-		c->kernel = k;
-	}
-
-	r = daxmap_topology_scan(c->dm, c->kernel, &t);
-	if (r < 0)
-		return scan_failed(c, r, error,
-				   "Cannot scan regions, namespaces and dax devices");
 	r = object_set_from_topology(t, &objects);
 	if (r < 0)
-		return scan_failed(c, r, error, "Cannot build the bus objects");
+		return context_scan_failed(c, r, error,
+					   "Cannot build the bus objects");
 	r = manager_props_from_scan(c->kernel, t, &manager);
 	if (r < 0) {
 		object_set_clear(&objects);
-		return scan_failed(c, r, error, "Cannot build the bus objects");
+		return context_scan_failed(c, r, error,
+					   "Cannot build the bus objects");
 	}
 
 	context_show(c, &objects, &manager);
 	daxmap_topology_unref(c->topology);
 	c->topology = daxmap_topology_ref(t);
-	/* Its age counts from its end: a scan may take seconds. */
-	c->topology_usec = c->mappers_usec = now_usec();
+	c->topology_usec = c->mappers_usec = usec;
 	c->topology_stale = false;
+	c->topology_seq++;
 	c->status_generation++;
 	/* Its checks are against the host as it was. */
 	c->config_status = daxmap_config_status_free(c->config_status);
@@ -210,6 +198,36 @@ int context_scan(struct context *c, unsigned int flags,
 		log_notice("Scanning works again");
 	c->scan_failed = false;
 	notify_status(c, 0);
+	return 0;
+}
+
+int context_scan(struct context *c, unsigned int flags,
+		 struct daxmap_topology **ret_topology, sd_bus_error *error)
+{
+	_cleanup_(daxmap_topology_unrefp) struct daxmap_topology *t = NULL;
+	int r;
+
+	if (flags & SCAN_PROBE_KERNEL) {
+		struct daxmap_kernel *k;
+
+		r = daxmap_kernel_probe(c->dm, &k);
+		if (r < 0)
+			return context_scan_failed(c, r, error,
+						   "Cannot probe the running kernel");
+		daxmap_kernel_unref(c->kernel);
+		c->kernel = k;
+	}
+
+	r = daxmap_topology_scan(c->dm, c->kernel, &t);
+	if (r < 0)
+		return context_scan_failed(c, r, error,
+					   "Cannot scan regions, namespaces and dax devices");
+	/* Its age counts from its end: a scan may take seconds. */
+	r = context_install(c, t, flags, now_usec(), error);
+	if (r < 0)
+		return r;
+	/* Calls that waited for a refresh get this newer scan. */
+	context_answer_waiting(c);
 	if (ret_topology)
 		*ret_topology = TAKE_PTR(t);
 	return 0;
@@ -222,41 +240,63 @@ bool context_scan_is_fresh(struct context *c, uint64_t max_age)
 	return now_usec() - c->topology_usec < max_age;
 }
 
-int context_current(struct context *c, struct daxmap_topology **ret_t,
-		    struct daxmap_config_status **ret_cs, sd_bus_error *error)
+int context_status_config(struct context *c, sd_bus_error *error)
 {
 	int r;
 
-	if (!c->topology || c->topology_stale ||
-	    (!c->uevents && !context_scan_is_fresh(c, STATUS_MAX_AGE))) {
+	/* The files as they are: kept while inotify says they did not
+	 * change, or, unwatched, for STATUS_MAX_AGE. */
+	if (c->config_status &&
+	    (c->config_watched ||
+	     now_usec() - c->config_status_usec < STATUS_MAX_AGE))
+		return 0;
+	c->config_status = daxmap_config_status_free(c->config_status);
+	r = daxmap_config_status_new(c->dm, c->topology, &c->config_status);
+	if (r < 0)
+		return sd_bus_error_set_errnof(error, r,
+					       "Cannot read the configuration: %m");
+	c->config_status_usec = now_usec();
+	c->status_generation++;
+	return 0;
+}
+
+int context_status_ready(struct context *c, sd_bus_error *error)
+{
+	uint64_t now = now_usec(), pass = c->refresh.mappers_took_usec;
+	uint64_t keep = STATUS_PASS_SHARE * pass > STATUS_MAX_AGE ?
+			STATUS_PASS_SHARE * pass : STATUS_MAX_AGE;
+	int r;
+
+	if (!c->topology) {
+		/* No scan succeeded yet: nothing to answer from meanwhile. */
 		r = context_scan(c, 0, NULL, error);
 		if (r < 0)
 			return r;
-	} else if (now_usec() - c->mappers_usec >= STATUS_MAX_AGE) {
-		/* The topology is what the uevents say; who maps it is not. */
+	} else if (c->topology_stale ||
+		   (!c->uevents && now - c->topology_usec >= STATUS_MAX_AGE)) {
+		/* A uevent came (or, without uevents, a second went): what
+		 * the call gets comes from a scan begun after it. */
+		if (refresh_start(c, REFRESH_TOPOLOGY) >= 0)
+			return 0;
+		r = context_scan(c, 0, NULL, error);
+		if (r < 0)
+			return r;
+	} else if (now - c->mappers_usec >= keep) {
+		/* Who maps a device changes without a uevent. */
+		if (refresh_start(c, REFRESH_MAPPERS) >= 0)
+			return 0;
 		r = daxmap_topology_rescan_mappers(c->dm, c->kernel,
 						   c->topology);
 		if (r < 0)
 			log_errno(LOG_DEBUG, r, "cannot find the mappers again");
 		c->mappers_usec = now_usec();
 		c->status_generation++;
+	} else if (now - c->mappers_usec + 2 * pass >= keep) {
+		/* Answered from these; the next call gets the new ones. */
+		(void)refresh_start(c, REFRESH_MAPPERS);
 	}
-	/* The files as they are: kept while inotify says they did not
-	 * change, or, unwatched, for STATUS_MAX_AGE. */
-	if (!c->config_status ||
-	    (!c->config_watched &&
-	     now_usec() - c->config_status_usec >= STATUS_MAX_AGE)) {
-		c->config_status = daxmap_config_status_free(c->config_status);
-		r = daxmap_config_status_new(c->dm, c->topology,
-					     &c->config_status);
-		if (r < 0)
-			return r;
-		c->config_status_usec = now_usec();
-		c->status_generation++;
-	}
-	*ret_t = c->topology;
-	*ret_cs = c->config_status;
-	return 0;
+	r = context_status_config(c, error);
+	return r < 0 ? r : 1;
 }
 
 static int on_config_changed(sd_event_source *s,
@@ -303,8 +343,10 @@ int context_watch_config(struct context *c)
 
 static int on_rescan_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	/* A failure is logged and in STATUS=; the next uevent tries again. */
-	context_scan(userdata, 0, NULL, NULL);
+	/* Off the loop; a failure is logged and in STATUS=, and the next
+	 * uevent tries again. */
+	if (refresh_start(userdata, REFRESH_TOPOLOGY) < 0)
+		context_scan(userdata, 0, NULL, NULL);
 	return 0;
 }
 
@@ -346,8 +388,9 @@ static int on_uevent(sd_device_monitor *m, sd_device *d, void *userdata)
 	(void)sd_device_get_subsystem(d, &subsystem);
 	log_debug("uevent: %s %s (%s)", action ? action : "?",
 		  name ? name : "?", subsystem ? subsystem : "?");
-	/* GetStatus scans before the timer does rather than answer stale. */
+	/* GetStatus waits for a scan rather than answer stale. */
 	((struct context *)userdata)->topology_stale = true;
+	((struct context *)userdata)->uevent_seq++;
 	context_schedule_rescan(userdata);
 	return 0;
 }

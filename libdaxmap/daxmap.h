@@ -475,6 +475,26 @@ int daxmap_topology_rescan_mappers(struct daxmap_ctx *ctx,
 				   struct daxmap_kernel *k,
 				   struct daxmap_topology *t);
 
+/*
+ * The same pass kept apart from the topology, for a daemon that answers
+ * from its topology while the pass runs on another thread: _new() copies
+ * what the pass looks for from @t (on the thread that owns @t), _run()
+ * reads /proc and touches nothing but @p (on any thread, with a context
+ * of its own), daxmap_topology_take_mappers() replaces @t's mappers with
+ * what @p found (back on @t's thread; @p keeps nothing then) and returns
+ * 1 if they differ from those @t had, 0 if not (what was rendered from
+ * @t still holds), -EINVAL.
+ */
+struct daxmap_mapper_pass;
+
+int daxmap_mapper_pass_new(struct daxmap_kernel *k, struct daxmap_topology *t,
+			   struct daxmap_mapper_pass **ret);
+int daxmap_mapper_pass_run(struct daxmap_ctx *ctx,
+			   struct daxmap_mapper_pass *p);
+int daxmap_topology_take_mappers(struct daxmap_topology *t,
+				 struct daxmap_mapper_pass *p);
+void daxmap_mapper_pass_free(struct daxmap_mapper_pass *p);
+
 /* Who the process belongs to: (uid_t)-1 when that could not be read. */
 uid_t daxmap_mapper_get_uid(struct daxmap_mapper *m);
 /*

@@ -201,6 +201,151 @@ DAXMAP_EXPORT int daxmap_topology_rescan_mappers(struct daxmap_ctx *ctx,
 	return daxmap_mappers_scan_topology(ctx, t, &model);
 }
 
+/*
+ * A pass over /proc kept apart from the topology it is for: the devices'
+ * names and aligns copied where the topology lives, the pass run on any
+ * thread (it touches nothing else), its mappers put on the topology back
+ * where it lives. A daemon answers from its topology meanwhile.
+ */
+struct mapper_pass_device {
+	char *chardev;
+	uint64_t align;
+	struct daxmap_mapper *mappers;
+};
+
+struct daxmap_mapper_pass {
+	struct daxmap_model model;
+	size_t n;
+	struct mapper_pass_device *devices;
+};
+
+DAXMAP_EXPORT void daxmap_mapper_pass_free(struct daxmap_mapper_pass *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++) {
+		free(p->devices[i].chardev);
+		daxmap_mappers_free(p->devices[i].mappers);
+	}
+	free(p->devices);
+	free(p);
+}
+
+DAXMAP_EXPORT int daxmap_mapper_pass_new(struct daxmap_kernel *k,
+					 struct daxmap_topology *t,
+					 struct daxmap_mapper_pass **ret)
+{
+	struct daxmap_mapper_pass *p;
+	struct daxmap_device *d;
+	size_t n = 0;
+
+	if (!t || !ret)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	if (k)
+		daxmap_kernel_get_model(k, &p->model);
+	else
+		daxmap_model_init(&p->model);
+	for (d = t->devices; d; d = d->next)
+		n += d->chardev != NULL;
+	p->devices = calloc(n ? n : 1, sizeof(*p->devices));
+	if (!p->devices) {
+		free(p);
+		return -ENOMEM;
+	}
+	for (d = t->devices; d; d = d->next) {
+		struct mapper_pass_device *pd = &p->devices[p->n];
+
+		if (!d->chardev)
+			continue;
+		pd->chardev = strdup(d->chardev);
+		if (!pd->chardev) {
+			daxmap_mapper_pass_free(p);
+			return -ENOMEM;
+		}
+		/* Kernels before 5.10 have no per-device align: the base page. */
+		pd->align = d->align ? d->align : p->model.page_size;
+		p->n++;
+	}
+	*ret = p;
+	return 0;
+}
+
+DAXMAP_EXPORT int daxmap_mapper_pass_run(struct daxmap_ctx *ctx,
+					 struct daxmap_mapper_pass *p)
+{
+	_cleanup_free_ struct target *targets = NULL;
+	size_t i;
+	int r;
+
+	if (!p)
+		return -EINVAL;
+	for (i = 0; i < p->n; i++) {
+		daxmap_mappers_free(p->devices[i].mappers);
+		p->devices[i].mappers = NULL;
+	}
+	if (!p->n)
+		return 0;
+	targets = calloc(p->n, sizeof(*targets));
+	if (!targets)
+		return -ENOMEM;
+	for (i = 0; i < p->n; i++) {
+		targets[i].chardev = p->devices[i].chardev;
+		targets[i].align = p->devices[i].align;
+		targets[i].tail = &p->devices[i].mappers;
+	}
+	r = scan_targets(ctx, targets, p->n, &p->model);
+	if (r < 0)
+		for (i = 0; i < p->n; i++) {
+			daxmap_mappers_free(p->devices[i].mappers);
+			p->devices[i].mappers = NULL;
+		}
+	return r;
+}
+
+static bool mappers_equal(const struct daxmap_mapper *a,
+			  const struct daxmap_mapper *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (a->pid != b->pid || a->uid != b->uid ||
+		    a->mapped_bytes != b->mapped_bytes ||
+		    a->pagetable_bytes != b->pagetable_bytes ||
+		    strcmp(a->comm, b->comm) != 0)
+			return false;
+	return !a && !b;
+}
+
+DAXMAP_EXPORT int daxmap_topology_take_mappers(struct daxmap_topology *t,
+					       struct daxmap_mapper_pass *p)
+{
+	struct daxmap_device *d;
+	bool changed = false;
+	size_t i;
+
+	if (!t || !p)
+		return -EINVAL;
+	for (d = t->devices; d; d = d->next) {
+		struct daxmap_mapper *found = NULL;
+
+		/* In the topology's order, as the pass copied it. */
+		for (i = 0; d->chardev && i < p->n; i++)
+			if (p->devices[i].chardev &&
+			    strcmp(p->devices[i].chardev, d->chardev) == 0) {
+				found = p->devices[i].mappers;
+				p->devices[i].mappers = NULL;
+				break;
+			}
+		changed |= !mappers_equal(d->mappers, found);
+		daxmap_mappers_free(d->mappers);
+		d->mappers = found;
+	}
+	return changed;
+}
+
 int daxmap_mappers_scan_topology(struct daxmap_ctx *ctx,
 				 struct daxmap_topology *t,
 				 const struct daxmap_model *m)

@@ -100,9 +100,11 @@ def main():
     os.makedirs("/run/dbus", exist_ok=True)
     run("dbus-daemon", "--system", "--fork")
     udevd = start_udevd()
-    daemon = subprocess.Popen([DAXMAPD], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    # -v: its log says how long each refresh took (read at the end).
+    log_path = "/run/daxmapd-bench.log"
+    daemon_log = open(log_path, "a")
+    daemon = subprocess.Popen([DAXMAPD, "-v"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=daemon_log)
     for _ in range(600):
         r = run("busctl", "call", "org.freedesktop.DBus",
                 "/org/freedesktop/DBus", "org.freedesktop.DBus",
@@ -138,10 +140,12 @@ def main():
         r = run("busctl", "--json=short", "call", "org.daxmap1",
                 "/org/daxmap1", "org.daxmap1.Manager", "GetStatus", "a{sv}",
                 "0")
-        status = json.loads(json.loads(r.stdout)["data"][0])
+        doc = json.loads(r.stdout)["data"][0]
+        status = json.loads(doc)
         seen = sum(len(d["mappers"]) for d in status["devices"])
         print(f"  GetStatus sees {len(status['devices'])} devices, {seen} "
-              "mappers", flush=True)
+              f"mappers ({len(doc.encode())} bytes of JSON)", flush=True)
+        refreshes_at = os.path.getsize(log_path)
         before = rss_kib(daemon.pid)
         r, p50, p99 = load(8, 125)
         after = rss_kib(daemon.pid)
@@ -173,11 +177,17 @@ def main():
 
         ours = median_ms([("busctl", "call", "org.daxmap1", "/org/daxmap1",
                            "org.daxmap1.Manager", "GetStatus", "a{sv}", "0")])
+        # What busctl itself costs: a call the bus driver answers.
+        floor = median_ms([("busctl", "call", "org.freedesktop.DBus",
+                            "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                            "GetId")])
         theirs = median_ms([("ndctl", "list", "-RNDu"),
                             ("daxctl", "list", "-u")])
         print(f"\none status, median of {RUNS} (min, max):")
         print(f"  busctl call GetStatus               {ours[0]:8.1f} ms "
               f"({ours[1]:.1f}, {ours[2]:.1f})")
+        print(f"  busctl call GetId (the bus driver)  {floor[0]:8.1f} ms "
+              f"({floor[1]:.1f}, {floor[2]:.1f})")
         print(f"  ndctl list -RNDu + daxctl list -u   {theirs[0]:8.1f} ms "
               f"({theirs[1]:.1f}, {theirs[2]:.1f})")
         print(f"  ratio busctl GetStatus / (ndctl + daxctl): "
@@ -191,6 +201,20 @@ def main():
 
     daemon.terminate()
     daemon.wait(30)
+    # The refreshes off the loop during the loads: how long they took.
+    daemon_log.close()
+    with open(log_path, errors="replace") as f:
+        f.seek(refreshes_at)
+        lines = f.readlines()
+    took = {"mappers": [], "topology": []}
+    for line in lines:
+        m = re.search(r"status refresh \((\w+)\) took (\d+) ms", line)
+        if m:
+            took[m.group(1)].append(int(m.group(2)))
+    for kind, ms in took.items():
+        if ms:
+            print(f"  refreshes off the loop ({kind}): {len(ms)}, median "
+                  f"{statistics.median(ms):.0f} ms, max {max(ms)} ms")
     udevd.terminate()
     udevd.wait(30)
     return 1 if failed else 0

@@ -17,6 +17,7 @@ valgrind case).
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import pwd
@@ -1660,6 +1661,21 @@ def case_cache(c, args):
                 names = [n["name"] for n in after["config"]["namespaces"]]
             c.check("and gone once it is removed", not names,
                     str(after["config"]))
+
+            # Without uevents a scan over a second old is done again off
+            # the loop, and the calls that came meanwhile wait for it:
+            # each is answered, all with the same host.
+            time.sleep(1.2)
+            with concurrent.futures.ThreadPoolExecutor(16) as pool:
+                docs = list(pool.map(
+                    lambda _: busctl_json(env.bus, "GetStatus", "a{sv}", "0"),
+                    range(16)))
+            c.check("16 GetStatus at once, while the scan is redone: all "
+                    "answered, the same namespaces",
+                    all([n["dev"] for n in d["namespaces"]] ==
+                        [n["dev"] for n in before["namespaces"]]
+                        for d in docs),
+                    str([len(d["namespaces"]) for d in docs]))
 
             if os.getuid() != 0 or not shutil.which("setpriv"):
                 c.skip("another user's Reloads", "needs root and setpriv")

@@ -3,10 +3,75 @@
  * Finding the processes that map a dax device in a fixture /proc, and the
  * page tables each pays at the device's align.
  */
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "private.h"
+#include "topology.h"
 #include "test.h"
+
+static struct daxmap_device *device(const char *chardev)
+{
+	struct daxmap_device *d = calloc(1, sizeof(*d));
+
+	CHECK(d != NULL);
+	d->devname = strdup(chardev + strlen("/dev/"));
+	d->chardev = strdup(chardev);
+	d->align = SZ_2M;
+	return d;
+}
+
+static int count(struct daxmap_device *d)
+{
+	struct daxmap_mapper *m;
+	int n = 0;
+
+	daxmap_mapper_foreach(d, m)
+		n++;
+	return n;
+}
+
+/* The pass apart from its topology, as daxmapd runs it off its loop. */
+static void pass_apart(struct daxmap_ctx *ctx)
+{
+	struct daxmap_topology *t = calloc(1, sizeof(*t));
+	struct daxmap_mapper_pass *p = NULL;
+	struct daxmap_device *d0, *d1;
+
+	CHECK(t != NULL);
+	t->refcount = 1;
+	t->devices = d0 = device("/dev/dax0.0");
+	d0->next = d1 = device("/dev/dax1.0");
+
+	CHECK(daxmap_mapper_pass_new(NULL, t, &p) == 0);
+	/* Nothing on the topology until the pass is taken. */
+	CHECK(daxmap_mapper_pass_run(ctx, p) == 0);
+	CHECK(count(d0) == 0 && count(d1) == 0);
+	CHECK(daxmap_topology_take_mappers(t, p) == 1);
+	/* 4242 and 5000 map dax0.0, pid 1 dax1.0. */
+	CHECK(count(d0) == 2);
+	CHECK(count(d1) == 1);
+	CHECK(daxmap_mapper_get_pid(daxmap_mapper_get_first(d1)) == 1);
+	daxmap_mapper_pass_free(p);
+
+	/* The same again: taken, and said to be no change. */
+	CHECK(daxmap_mapper_pass_new(NULL, t, &p) == 0);
+	CHECK(daxmap_mapper_pass_run(ctx, p) == 0);
+	CHECK(daxmap_topology_take_mappers(t, p) == 0);
+	CHECK(count(d0) == 2 && count(d1) == 1);
+	daxmap_mapper_pass_free(p);
+
+	/* A pass made before dax1.0 went: the rest still taken. */
+	CHECK(daxmap_mapper_pass_new(NULL, t, &p) == 0);
+	CHECK(daxmap_mapper_pass_run(ctx, p) == 0);
+	d0->next = NULL;
+	CHECK(daxmap_topology_take_mappers(t, p) == 0);
+	CHECK(count(d0) == 2);
+	daxmap_mapper_pass_free(p);
+	d0->next = d1;
+	daxmap_topology_unref(t);
+}
 
 int main(void)
 {
@@ -56,6 +121,7 @@ int main(void)
 	      0);
 	CHECK(list == NULL);
 
+	pass_apart(ctx);
 	daxmap_unref(ctx);
 	return test_summary("mappers");
 }

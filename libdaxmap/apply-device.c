@@ -64,25 +64,6 @@ static inline bool test_fails(const char *step)
 }
 #endif
 
-static int say(struct daxmap_config_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int say(struct daxmap_config_check *c, const char *fmt, ...)
-{
-	va_list args;
-	int r;
-
-	free(c->message);
-	va_start(args, fmt);
-	r = vasprintf(&c->message, fmt, args);
-	va_end(args);
-	if (r < 0) {
-		c->message = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static int failed(struct daxmap_config_check *c,
 		  struct daxmap_config_device *cd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -103,7 +84,8 @@ static int failed(struct daxmap_config_check *c,
 		return -ENOMEM;
 	}
 	c->outcome = DAXMAP_APPLY_FAILED;
-	return say(c, "%s:%d: %s", cd->file, cd->line, what);
+	return daxmap_config_check_say(c, "%s:%d: %s",
+				       cd->file, cd->line, what);
 }
 
 static const char *size_words(uint64_t bytes, char buf[static DAXMAP_SIZE_BUF])
@@ -297,10 +279,12 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			      region, kd.devname, ks, cd->name, s);
 	if (dry_run) {
 		c->outcome = DAXMAP_APPLY_WOULD_CREATE;
-		return say(c, "would remove the kernel's %s (%s, %s%s) and make a %s device, align %s, on %s in its place",
-			   kd.devname, kd.ram ? "system-ram" : "devdax", ks,
-			   kd.ram ? ", its memory offlined first" : "", s, a,
-			   region);
+		return daxmap_config_check_say(c, "would remove the kernel's %s (%s, %s%s) and make a %s device, align %s, on %s in its place",
+					       kd.devname,
+					       kd.ram ? "system-ram" : "devdax",
+					       ks,
+					       kd.ram ? ", its memory offlined first" : "",
+					       s, a, region);
 	}
 
 	r = daxmap_destroy_device(ctx, kd.devname, DAXMAP_DESTROY_FORCE, &gone,
@@ -338,9 +322,10 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 		c->managed = true;
 		free(c->device);
 		c->device = TAKE_PTR(devname);
-		return say(c, "%s on %s, in place of the kernel's %s (%s, %s)",
-			   c->device, region, kd.devname,
-			   kd.ram ? "system-ram" : "devdax", ks);
+		return daxmap_config_check_say(c, "%s on %s, in place of the kernel's %s (%s, %s)",
+					       c->device, region, kd.devname,
+					       kd.ram ? "system-ram" : "devdax",
+					       ks);
 	}
 
 	/* Nothing lost: the kernel's device goes back as it was. */
@@ -419,9 +404,10 @@ static int create(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	}
 	if (dry_run) {
 		c->outcome = DAXMAP_APPLY_WOULD_CREATE;
-		return say(c, "a %s device, align %s, %s, on %s", s, a,
-			   daxmap_mode_name(cd->mode ?: DAXMAP_MODE_DEVDAX),
-			   region);
+		return daxmap_config_check_say(c, "a %s device, align %s, %s, on %s",
+					       s, a,
+					       daxmap_mode_name(cd->mode ?: DAXMAP_MODE_DEVDAX),
+					       region);
 	}
 	err = make(ctx, k, cd, region, size, align, &devname, &message);
 	if (err == -ENOMEM)
@@ -432,7 +418,8 @@ static int create(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	c->managed = true;
 	free(c->device);
 	c->device = TAKE_PTR(devname);
-	return say(c, "%s on %s", c->device, region);
+	return daxmap_config_check_say(c, "%s on %s",
+				       c->device, region);
 }
 
 /* Whether every drift of @c is about the mode: corrected in place. */
@@ -471,11 +458,11 @@ static int reconfigure(struct daxmap_ctx *ctx, struct daxmap_config_device *cd,
 		have_ram = true;
 	if (dry_run) {
 		c->outcome = DAXMAP_APPLY_WOULD_RECREATE;
-		return say(c, "%s; %s would be reconfigured in place%s", drift,
-			   c->device,
-			   wants_ram(cd) && !have_ram ?
-				   " (what it holds as devdax is lost)" :
-				   " (its memory offlined first)");
+		return daxmap_config_check_say(c, "%s; %s would be reconfigured in place%s",
+					       drift, c->device,
+					       wants_ram(cd) && !have_ram ?
+						       " (what it holds as devdax is lost)" :
+						       " (its memory offlined first)");
 	}
 	if (have_ram)
 		r = daxmap_reconfigure_device(ctx, c->device, &to_devdax, NULL,
@@ -487,8 +474,9 @@ static int reconfigure(struct daxmap_ctx *ctx, struct daxmap_config_device *cd,
 		return failed(c, cd, "%s; not reconfigured: %s", drift,
 			      message ? message : strerror(-r));
 	c->outcome = DAXMAP_APPLY_RECREATED;
-	return say(c, "%s; %s reconfigured in place to %s", drift, c->device,
-		   daxmap_mode_name(cd->mode ?: DAXMAP_MODE_DEVDAX));
+	return daxmap_config_check_say(c, "%s; %s reconfigured in place to %s",
+				       drift, c->device,
+				       daxmap_mode_name(cd->mode ?: DAXMAP_MODE_DEVDAX));
 }
 
 int daxmap_apply_device_section(struct daxmap_ctx *ctx,
@@ -515,19 +503,20 @@ int daxmap_apply_device_section(struct daxmap_ctx *ctx,
 		return r;
 	if (!c->recreate) {
 		c->outcome = DAXMAP_APPLY_LEFT_DRIFTED;
-		return say(c, "%s; left as it is (recreate = yes in its section would reconfigure or destroy and recreate it, and lose its data)",
-			   drift);
+		return daxmap_config_check_say(c, "%s; left as it is (recreate = yes in its section would reconfigure or destroy and recreate it, and lose its data)",
+					       drift);
 	}
 	if (!c->managed) {
 		c->outcome = DAXMAP_APPLY_LEFT_DRIFTED;
-		return say(c, "%s; left as it is: daxmap did not make %s, so recreate = yes does not apply",
-			   drift, c->device);
+		return daxmap_config_check_say(c, "%s; left as it is: daxmap did not make %s, so recreate = yes does not apply",
+					       drift, c->device);
 	}
 	if (mode_only(c))
 		return reconfigure(ctx, cd, drift, dry_run, c);
 	if (dry_run) {
 		c->outcome = DAXMAP_APPLY_WOULD_RECREATE;
-		return say(c, "%s; would be destroyed and made again", drift);
+		return daxmap_config_check_say(c, "%s; would be destroyed and made again",
+					       drift);
 	}
 	r = daxmap_destroy_device(ctx, c->device, 0, &gone, NULL, &message);
 	if (r < 0)
@@ -545,7 +534,8 @@ int daxmap_apply_device_section(struct daxmap_ctx *ctx,
 		return r;
 	if (c->outcome == DAXMAP_APPLY_CREATED) {
 		c->outcome = DAXMAP_APPLY_RECREATED;
-		return say(c, "%s; recreated as %s", drift, c->device);
+		return daxmap_config_check_say(c, "%s; recreated as %s",
+					       drift, c->device);
 	}
 	return 0;
 }

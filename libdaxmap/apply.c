@@ -20,25 +20,6 @@
 #include "topology.h"
 
 
-static int set_message(struct daxmap_config_check *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int set_message(struct daxmap_config_check *c, const char *fmt, ...)
-{
-	va_list args;
-	int r;
-
-	free(c->message);
-	va_start(args, fmt);
-	r = vasprintf(&c->message, fmt, args);
-	va_end(args);
-	if (r < 0) {
-		c->message = NULL;
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /* "size is 2G, the configuration says 4G; align is 2M, ... says 1G" */
 int daxmap_config_check_drift_sentence(struct daxmap_config_check *c,
 				       char **ret)
@@ -81,20 +62,21 @@ static int create(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	}
 	if (r < 0) {
 		c->outcome = DAXMAP_APPLY_FAILED;
-		r = set_message(c, "%s:%d: %s",
-				daxmap_config_namespace_get_file(cn),
-				daxmap_config_namespace_get_line(cn),
-				message ? message : strerror(-r));
+		r = daxmap_config_check_say(c, "%s:%d: %s",
+					    daxmap_config_namespace_get_file(cn),
+					    daxmap_config_namespace_get_line(cn),
+					    message ? message : strerror(-r));
 	} else if (dry_run) {
-		r = set_message(c, "a %s namespace on %s", 
-				daxmap_create_plan_get_mode(plan),
-				daxmap_create_plan_get_region(plan));
+		r = daxmap_config_check_say(c, "a %s namespace on %s",
+					    daxmap_create_plan_get_mode(plan),
+					    daxmap_create_plan_get_region(plan));
 	} else {
 		free(c->namespace);
 		c->namespace = TAKE_PTR(devname);
 		c->managed = true;
-		r = set_message(c, "%s on %s", c->namespace,
-				daxmap_create_plan_get_region(plan));
+		r = daxmap_config_check_say(c, "%s on %s",
+					    c->namespace,
+					    daxmap_create_plan_get_region(plan));
 	}
 	daxmap_create_plan_free(plan);
 	return r;
@@ -126,25 +108,26 @@ static int apply_one(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 		return r;
 	if (!c->recreate) {
 		c->outcome = DAXMAP_APPLY_LEFT_DRIFTED;
-		return set_message(c, "%s; left as it is (recreate = yes in its section would destroy and recreate it, and its data)",
-				   drift);
+		return daxmap_config_check_say(c, "%s; left as it is (recreate = yes in its section would destroy and recreate it, and lose its data)",
+					       drift);
 	}
 	if (!c->managed) {
 		c->outcome = DAXMAP_APPLY_LEFT_DRIFTED;
-		return set_message(c, "%s; left as it is: daxmap did not create %s, so recreate = yes does not apply",
-				   drift, c->namespace);
+		return daxmap_config_check_say(c, "%s; left as it is: daxmap did not create %s, so recreate = yes does not apply",
+					       drift, c->namespace);
 	}
 	if (dry_run) {
 		c->outcome = DAXMAP_APPLY_WOULD_RECREATE;
-		return set_message(c, "%s; would be destroyed and created again",
-				   drift);
+		return daxmap_config_check_say(c, "%s; would be destroyed and created again",
+					       drift);
 	}
 	r = daxmap_destroy_namespace(ctx, c->namespace, 0, &gone, NULL,
 				     &message);
 	if (r < 0) {
 		c->outcome = DAXMAP_APPLY_FAILED;
-		return set_message(c, "%s; not recreated: %s", drift,
-				   message ? message : strerror(-r));
+		return daxmap_config_check_say(c, "%s; not recreated: %s",
+					       drift,
+					       message ? message : strerror(-r));
 	}
 	/* Its capacity is free again: plan on what the host has now. */
 	c->outcome = DAXMAP_APPLY_RECREATED;
@@ -215,8 +198,8 @@ DAXMAP_EXPORT int daxmap_apply(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 			if (r >= 0)
 				r = create(ctx, k, t, cn, false, c);
 			if (r >= 0 && c->outcome == DAXMAP_APPLY_RECREATED)
-				r = set_message(c, "recreated as %s",
-						c->namespace);
+				r = daxmap_config_check_say(c, "recreated as %s",
+							    c->namespace);
 		}
 		if (r < 0)
 			goto fail;

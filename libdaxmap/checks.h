@@ -109,6 +109,9 @@ daxmap_config_device_region(struct daxmap_config_device *cd,
 const char *daxmap_dax_region_name(struct daxmap_dax_region *r);
 
 void daxmap_config_checks_free(struct daxmap_config_check *list);
+/* drift.c: sets @c's sentence (apply's message), replacing any before. */
+int daxmap_config_check_say(struct daxmap_config_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* drift.c: every section of @cfg against @t, in the configuration's order. */
 int daxmap_config_checks_new(struct daxmap_config *cfg,
 			     struct daxmap_topology *t,

@@ -320,12 +320,65 @@ static int parse_bool(const char *v, bool *ret)
 	return 0;
 }
 
+/*
+ * The values [namespace] and [device] sections share, each parsed and
+ * range-checked in one place; like fail(), they return 1 when the value
+ * is taken, 0 when it is refused.
+ */
+static int parse_numa_node(struct parse *p, const char *value, int *ret)
+{
+	char *end;
+	long l;
+
+	l = strtol(value, &end, 10);
+	if (end == value || *end || l < 0 || l > 65535)
+		return fail(p, "numa_node: '%s' is not a NUMA node number",
+			    value);
+	*ret = (int)l;
+	return 1;
+}
+
+static int parse_size_key(struct parse *p, const char *value, uint64_t *ret)
+{
+	const char *why;
+
+	if (daxmap_parse_size(value, ret, &why) < 0)
+		return fail(p, "size: '%s': %s; use bytes or a number with a K, M, G or T suffix (64G)",
+			    value, why);
+	return 1;
+}
+
+/* @of says what it is a percentage of, for the message. */
+static int parse_percent(struct parse *p, const char *value, const char *of,
+			 unsigned int *ret)
+{
+	char *end;
+	long l;
+
+	l = strtol(value, &end, 10);
+	if (end == value || (*end && strcmp(end, "%")) || l < 1 || l > 100)
+		return fail(p, "percent: '%s': a whole number from 1 to 100 (of %s)",
+			    value, of);
+	*ret = (unsigned int)l;
+	return 1;
+}
+
+static int parse_align(struct parse *p, const char *value, uint64_t *ret)
+{
+	const char *why;
+	uint64_t a = 0;
+
+	if (daxmap_parse_size(value, &a, &why) < 0 ||
+	    !daxmap_align_is_valid(a))
+		return fail(p, "align: '%s': one of %s", value,
+			    daxmap_align_list());
+	*ret = a;
+	return 1;
+}
+
 static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 		   const char *key, const char *value)
 {
-	const char *why;
-	char *end;
-	long l;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(config_keys); i++)
@@ -345,39 +398,14 @@ static int set_key(struct parse *p, struct daxmap_config_namespace *n,
 		n->region = strdup(value);
 		return n->region ? 1 : fail(p, "out of memory");
 	}
-	if (!strcmp(key, "numa_node")) {
-		l = strtol(value, &end, 10);
-		if (end == value || *end || l < 0 || l > 65535)
-			return fail(p, "numa_node: '%s' is not a NUMA node number",
-				    value);
-		n->numa_node = (int)l;
-		return 1;
-	}
-	if (!strcmp(key, "size")) {
-		if (daxmap_parse_size(value, &n->size, &why) < 0)
-			return fail(p, "size: '%s': %s; use bytes or a number with a K, M, G or T suffix (64G)",
-				    value, why);
-		return 1;
-	}
-	if (!strcmp(key, "percent")) {
-		l = strtol(value, &end, 10);
-		if (end == value || (*end && strcmp(end, "%")) || l < 1 ||
-		    l > 100)
-			return fail(p, "percent: '%s': a whole number from 1 to 100 (of the region's largest free extent)",
-				    value);
-		n->percent = (unsigned int)l;
-		return 1;
-	}
-	if (!strcmp(key, "align")) {
-		uint64_t a = 0;
-
-		if (daxmap_parse_size(value, &a, &why) < 0 ||
-		    !daxmap_align_is_valid(a))
-			return fail(p, "align: '%s': one of %s", value,
-				    daxmap_align_list());
-		n->align = a;
-		return 1;
-	}
+	if (!strcmp(key, "numa_node"))
+		return parse_numa_node(p, value, &n->numa_node);
+	if (!strcmp(key, "size"))
+		return parse_size_key(p, value, &n->size);
+	if (!strcmp(key, "percent"))
+		return parse_percent(p, value, "the region's largest free extent", &n->percent);
+	if (!strcmp(key, "align"))
+		return parse_align(p, value, &n->align);
 	if (!strcmp(key, "mode")) {
 		if (daxmap_mode_from_name(value, &n->mode) < 0 ||
 		    !daxmap_mode_create_takes(n->mode))
@@ -408,10 +436,7 @@ static const char *const device_keys[] = {
 static int set_device_key(struct parse *p, struct daxmap_config_device *d,
 			  const char *key, const char *value)
 {
-	const char *why;
-	char *end;
 	bool b;
-	long l;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(device_keys); i++)
@@ -436,39 +461,14 @@ static int set_device_key(struct parse *p, struct daxmap_config_device *d,
 		*to = strdup(value);
 		return *to ? 1 : fail(p, "out of memory");
 	}
-	if (!strcmp(key, "numa_node")) {
-		l = strtol(value, &end, 10);
-		if (end == value || *end || l < 0 || l > 65535)
-			return fail(p, "numa_node: '%s' is not a NUMA node number",
-				    value);
-		d->numa_node = (int)l;
-		return 1;
-	}
-	if (!strcmp(key, "size")) {
-		if (daxmap_parse_size(value, &d->size, &why) < 0)
-			return fail(p, "size: '%s': %s; use bytes or a number with a K, M, G or T suffix (64G)",
-				    value, why);
-		return 1;
-	}
-	if (!strcmp(key, "percent")) {
-		l = strtol(value, &end, 10);
-		if (end == value || (*end && strcmp(end, "%")) || l < 1 ||
-		    l > 100)
-			return fail(p, "percent: '%s': a whole number from 1 to 100 (of the dax region's size)",
-				    value);
-		d->percent = (unsigned int)l;
-		return 1;
-	}
-	if (!strcmp(key, "align")) {
-		uint64_t a = 0;
-
-		if (daxmap_parse_size(value, &a, &why) < 0 ||
-		    !daxmap_align_is_valid(a))
-			return fail(p, "align: '%s': one of %s", value,
-				    daxmap_align_list());
-		d->align = a;
-		return 1;
-	}
+	if (!strcmp(key, "numa_node"))
+		return parse_numa_node(p, value, &d->numa_node);
+	if (!strcmp(key, "size"))
+		return parse_size_key(p, value, &d->size);
+	if (!strcmp(key, "percent"))
+		return parse_percent(p, value, "the dax region's size", &d->percent);
+	if (!strcmp(key, "align"))
+		return parse_align(p, value, &d->align);
 	if (!strcmp(key, "mode")) {
 		if (daxmap_mode_from_name(value, &d->mode) < 0 ||
 		    (d->mode != DAXMAP_MODE_DEVDAX &&

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,22 @@ void daxmap_config_checks_free(struct daxmap_config_check *list)
 		free(list);
 		list = next;
 	}
+}
+
+int daxmap_config_check_say(struct daxmap_config_check *c, const char *fmt, ...)
+{
+	va_list args;
+	int r;
+
+	free(c->message);
+	va_start(args, fmt);
+	r = vasprintf(&c->message, fmt, args);
+	va_end(args);
+	if (r < 0) {
+		c->message = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 const char *daxmap_drift_key(const char *key)

@@ -40,7 +40,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uuid/uuid.h>
 
+#include <daxctl/libdaxctl.h>
+
+#include "change.h"
 #include "checks.h"
 #include "topology.h"
 
@@ -249,6 +253,33 @@ static int put_back(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 }
 
 /*
+ * The replacing record of @kd: written before the kernel's device is
+ * removed and removed once the section's device or the kernel's again
+ * holds the region, so that a crash between the two finds it
+ * (daxmap_replace_recover()).
+ */
+static int note_replacing(struct daxmap_ctx *ctx, const char *section,
+			  const char *region, const struct kernel_dev *kd,
+			  char uuid[static 37])
+{
+	struct daxmap_record rec = {
+		.name = (char *)section, .region = (char *)region,
+		.mode = (char *)(kd->ram ? "system-ram" : "devdax"),
+		.size = kd->size, .align = kd->align,
+		.map = DAXMAP_MAP_MEM, .device = (char *)kd->devname,
+		.memmap_on_memory = kd->memmap_on_memory,
+	};
+	uuid_t uu;
+
+	uuid_generate(uu);
+	uuid_unparse(uu, rec.uuid);
+	daxmap_boot_id(rec.boot);
+	daxmap_record_set_owner(&rec);
+	memcpy(uuid, rec.uuid, 37);
+	return daxmap_record_write(ctx, DAXMAP_RECORD_REPLACING, &rec);
+}
+
+/*
  * ndctl #256: the region's capacity is held by @d, a device the kernel
  * made; removed, the section's device made, or the kernel's put back.
  */
@@ -260,6 +291,7 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	_cleanup_free_ char *message = NULL, *gone = NULL, *devname = NULL,
 			    *again = NULL, *region = NULL;
 	char s[DAXMAP_SIZE_BUF], a[DAXMAP_SIZE_BUF], ks[DAXMAP_SIZE_BUF];
+	char uuid[37];
 	struct kernel_dev kd = {
 		.size = d->size, .align = d->align,
 		.ram = strcmp(d->mode, "system-ram") == 0,
@@ -287,9 +319,15 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 					       s, a, region);
 	}
 
+	r = note_replacing(ctx, cd->name, region, &kd, uuid);
+	if (r < 0)
+		return failed(c, cd, "cannot record that %s replaces the kernel's %s in %s: %s; nothing was changed",
+			      cd->name, kd.devname, ctx->state_dir,
+			      strerror(-r));
 	r = daxmap_destroy_device(ctx, kd.devname, DAXMAP_DESTROY_FORCE, &gone,
 				  NULL, &message);
 	if (r < 0) {
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, uuid);
 		/*
 		 * A system-ram device is offlined and taken back as devdax
 		 * before it is destroyed: if that much was done, online it
@@ -311,13 +349,17 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	info(ctx, "apply: %s: removed the kernel's %s (%s, %s) from %s\n",
 	     cd->name, kd.devname, kd.ram ? "system-ram" : "devdax", ks,
 	     region);
+	/* The crash that replacing records are for. */
+	daxmap_test_point("replace-removed");
 
 	free(message);
 	message = NULL;
 	r = make(ctx, k, cd, region, size, align, &devname, &message);
+	/* Out of memory: the record is left for recovery to put it back. */
 	if (r == -ENOMEM)
 		return r;
 	if (r >= 0) {
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, uuid);
 		c->outcome = DAXMAP_APPLY_CREATED;
 		c->managed = true;
 		free(c->device);
@@ -332,6 +374,9 @@ static int replace(struct daxmap_ctx *ctx, struct daxmap_kernel *k,
 	{
 		_cleanup_free_ char *why = NULL;
 		int r2 = put_back(ctx, k, region, &kd, &again, &why);
+
+		/* Put back or not, what an operator does is said here. */
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, uuid);
 
 		if (r2 < 0)
 			return failed(c, cd, "%s; the kernel's %s (%s, %s, align %s) was removed for it, and putting it back failed too: %s",
@@ -538,4 +583,89 @@ int daxmap_apply_device_section(struct daxmap_ctx *ctx,
 					       drift, c->device);
 	}
 	return 0;
+}
+
+/*
+ * An apply that was replacing the kernel's @rec->device with the device
+ * of [device @rec->name] stopped part way. A dynamic region's devices do
+ * not outlive a boot: in a later one the kernel has made its own again.
+ * In this one: the section's device there means the replace was done;
+ * the kernel's device still there means it was not removed (onlined
+ * again if it was system-ram and had been offlined); neither means the
+ * stop came between the two, and the kernel's device is put back as it
+ * was.
+ */
+int daxmap_replace_recover(struct daxmap_ctx *ctx, struct daxmap_record *rec,
+			   char **report)
+{
+	struct kernel_dev kd = {
+		.size = rec->size, .align = rec->align,
+		.ram = rec->mode && strcmp(rec->mode, "system-ram") == 0,
+		.memmap_on_memory = rec->memmap_on_memory,
+	};
+	const char *section = rec->name ? rec->name : "?";
+	_cleanup_free_ char *again = NULL, *why = NULL;
+	char ks[DAXMAP_SIZE_BUF];
+	struct daxctl_ctx *dctx = NULL;
+	struct daxctl_dev *dev;
+	int r;
+
+	snprintf(kd.devname, sizeof(kd.devname), "%s",
+		 rec->device ? rec->device : "");
+	size_words(kd.size, ks);
+	if (!daxmap_record_same_boot(rec)) {
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, rec->uuid);
+		return daxmap_append_line(report,
+					  "an apply replacing the kernel's %s with [device %s] stopped in an earlier boot; the kernel made its devices again at boot; its record is removed",
+					  kd.devname, section);
+	}
+	if (rec->name && daxmap_device_named_there(ctx, rec->name)) {
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, rec->uuid);
+		return daxmap_append_line(report,
+					  "an interrupted apply had made [device %s] in place of the kernel's %s; its record is removed",
+					  section, kd.devname);
+	}
+	r = daxctl_new(&dctx);
+	if (r < 0)
+		return r;
+	dev = daxmap_find_dax_dev(dctx, kd.devname);
+	if (dev && daxctl_dev_get_size(dev) == kd.size) {
+		const struct daxmap_reconfigure_request to_ram = {
+			.mode = DAXMAP_MODE_SYSTEM_RAM,
+			.memmap_on_memory = kd.memmap_on_memory,
+		};
+		bool offlined = kd.ram && !daxctl_dev_get_memory(dev);
+
+		daxctl_unref(dctx);
+		if (offlined)
+			r = daxmap_reconfigure_device(ctx, kd.devname, &to_ram,
+						      NULL, &why);
+		if (r < 0)
+			return daxmap_append_line(report,
+						  "the kernel's %s, which an interrupted apply of [device %s] had offlined, could not be onlined again: %s; its record is kept",
+						  kd.devname, section,
+						  why ? why : strerror(-r));
+		daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, rec->uuid);
+		return daxmap_append_line(report,
+					  "an interrupted apply of [device %s] had not removed the kernel's %s (%s)%s; its record is removed",
+					  section, kd.devname, ks,
+					  offlined ? ", which is onlined again" : "");
+	}
+	daxctl_unref(dctx);
+
+	r = put_back(ctx, NULL, rec->region, &kd, &again, &why);
+	if (r == -ENOMEM)
+		return r;
+	daxmap_record_remove(ctx, DAXMAP_RECORD_REPLACING, rec->uuid);
+	if (r < 0)
+		return daxmap_append_line(report,
+					  "an interrupted apply of [device %s] had removed the kernel's %s (%s, %s) from %s, and putting it back failed: %s",
+					  section, kd.devname,
+					  kd.ram ? "system-ram" : "devdax", ks,
+					  rec->region ? rec->region : "?", why);
+	return daxmap_append_line(report,
+				  "an interrupted apply of [device %s] had removed the kernel's %s (%s, %s) from %s; it is put back as %s",
+				  section, kd.devname,
+				  kd.ram ? "system-ram" : "devdax", ks,
+				  rec->region ? rec->region : "?", again);
 }

@@ -258,14 +258,6 @@ static int check_fit(struct daxmap_ctx *ctx, struct daxctl_region *region,
 
 /* -------------------------------------------------------------- records */
 
-static bool same_boot(const struct daxmap_record *rec)
-{
-	char boot[37];
-
-	daxmap_boot_id(boot);
-	return boot[0] && strcmp(boot, rec->boot) == 0;
-}
-
 /*
  * Walks the device records of this boot: @fn returns true to stop, with
  * the record kept in *@ret (else cleared).
@@ -284,7 +276,7 @@ static bool find_record(struct daxmap_ctx *ctx,
 
 		if (daxmap_record_read(ctx, DAXMAP_RECORD_DEVICE, *u, &rec) < 0)
 			continue;
-		if (rec.device && same_boot(&rec) && fn(&rec, arg)) {
+		if (rec.device && daxmap_record_same_boot(&rec) && fn(&rec, arg)) {
 			*ret = rec;
 			found = true;
 		} else {
@@ -331,6 +323,21 @@ static struct daxctl_dev *recorded_dev(struct daxctl_ctx *dctx,
 	    daxctl_dev_get_resource(dev) != rec->resource)
 		return NULL;
 	return dev;
+}
+
+/* Whether daxmap made a device named @name in this boot that is there. */
+bool daxmap_device_named_there(struct daxmap_ctx *ctx, const char *name)
+{
+	struct daxctl_ctx *dctx = NULL;
+	struct daxmap_record rec;
+	bool there;
+
+	if (!find_record(ctx, named, name, &rec))
+		return false;
+	there = daxctl_new(&dctx) == 0 && recorded_dev(dctx, &rec);
+	daxctl_unref(dctx);
+	daxmap_record_clear(&rec);
+	return there;
 }
 
 void daxmap_device_record_update(struct daxmap_ctx *ctx, struct daxctl_dev *dev)
@@ -568,7 +575,7 @@ int daxmap_device_recover(struct daxmap_ctx *ctx, struct daxmap_record *rec,
 	struct daxctl_dev *dev;
 	int r;
 
-	if (!same_boot(rec)) {
+	if (!daxmap_record_same_boot(rec)) {
 		/* Dynamic devices end with the boot: nothing is left. */
 		daxmap_record_remove(ctx, DAXMAP_RECORD_PENDING, rec->uuid);
 		return daxmap_append_line(report,

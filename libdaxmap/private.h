@@ -274,6 +274,12 @@ enum daxmap_record_kind {
 	DAXMAP_RECORD_MANAGED,
 	DAXMAP_RECORD_PENDING,
 	DAXMAP_RECORD_DEVICE,	/* devices/UUID: a dax device daxmap made */
+	/*
+	 * replacing/UUID: a kernel's dax device an apply is removing to
+	 * make a section's in its place, kept until that is done, so that a
+	 * crash between the two puts the kernel's back (apply-device.c).
+	 */
+	DAXMAP_RECORD_REPLACING,
 };
 
 struct daxmap_record {
@@ -303,7 +309,12 @@ struct daxmap_record {
 	char *device;
 	uint64_t resource;
 	char boot[37];
+	/* A replacing record's system-ram device had its memmap on it. */
+	bool memmap_on_memory;
 };
+
+/* state.c: whether @rec (a dax device's) was written in this boot. */
+bool daxmap_record_same_boot(const struct daxmap_record *rec);
 
 /* state.c: fills the owner of @rec with this process and this boot. */
 void daxmap_record_set_owner(struct daxmap_record *rec);
@@ -447,6 +458,13 @@ void daxmap_device_record_update(struct daxmap_ctx *ctx,
 				 struct daxctl_dev *dev);
 bool daxmap_device_record_find(struct daxmap_ctx *ctx, const char *devname,
 			       uint64_t resource, struct daxmap_record *ret);
+bool daxmap_device_named_there(struct daxmap_ctx *ctx, const char *name);
+/*
+ * apply-device.c: recovery of an apply that was replacing a kernel's dax
+ * device (@rec replacing), appending to @report.
+ */
+int daxmap_replace_recover(struct daxmap_ctx *ctx, struct daxmap_record *rec,
+			   char **report);
 int daxmap_append_line(char **report, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -442,6 +442,45 @@ int daxmap_append_line(char **report, const char *fmt, ...)
 	return 0;
 }
 
+static bool has_records(struct daxmap_ctx *ctx, enum daxmap_record_kind kind)
+{
+	char **uuids = NULL;
+	bool any;
+
+	if (daxmap_record_list(ctx, kind, &uuids) < 0)
+		return false;
+	any = uuids[0] != NULL;
+	daxmap_strv_free(uuids);
+	return any;
+}
+
+/* The replacing records an apply that stopped part way left. */
+static int recover_replacing(struct daxmap_ctx *ctx, char **report)
+{
+	char **uuids = NULL, **u;
+	int r;
+
+	r = daxmap_record_list(ctx, DAXMAP_RECORD_REPLACING, &uuids);
+	if (r < 0)
+		return r;
+	for (u = uuids; *u && r >= 0; u++) {
+		struct daxmap_record rec;
+
+		r = daxmap_record_read(ctx, DAXMAP_RECORD_REPLACING, *u, &rec);
+		if (r < 0)
+			break;
+		if (daxmap_record_owner_runs(&rec))
+			r = daxmap_append_line(report,
+					"an unfinished apply of [device %s] is left to pid %d, which runs it",
+					rec.name ? rec.name : "?", rec.owner_pid);
+		else
+			r = daxmap_replace_recover(ctx, &rec, report);
+		daxmap_record_clear(&rec);
+	}
+	daxmap_strv_free(uuids);
+	return r;
+}
+
 DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 {
 	_cleanup_unlock_ struct daxmap_ctx *locked = NULL;
@@ -452,11 +491,9 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 
 	*ret_report = NULL;
 	/* Nothing to look at costs no lock (a user without a state dir). */
-	r = daxmap_record_list(ctx, DAXMAP_RECORD_PENDING, &uuids);
-	if (r < 0 || !uuids[0])
-		goto out;
-	daxmap_strv_free(uuids);
-	uuids = NULL;
+	if (!has_records(ctx, DAXMAP_RECORD_PENDING) &&
+	    !has_records(ctx, DAXMAP_RECORD_REPLACING))
+		return 0;
 	/* Holding the lock, no create is under way: a pending record is one
 	 * that a crash left, unless its owner still runs (see below). */
 	r = daxmap_lock(ctx, NULL, NULL);
@@ -464,7 +501,7 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 		goto out;
 	locked = ctx;
 	r = daxmap_record_list(ctx, DAXMAP_RECORD_PENDING, &uuids);
-	if (r < 0 || !uuids[0])
+	if (r < 0)
 		goto out;
 	r = ndctl_new(&nctx);
 	if (r < 0)
@@ -543,7 +580,8 @@ DAXMAP_EXPORT int daxmap_recover(struct daxmap_ctx *ctx, char **ret_report)
 		if (r < 0)
 			goto out;
 	}
-	r = 0;
+	/* After the creates: a section's half-made device is gone by now. */
+	r = recover_replacing(ctx, &report);
 out:
 	ndctl_unref(nctx);
 	daxmap_strv_free(uuids);

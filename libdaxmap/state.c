@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The records daxmap keeps below its state directory: one file per
- * namespace it created (namespaces/UUID) and one per create under way
- * (pending/UUID), so that a crash part way is found by the next run and a
- * namespace daxmap did not create is never mistaken for one it did.
+ * namespace it created (namespaces/UUID), per dax device it made on a
+ * dynamic region (devices/UUID), per create under way (pending/UUID) and
+ * per kernel's device an apply is replacing (replacing/UUID), so that a
+ * crash part way is found by the next run and a namespace or device
+ * daxmap did not create is never mistaken for one it did.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,8 @@ static const char *kind_dir(enum daxmap_record_kind kind)
 		return "pending";
 	case DAXMAP_RECORD_DEVICE:
 		return "devices";
+	case DAXMAP_RECORD_REPLACING:
+		return "replacing";
 	default:
 		return "namespaces";
 	}
@@ -104,6 +108,8 @@ int daxmap_record_write(struct daxmap_ctx *ctx, enum daxmap_record_kind kind,
 	if (rec->device)
 		fprintf(f, "device=%s\nresource=%" PRIu64 "\nboot=%s\n",
 			rec->device, rec->resource, rec->boot);
+	if (rec->memmap_on_memory)
+		fprintf(f, "memmap_on_memory=1\n");
 	if (rec->owner_pid > 0)
 		fprintf(f, "owner_pid=%d\nowner_boot=%s\n", rec->owner_pid,
 			rec->owner_boot);
@@ -135,6 +141,10 @@ static int record_key(const char *key, const char *value, void *userdata)
 		return set_string(&rec->device, value);
 	if (strcmp(key, "boot") == 0) {
 		snprintf(rec->boot, sizeof(rec->boot), "%s", value);
+		return 0;
+	}
+	if (strcmp(key, "memmap_on_memory") == 0) {
+		rec->memmap_on_memory = strcmp(value, "1") == 0;
 		return 0;
 	}
 	if (strcmp(key, "resource") == 0) {
@@ -261,4 +271,12 @@ bool daxmap_record_owner_runs(const struct daxmap_record *rec)
 		return false;
 	/* EPERM: it runs, as another user. */
 	return kill(rec->owner_pid, 0) == 0 || errno == EPERM;
+}
+
+bool daxmap_record_same_boot(const struct daxmap_record *rec)
+{
+	char boot[37];
+
+	daxmap_boot_id(boot);
+	return boot[0] && strcmp(boot, rec->boot) == 0;
 }

@@ -8,10 +8,11 @@ kernel, run as root inside the VM bed started with --soft-reserved 3G,
   hmem.0 (ndctl #256; on 6.12 kmem onlined it as system-ram at boot, on 6.1
   it stays devdax): a devdax one is left alone without replace = yes; a
   dry run says what it would do and does nothing; a create made to fail
-  (DAXMAP_TEST_FAIL_AT) puts the kernel's device back as it was; then the
-  1G-aligned device is made in its place, status says ok, a second apply
-  changes nothing, a manual resize is drift and left as it is, recreate =
-  yes makes it again;
+  (DAXMAP_TEST_FAIL_AT) puts the kernel's device back as it was, and so
+  does the next run after an apply killed between removing it and making
+  the section's; then the 1G-aligned device is made in its place, status
+  says ok, a second apply changes nothing, a manual resize is drift and
+  left as it is, recreate = yes makes it again;
 
 - the kernel's dax0.0 on hmem is not daxmap's: destroy refuses it without
   --force, and with it (offlined first where the kernel onlined it as
@@ -163,6 +164,22 @@ def config_sections(region):
           'says it put it back', f'rc {rc}: {c} {err}')
     print(f'  {c.get("message")}', flush=True)
     kernel_back('after the failure')
+
+    # Killed between removing the kernel's device and making vm0: the
+    # replacing record lets the next run put the kernel's back.
+    now = region_devices(region['id'])
+    cur = now[0]['chardev'] if now else kdev
+    rc, c, err = apply(more={'DAXMAP_TEST_CRASH_AT': 'replace-removed'})
+    left = region_devices(region['id'])
+    check(rc == -signal.SIGKILL and not left,
+          'an apply killed once the kernel\'s device is removed leaves the '
+          'region empty', f'rc {rc}: {left} {err}')
+    rc, _, err = ctl('status')
+    check(rc == 0 and 'recovered' in err and 'put back' in err and
+          cur in err,
+          'the next run puts the kernel\'s device back, and says so', err)
+    print(f'  {err.strip()}', flush=True)
+    kernel_back('after a kill between removing it and making vm0')
 
     rc, c, err = apply()
     dev = c.get('device')

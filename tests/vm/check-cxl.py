@@ -6,6 +6,8 @@ the VM bed booted with --cxl-pmem 512M:
 - cxl list shows the memdev; cxl create-region -t pmem makes a region on
   it, which cxl_pmem turns into an nd region on the CXL nvdimm bridge;
 - daxmapctl status shows that region on bus CXL, at the CXL region's size;
+- the dax region of a namespace there names the CXL region and memdev
+  behind it, as cxl list does;
 - a 256 MiB devdax namespace at align 2M created there by daxmapctl, its
   dax region on the nvdimm bridge, its memmap figures held against the
   kernel's sizes (baseline = pages x 64 B, saved = baseline - actual);
@@ -87,13 +89,6 @@ def main():
           f'{region["dev"]} sits on the CXL nvdimm bridge', path)
     check(region['type'] == 'pmem' and region['size'] == cregion['size'],
           f'{region["dev"]} is pmem, the CXL region\'s size', region)
-    # libdaxmap names the CXL region and memdevs behind a dax region of
-    # provider cxl (dax_cxl, ram regions); for a pmem region, which the
-    # kernel puts on the nvdimm bridge, it does not look them up yet.
-    skip('the CXL region and memdev behind the nd region in status',
-         'libdaxmap does not map an nd region on the CXL nvdimm bridge to '
-         'its CXL region')
-
     size = 256 * MiB
     run(CTL, '--direct', 'create', 'namespace', '--size', str(size),
         '--align', '2M', '--region', region['dev'])
@@ -116,6 +111,10 @@ def main():
           dregion[0]['namespace'] == ns['dev'] and
           '/nvdimm-bridge' in dregion[0]['path'],
           'its dax region is the namespace\'s, on the nvdimm bridge', dregion)
+    want = {'region': cregion['region'], 'memdevs': maps}
+    check(dregion and dregion[0]['cxl'] == want,
+          f'status names the CXL region and memdevs behind it as cxl list '
+          f'does ({want})', dregion and dregion[0]['cxl'])
     sysfs = int(open(f'/sys/bus/dax/devices/{dev["dev"]}/size').read())
     check(dev['size'] == sysfs == ns['size'] and dev['align'] == 2 * MiB,
           f'{dev["dev"]}: size as sysfs says ({sysfs}), align 2M', dev)

@@ -81,14 +81,41 @@ static int read_int_attr(struct daxmap_ctx *ctx, const char *dir,
 }
 
 /*
- * The CXL region behind a dax region of provider cxl, and its memdevs, as
- * libcxl shows them: the dax region's device (dax_regionN) sits below the
- * CXL region's. A host without CXL, or a libcxl that cannot open, leaves
- * both unset: they are details, not the dax region.
+ * The nd region's start, from its resource attribute (hex), or 0.
  */
-static int find_cxl(struct daxmap_ctx *ctx, struct daxmap_dax_region *r)
+static unsigned long long nd_region_start(struct daxmap_ctx *ctx,
+					  const char *dir)
+{
+	_cleanup_free_ char *path = NULL, *value = NULL;
+	unsigned long long v;
+	char *end;
+
+	if (asprintf(&path, "%s/resource", dir) < 0)
+		return 0;
+	if (daxmap_read_file(ctx, path, &value) < 0)
+		return 0;
+	errno = 0;
+	v = strtoull(value, &end, 16);
+	if (errno || end == value)
+		return 0;
+	return v;
+}
+
+/*
+ * The CXL region behind a dax region, and its memdevs, as libcxl shows
+ * them. Provider cxl (dax_cxl, a ram region): the dax region's device
+ * (dax_regionN) sits below the CXL region's, which names it. Provider
+ * nvdimm on a CXL pmem region: cxl_pmem puts the nd region on the nvdimm
+ * bridge, away from the CXL region in sysfs and without a link to it, so
+ * it is the CXL region that starts where the nd region does. A host
+ * without CXL, or a libcxl that cannot open, leaves both unset: they are
+ * details, not the dax region.
+ */
+static int find_cxl(struct daxmap_ctx *ctx, struct daxmap_dax_region *r,
+		    bool by_start)
 {
 	_cleanup_free_ char *parent = strdup(r->path);
+	unsigned long long start = 0;
 	struct cxl_ctx *cctx = NULL;
 	const char *want;
 	struct cxl_bus *bus;
@@ -103,6 +130,11 @@ static int find_cxl(struct daxmap_ctx *ctx, struct daxmap_dax_region *r)
 	*slash = '\0';
 	slash = strrchr(parent, '/');
 	want = slash ? slash + 1 : parent;
+	if (by_start) {
+		start = nd_region_start(ctx, parent);
+		if (!start)
+			return 0;
+	}
 
 	if (cxl_new(&cctx) < 0) {
 		dbg(ctx, "cannot open libcxl: no CXL details\n");
@@ -119,10 +151,13 @@ static int find_cxl(struct daxmap_ctx *ctx, struct daxmap_dax_region *r)
 				struct cxl_memdev_mapping *mapping;
 				int n = 0;
 
-				if (strcmp(cxl_region_get_devname(region),
+				if (by_start ?
+				    cxl_region_get_resource(region) != start :
+				    strcmp(cxl_region_get_devname(region),
 					   want) != 0)
 					continue;
-				r->cxl_region = strdup(want);
+				r->cxl_region =
+					strdup(cxl_region_get_devname(region));
 				if (!r->cxl_region) {
 					ret = -ENOMEM;
 					goto out;
@@ -208,8 +243,10 @@ int daxmap_dax_region_scan(struct daxmap_ctx *ctx,
 	}
 	if (r->numa_node < 0)
 		r->numa_node = r->target_node;
-	if (strcmp(r->provider, "cxl") == 0) {
-		err = find_cxl(ctx, r);
+	if (strcmp(r->provider, "cxl") == 0 ||
+	    (strcmp(r->provider, "nvdimm") == 0 &&
+	     strstr(r->path, "/nvdimm-bridge"))) {
+		err = find_cxl(ctx, r, strcmp(r->provider, "nvdimm") == 0);
 		if (err < 0) {
 			daxmap_dax_region_free(r);
 			return err;

@@ -162,15 +162,20 @@ static void devices_cell(struct table *t, json *r)
 	table_cell(t, "%s", list[0] ? list : "-");
 }
 
-/* What stands behind a dax region: its namespace, or its CXL region. */
+/*
+ * What stands behind a dax region: its namespace, its CXL region, or
+ * both (a namespace on CXL pmem).
+ */
 static void behind_cell(struct table *t, json *r)
 {
 	json *cxl = doc_get(r, "cxl");
+	const char *ns = doc_str(r, "namespace");
+	const char *region = cxl ? doc_str(cxl, "region") : NULL;
 
-	if (doc_str(r, "namespace"))
-		table_cell(t, "%s", doc_str(r, "namespace"));
-	else if (cxl && doc_str(cxl, "region"))
-		table_cell(t, "%s", doc_str(cxl, "region"));
+	if (ns && region)
+		table_cell(t, "%s, CXL %s", ns, region);
+	else if (ns || region)
+		table_cell(t, "%s", ns ? ns : region);
 	else
 		table_cell(t, "-");
 }

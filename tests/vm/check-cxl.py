@@ -115,6 +115,13 @@ def main():
     check(dregion and dregion[0]['cxl'] == want,
           f'status names the CXL region and memdevs behind it as cxl list '
           f'does ({want})', dregion and dregion[0]['cxl'])
+    text = run(CTL, '--direct', 'status').stdout
+    row = [ln.split() for ln in text.splitlines()
+           if ln.split()[:2] == [str(dev['dax_region']), 'nvdimm']]
+    behind = f'{ns["dev"]}, CXL {cregion["region"]}'
+    check(row and ' '.join(row[0][2:5]) == behind,
+          f'status\'s dax region row says what is behind it: {behind}',
+          text)
     sysfs = int(open(f'/sys/bus/dax/devices/{dev["dev"]}/size').read())
     check(dev['size'] == sysfs == ns['size'] and dev['align'] == 2 * MiB,
           f'{dev["dev"]}: size as sysfs says ({sysfs}), align 2M', dev)

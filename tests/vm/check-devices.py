@@ -20,7 +20,9 @@ kernel, run as root inside the VM bed started with --soft-reserved 3G,
 - a 1G and a 2M device are created with exactly the size and align asked
   (daxctl agrees), named in status, their memmap's RAM measured around the
   enable and held against the model and the limits (1G: 10 pages per GiB;
-  2M: 1032, or 520 with daxmap's head-reuse patch);
+  2M: 1032, or 520 with daxmap's head-reuse patch); with daxmap's
+  dax-memmap patch, status's kernel figure is the device's
+  memmap_*_bytes, within the same limit, the model and the measured;
 - a size that is not a multiple of the align, one beyond the free space
   and an align no device takes are refused and change nothing;
 - a create killed at a crash point is rolled back or kept by the next run;
@@ -294,6 +296,38 @@ def crashes(region):
                   str(region_devices(region['id'])))
 
 
+def kernel_figure(name, dev, model_pages, meas_pages, limit):
+    """Where the kernel has daxmap's per-device attributes (its
+    dax-memmap patch), status's kernel figure for DEV is the attributes',
+    within the limit and agreeing with the model and the measured RAM.
+    Returns the kernel's RAM pages per GiB, or 'absent'."""
+    attr_dir = f'/sys/bus/dax/devices/{dev["dev"]}'
+    if not os.path.exists(f'{attr_dir}/memmap_ram_bytes'):
+        return 'absent'
+    attrs = {}
+    for k in ('ram', 'pgtable', 'device'):
+        with open(f'{attr_dir}/memmap_{k}_bytes') as f:
+            attrs[k] = int(f.read())
+    kernel = dev['memmap_sources'].get('kernel')
+    shown = kernel and {'ram': kernel['ram_bytes'],
+                        'pgtable': kernel['pagetable_bytes'],
+                        'device': kernel['device_bytes']}
+    check(shown == attrs, f'{name}: status\'s kernel figure is the '
+          'device\'s memmap_*_bytes', f'{shown} vs {attrs}')
+    pages = attrs['ram'] / PAGE / (dev['size'] / GiB)
+    # The kernel counts exactly: held to the limit with no noise allowed,
+    # and to the model and the free-RAM delta as those are held.
+    check(pages <= limit, f'{name}: the kernel figure is at most {limit} '
+          'RAM pages per GiB', f'{pages:.1f}')
+    check(abs(pages - model_pages) <= 0.01 * model_pages + 16 and
+          abs(pages - meas_pages) <= 0.01 * model_pages + 16,
+          f'{name}: the kernel figure within 1 % + 16 pages/GiB of the '
+          'model and of the measured',
+          f'kernel {pages:.1f}, model {model_pages:.1f}, '
+          f'measured {meas_pages:.1f}')
+    return f'{pages:.1f}'
+
+
 def creates(region):
     limit_2m = 520 if patched_head_reuse() else 1032
     made = {}
@@ -332,8 +366,9 @@ def creates(region):
         check(abs(pages - model_pages) <= 0.01 * model_pages + 16,
               f'{name}: measured within 1 % + 16 pages/GiB of the model',
               f'measured {pages:.1f}, model {model_pages:.1f}')
-        print(f'  {name}: model {model_pages:.1f}, measured {pages:.1f} '
-              'pages/GiB', flush=True)
+        kern = kernel_figure(name, dev, model_pages, pages, limit)
+        print(f'  {name}: model {model_pages:.1f}, measured {pages:.1f}, '
+              f'kernel figure {kern} pages/GiB', flush=True)
     rc, _, err = ctl('create', 'device', '--size', '2M', '--name', 'big')
     check(rc == 1 and 'taken' in err, 'a name in use is refused', err)
     return made

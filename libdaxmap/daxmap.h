@@ -225,12 +225,20 @@ enum daxmap_kernel_patch {
 	 * CONFIG_DAX_VMEMMAP_HEAD_REUSE=y.
 	 */
 	DAXMAP_PATCH_HEAD_REUSE = 1 << 2,
+	/*
+	 * With head-page reuse, the vmemmap PTE tables that lie wholly in the
+	 * tail of a compound page are one table, shared: a 1 GiB compound
+	 * page takes two instead of eight; the kernel config says
+	 * CONFIG_DAX_VMEMMAP_SHARE_PTE_TABLES=y.
+	 */
+	DAXMAP_PATCH_PTE_SHARE = 1 << 3,
 };
 
 /* The patches the kernel is seen to carry: DAXMAP_PATCH_* bits. */
 unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k);
 /*
- * "memmap-exact", "dax-memmap", "head-reuse"; NULL for anything but one
+ * "memmap-exact", "dax-memmap", "head-reuse", "pte-share"; NULL for anything
+ * but one
  * known patch.
  */
 const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p);
@@ -246,6 +254,12 @@ struct daxmap_model {
 	uint64_t struct_page_size;	/* sizeof(struct page) */
 	uint64_t ptes_per_page;		/* entries in one page-table page */
 	bool dedup;			/* compound devmap vmemmap dedup */
+	/*
+	 * The PTE tables wholly in a compound page's tail are shared: two per
+	 * compound page at most.  After dedup, in what was padding, so that
+	 * the struct keeps its size; daxmap_model_init() clears it.
+	 */
+	bool dedup_shared_ptes;
 	uint64_t dedup_kept_pages;	/* vmemmap pages kept per compound page */
 };
 

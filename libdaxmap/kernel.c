@@ -205,6 +205,7 @@ enum kconfig_opt {
 	KCONFIG_DEV_DAX,
 	KCONFIG_DAX_VMEMMAP,
 	KCONFIG_DAX_HEAD_REUSE,
+	KCONFIG_DAX_SHARE_PTE_TABLES,
 	KCONFIG_NR,
 };
 
@@ -215,6 +216,8 @@ static const char *const kconfig_names[KCONFIG_NR] = {
 	[KCONFIG_DAX_VMEMMAP] = "CONFIG_ARCH_WANT_OPTIMIZE_DAX_VMEMMAP",
 	/* daxmap's head-reuse patch; no stock kernel has the option. */
 	[KCONFIG_DAX_HEAD_REUSE] = "CONFIG_DAX_VMEMMAP_HEAD_REUSE",
+	/* Its PTE-table sharing (patch 6), on only with head-page reuse. */
+	[KCONFIG_DAX_SHARE_PTE_TABLES] = "CONFIG_DAX_VMEMMAP_SHARE_PTE_TABLES",
 };
 
 /*
@@ -717,8 +720,12 @@ DAXMAP_EXPORT int daxmap_kernel_probe(struct daxmap_ctx *ctx,
 	    daxmap_tristate_name(k->vmemmap_dedup), k->dedup_reason);
 
 	if (kconfig_set(&kc, KCONFIG_DAX_HEAD_REUSE) &&
-	    !head_reuse_disabled(ctx))
+	    !head_reuse_disabled(ctx)) {
 		k->patches |= DAXMAP_PATCH_HEAD_REUSE;
+		/* The kernel shares tail PTE tables only with head reuse. */
+		if (kconfig_set(&kc, KCONFIG_DAX_SHARE_PTE_TABLES))
+			k->patches |= DAXMAP_PATCH_PTE_SHARE;
+	}
 	probe_memmap_counter(k);
 	r = probe_dax_memmap(k);
 	if (r < 0)
@@ -894,4 +901,7 @@ DAXMAP_EXPORT void daxmap_kernel_get_model(struct daxmap_kernel *k,
 	/* The head page alone, which every tail vmemmap page maps. */
 	if (k->patches & DAXMAP_PATCH_HEAD_REUSE)
 		m->dedup_kept_pages = 1;
+	/* And one PTE table for all the tail-only 2 MiB of its vmemmap. */
+	if (k->patches & DAXMAP_PATCH_PTE_SHARE)
+		m->dedup_shared_ptes = true;
 }

@@ -291,6 +291,8 @@ DAXMAP_EXPORT const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p)
 		return "dax-memmap";
 	case DAXMAP_PATCH_HEAD_REUSE:
 		return "head-reuse";
+	case DAXMAP_PATCH_PTE_SHARE:
+		return "pte-share";
 	default:
 		return NULL;
 	}

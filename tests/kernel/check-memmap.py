@@ -34,8 +34,10 @@ region of at least 8 GiB:
 Exits 77 when the running kernel does not carry the patches.  Prints the
 measured figures as a table (the one in kernel-patches/README.md).
 
-Usage: check-memmap.py [--head-reuse]
-  --head-reuse   the kernel keeps one vmemmap page per compound page, not two"""
+Usage: check-memmap.py [--head-reuse] [--pte-share]
+  --head-reuse   the kernel keeps one vmemmap page per compound page, not two
+  --pte-share    and the vmemmap PTE tables of a compound page's tail are
+                 shared: two per 1 GiB compound page, not eight"""
 import ctypes
 import fcntl
 import glob
@@ -66,6 +68,8 @@ CYCLES = 20
 CYCLE_SLACK = 64
 # The series carries head-page reuse for compound devmaps (6.12's does).
 HEAD_REUSE = '--head-reuse' in sys.argv
+# And shares the PTE tables of compound page tails (6.12's patch 6).
+PTE_SHARE = '--pte-share' in sys.argv
 failures = 0
 
 
@@ -295,6 +299,10 @@ def preflight():
             config = []
         check('CONFIG_DAX_VMEMMAP_HEAD_REUSE=y' in config,
               'the kernel config has CONFIG_DAX_VMEMMAP_HEAD_REUSE=y')
+        if PTE_SHARE:
+            check('CONFIG_DAX_VMEMMAP_SHARE_PTE_TABLES=y' in config,
+                  'the kernel config has '
+                  'CONFIG_DAX_VMEMMAP_SHARE_PTE_TABLES=y')
 
 
 CASES = [('4K', 'mem'), ('2M', 'mem'), ('1G', 'mem'), ('2M', 'dev')]
@@ -304,7 +312,7 @@ CASES = [('4K', 'mem'), ('2M', 'mem'), ('1G', 'mem'), ('2M', 'dev')]
 # page tables, which takes head-page reuse.
 TARGETS = {('2M', 'mem'): (520, None if HEAD_REUSE else
                            'head-page reuse for compound devmaps'),
-           ('1G', 'mem'): (10, None)}
+           ('1G', 'mem'): (3 if PTE_SHARE else 10, None)}
 
 
 def expected(align, map_, raw):
@@ -320,8 +328,14 @@ def expected(align, map_, raw):
         return nominal, nominal + ptes, 0, 0
     per_compound = 1 if HEAD_REUSE else 2
     compound = raw // {'2M': 2 * MiB, '1G': GiB}[align]
-    return (per_compound * compound + raw // (128 * MiB),
-            per_compound * compound + ptes, 0, 0)
+    tables = raw // (128 * MiB)
+    if PTE_SHARE and align == '1G':
+        # Sections 0 and 1 of a 1 GiB compound page have PTE tables of
+        # their own; sections 2 to 7 map section 1's.
+        tables = 2 * compound
+    return (per_compound * compound + tables,
+            per_compound * compound + tables + ptes - raw // (128 * MiB),
+            0, 0)
 
 
 def measure_case(align, map_, table):

@@ -94,7 +94,7 @@ def check_prometheus(name, doc, fams):
     check(value(fams, "daxmap_kernel_info", release=k["release"],
                 vmemmap_dedup=k["vmemmap_dedup"]) == 1,
           f"{name}: kernel_info")
-    for patch in ("memmap-exact", "dax-memmap", "head-reuse"):
+    for patch in ("memmap-exact", "dax-memmap", "head-reuse", "pte-share"):
         check(value(fams, "daxmap_kernel_patch", patch=patch)
               == int(patch in k["patches"]), f"{name}: patch {patch}")
     names = {n["dev"]: n.get("name") for n in doc["namespaces"]}

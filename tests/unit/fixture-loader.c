@@ -227,7 +227,7 @@ static int read_patches(struct reader *rd, json *o, unsigned int *ret)
 {
 	static const enum daxmap_kernel_patch all[] = {
 		DAXMAP_PATCH_MEMMAP_EXACT, DAXMAP_PATCH_DAX_MEMMAP,
-		DAXMAP_PATCH_HEAD_REUSE,
+		DAXMAP_PATCH_HEAD_REUSE, DAXMAP_PATCH_PTE_SHARE,
 	};
 	unsigned int patches = 0;
 	json *array;

@@ -122,6 +122,7 @@ struct fixture {
 	unsigned int patches;		/* DAXMAP_PATCH_* */
 	const char *patches_json;	/* the kernel object's "patches" */
 	uint64_t kept_pages;		/* model's; 0: the default */
+	bool shared_ptes;		/* model's dedup_shared_ptes */
 };
 
 #define BOTH_PATCHES (DAXMAP_PATCH_MEMMAP_EXACT | DAXMAP_PATCH_DAX_MEMMAP)
@@ -309,7 +310,31 @@ static const struct fixture fixtures[] = {
 		.kept_pages = 1,
 	},
 	{
-		/* Built with head-page reuse, turned off at boot. */
+		/* And patch 6: the PTE tables of compound tails shared. */
+		.name = "patched-6.12-pte-share",
+		.release = "6.12.117-daxmap",
+		.version_code = KV(6, 12, 117),
+		.machine = "x86_64",
+		.page_size = 4096,
+		.config_path = "/boot/config-6.12.117-daxmap",
+		.sparsemem_vmemmap = DAXMAP_YES,
+		.dedup = DAXMAP_YES,
+		.reason = { "kernel 6.12.117 on x86_64" },
+		.counter = true,
+		.counting = DAXMAP_COUNTER_EXACT,
+		.memmap_pages = 33280,
+		.patches = BOTH_PATCHES | DAXMAP_PATCH_HEAD_REUSE |
+			   DAXMAP_PATCH_PTE_SHARE,
+		.patches_json = "[\"memmap-exact\", \"dax-memmap\", "
+				"\"head-reuse\", \"pte-share\"]",
+		.kept_pages = 1,
+		.shared_ptes = true,
+	},
+	{
+		/*
+		 * Built with head-page reuse, turned off at boot: PTE-table
+		 * sharing, in its config too, is off with it.
+		 */
 		.name = "patched-6.12-no-reuse",
 		.release = "6.12.117-daxmap",
 		.version_code = KV(6, 12, 117),
@@ -442,6 +467,8 @@ static void check_fixture(const struct fixture *f)
 		   defaults.ptes_per_page);
 	expect_u64(f->name, "model dedup_kept_pages", m.dedup_kept_pages,
 		   f->kept_pages ? f->kept_pages : defaults.dedup_kept_pages);
+	expect_int(f->name, "model dedup_shared_ptes", m.dedup_shared_ptes,
+		   f->shared_ptes);
 
 	daxmap_kernel_unref(k);
 	daxmap_unref(ctx);
@@ -679,8 +706,11 @@ static void check_patch_names(void)
 	expect_str(where, "head-reuse",
 		   daxmap_kernel_patch_name(DAXMAP_PATCH_HEAD_REUSE),
 		   "head-reuse");
-	expect_str(where, "1 << 3",
-		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)(1 << 3)),
+	expect_str(where, "pte-share",
+		   daxmap_kernel_patch_name(DAXMAP_PATCH_PTE_SHARE),
+		   "pte-share");
+	expect_str(where, "1 << 4",
+		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)(1 << 4)),
 		   NULL);
 	expect_str(where, "0",
 		   daxmap_kernel_patch_name((enum daxmap_kernel_patch)0), NULL);

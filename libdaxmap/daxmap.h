@@ -237,9 +237,8 @@ enum daxmap_kernel_patch {
 /* The patches the kernel is seen to carry: DAXMAP_PATCH_* bits. */
 unsigned int daxmap_kernel_get_patches(struct daxmap_kernel *k);
 /*
- * "memmap-exact", "dax-memmap", "head-reuse", "pte-share"; NULL for anything
- * but one
- * known patch.
+ * "memmap-exact", "dax-memmap", "head-reuse", "pte-share"; NULL for
+ * anything but one known patch.
  */
 const char *daxmap_kernel_patch_name(enum daxmap_kernel_patch p);
 

@@ -357,11 +357,13 @@ def creates(region):
         gib = size / GiB
         pages = measured['ram_bytes'] / PAGE / gib
         model_pages = model['ram_bytes'] / PAGE / gib
-        # A free-RAM delta moves by a few pages whatever was allocated.
+        # A free-RAM delta is the difference of two readings, each taken
+        # once it agrees with the next within 8 pages (libdaxmap's
+        # measure.c): it can be off by 16 whatever was allocated.
         check(model_pages <= limit and
-              measured['ram_bytes'] / PAGE <= limit * gib + 8,
+              measured['ram_bytes'] / PAGE <= limit * gib + 16,
               f'{name}: the memmap takes at most {limit} RAM pages per GiB '
-              '(measured: 8 pages of noise allowed)',
+              '(measured: 16 pages of noise allowed)',
               f'model {model_pages:.1f}, measured {pages:.1f}')
         check(abs(pages - model_pages) <= 0.01 * model_pages + 16,
               f'{name}: measured within 1 % + 16 pages/GiB of the model',

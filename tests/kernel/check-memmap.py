@@ -428,8 +428,11 @@ KMEMLEAK = '/sys/kernel/debug/kmemleak'
 
 def kmemleak_on():
     """kmemleak is built and was turned on at boot: its file takes
-    commands (a kernel booted without kmemleak=on refuses them)."""
+    commands ("clear" alone is taken when it is off too, "scan=off" is
+    not).  Its own thread is stopped, so that only this test's scans
+    decide what is reported, and what boot and the warm-up left cleared."""
     try:
+        write(KMEMLEAK, 'scan=off')
         write(KMEMLEAK, 'clear')
     except OSError:
         return False

@@ -8,11 +8,14 @@ skipped = 0
 
 
 def check(ok, what, detail=''):
+    """A failure's line carries @detail; says whether @ok, for checks that
+    go on only if it holds."""
     global failures
     print(('ok   - ' if ok else 'FAIL - ') + what +
           (f': {detail}' if detail and not ok else ''), flush=True)
     if not ok:
         failures += 1
+    return ok
 
 
 def skip(what, why):
@@ -22,5 +25,6 @@ def skip(what, why):
 
 
 def done():
-    print(f'{failures} failed' + (f', {skipped} skipped' if skipped else ''))
+    print(f'{failures} failed' + (f', {skipped} skipped' if skipped else ''),
+          flush=True)
     return 1 if failures else 0

@@ -50,6 +50,8 @@ import subprocess
 import sys
 import time
 
+from kernel_checks import check, done, run, skip, todo
+
 GiB = 1 << 30
 MiB = 1 << 20
 PAGE = 4096
@@ -71,40 +73,6 @@ CYCLE_SLACK = 64
 HEAD_REUSE = '--head-reuse' in sys.argv
 # And shares the PTE tables of compound page tails (6.12's patch 6).
 PTE_SHARE = '--pte-share' in sys.argv
-failures = 0
-
-
-def check(ok, what, detail=''):
-    global failures
-    print(('ok   - ' if ok else 'FAIL - ') + what +
-          (f': {detail}' if detail else ''), flush=True)
-    if not ok:
-        failures += 1
-
-
-def todo(needs):
-    """A target the series does not reach yet: reported, not failed."""
-    def report(ok, what, detail=''):
-        print(('ok   - ' if ok else 'TODO - ') + what +
-              (f': {detail}' if detail else '') +
-              ('' if ok else f' (needs {needs}, not in the series)'),
-              flush=True)
-    return report
-
-
-def skip(why):
-    print(f'SKIP: {why}', flush=True)
-    sys.exit(77)
-
-
-def run(*args, check_rc=True):
-    p = subprocess.run(args, capture_output=True, text=True)
-    if check_rc and p.returncode != 0:
-        raise RuntimeError(f'{" ".join(args)}: rc {p.returncode}: '
-                           f'{p.stderr.strip()}')
-    return p.stdout
-
-
 def write(path, text):
     with open(path, 'w') as f:
         f.write(text)
@@ -602,8 +570,7 @@ def main():
     for align, map_, raw, used, k_all, pt, k_dev, k_ram, per_gib in table:
         print(f'| {align}, {map_} | {raw // MiB} MiB | {used} | {k_all} | '
               f'{pt} | {k_dev} | {k_ram} | {per_gib} |')
-    print(f'\n{"FAIL" if failures else "PASS"}: {failures} failure(s)')
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == '__main__':

@@ -27,6 +27,8 @@ import signal
 import subprocess
 import sys
 
+from kernel_checks import check, done, run, skip
+
 MiB = 1 << 20
 GiB = 1 << 30
 PAGE = 4096
@@ -35,30 +37,6 @@ MADV_HWPOISON = 100
 DEBUG = '/sys/kernel/debug/dax_vmemmap'
 # struct pages per vmemmap page: struct page is 64 bytes in the bed.
 PER_PAGE = PAGE // 64
-failures = 0
-
-
-def check(ok, what, detail=''):
-    global failures
-    print(('ok   - ' if ok else 'FAIL - ') + what +
-          (f': {detail}' if detail else ''), flush=True)
-    if not ok:
-        failures += 1
-
-
-def skip(why):
-    print(f'SKIP: {why}', flush=True)
-    sys.exit(77)
-
-
-def run(*args):
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(f'{" ".join(args)}: rc {p.returncode}: '
-                           f'{p.stderr.strip()}')
-    return p.stdout
-
-
 def create(align):
     j = json.loads(run('ndctl', 'create-namespace', '-r', 'region0',
                        '-m', 'devdax', '-a', align, '-M', 'mem',
@@ -229,8 +207,7 @@ def main():
         except Exception as e:      # noqa: BLE001
             check(False, f'{align}: writes through the memmap', str(e))
 
-    print(f'\n{"FAIL" if failures else "PASS"}: {failures} failure(s)')
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == '__main__':

@@ -21,18 +21,10 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, done
+
 CTL = sys.argv[1]
 CONF = tempfile.mkdtemp(prefix="daxmap-conf-")
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    print(("ok   - " if ok else "FAIL - ") + what +
-          (f": {detail}" if detail and not ok else ""), flush=True)
-    if not ok:
-        failures += 1
-    return ok
 
 
 def run(*argv):
@@ -186,8 +178,7 @@ def main():
     drift_left_alone()
     recreate()
     malformed()
-    print(f"{failures} failed", flush=True)
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == "__main__":

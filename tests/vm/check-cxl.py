@@ -19,36 +19,17 @@ Usage: check-cxl.py DAXMAPCTL
 """
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, done, skip  # noqa: E402
+from checks import (as_list, check, direct_status, done,  # noqa: E402
+                    own_state_dir, run, skip)
 
 CTL = sys.argv[1]
 PAGE = 4096
 MiB = 1 << 20
 STRUCT_PAGE = 64
-STATE = tempfile.mkdtemp(prefix='daxmap-state-')
-ENV = dict(os.environ, DAXMAP_STATE_DIR=STATE)
-
-
-def run(*argv, ok=True):
-    p = subprocess.run(argv, capture_output=True, text=True, env=ENV)
-    if ok and p.returncode:
-        raise SystemExit(f'{" ".join(argv)}: exit {p.returncode}: '
-                         f'{p.stderr.strip()}')
-    return p
-
-
-def as_list(out):
-    j = json.loads(out) if out.strip() else []
-    return j if isinstance(j, list) else [j]
-
-
-def status():
-    return json.loads(run(CTL, '--direct', 'status', '--json').stdout)
+own_state_dir()
 
 
 def main():
@@ -78,9 +59,9 @@ def main():
     check([r.get('region') for r in listed] == [cregion.get('region')],
           'cxl list -R shows the same region', listed)
 
-    regions = [r for r in status()['regions'] if r['bus'] == 'CXL']
+    regions = [r for r in direct_status(CTL)['regions'] if r['bus'] == 'CXL']
     check(len(regions) == 1, 'daxmapctl status shows one region on bus CXL',
-          status()['regions'])
+          direct_status(CTL)['regions'])
     if len(regions) != 1:
         return
     region = regions[0]
@@ -92,7 +73,7 @@ def main():
     size = 256 * MiB
     run(CTL, '--direct', 'create', 'namespace', '--size', str(size),
         '--align', '2M', '--region', region['dev'])
-    st = status()
+    st = direct_status(CTL)
     nss = [n for n in st['namespaces'] if n['region'] == region['dev']]
     check(len(nss) == 1 and nss[0]['mode'] == 'devdax' and
           nss[0]['align'] == 2 * MiB and nss[0]['raw_size'] == size and
@@ -138,7 +119,7 @@ def main():
           f'model {model}, {m["source"]} {m}')
 
     run(CTL, '--direct', 'destroy', 'namespace', ns['dev'])
-    st = status()
+    st = direct_status(CTL)
     region = [r for r in st['regions'] if r['dev'] == region['dev']]
     check(not [n for n in st['namespaces'] if n['region'] == ns['region']]
           and region and region[0]['available_size'] == region[0]['size'],

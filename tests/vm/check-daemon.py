@@ -48,6 +48,9 @@ import tempfile
 import threading
 import time
 
+import checks
+from checks import check, done
+
 DAXMAPD, CTL, POLICY, POLKIT_ACTIONS = (os.path.abspath(p)
                                         for p in sys.argv[1:5])
 BUS_NAME = "org.daxmap1"
@@ -59,16 +62,6 @@ NOBODY = "65534"
 READY_TIMEOUT = 60
 VALGRIND_READY_TIMEOUT = 600
 EVENT_TIMEOUT = 30
-failures = 0
-
-
-def check(ok, what, detail=""):
-    global failures
-    print(("ok   - " if ok else "FAIL - ") + what +
-          (f": {detail}" if detail and not ok else ""), flush=True)
-    if not ok:
-        failures += 1
-    return ok
 
 
 def run(*argv, user=None, env=None, timeout=600):
@@ -1061,7 +1054,7 @@ def main():
                 r = fn(daemon) if fn.__code__.co_argcount else fn()
                 if r is not None:
                     daemon = r
-            return 1 if failures else 0
+            return 1 if checks.failures else 0
         introspection()
         daemon = dynamic_devices(daemon)
         if not daemon:
@@ -1082,8 +1075,7 @@ def main():
         if daemon:
             rc = daemon.stop()
             check(rc == 0, "SIGTERM: daxmapd exits 0", f"exit {rc}")
-    print(f"{failures} failed", flush=True)
-    return 1 if failures else 0
+    return done()
 
 
 if __name__ == "__main__":

@@ -20,38 +20,18 @@ bed booted with --nvdimm 4G --soft-reserved 2G --legacy-pmem 2G --append
 
 Usage: check-dax-regions.py DAXMAPCTL
 """
-import json
 import os
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import check, done, skip  # noqa: E402
+from checks import (as_list, check, direct_status, done,  # noqa: E402
+                    own_state_dir, run, skip)
 
 CTL = sys.argv[1]
 PAGE = 4096
 GiB = 1 << 30
 STRUCT_PAGE = 64
-STATE = tempfile.mkdtemp(prefix='daxmap-state-')
-ENV = dict(os.environ, DAXMAP_STATE_DIR=STATE)
-
-
-def run(*argv, ok=True):
-    p = subprocess.run(argv, capture_output=True, text=True, env=ENV)
-    if ok and p.returncode:
-        raise SystemExit(f'{" ".join(argv)}: exit {p.returncode}: '
-                         f'{p.stderr.strip()}')
-    return p
-
-
-def status():
-    return json.loads(run(CTL, '--direct', 'status', '--json').stdout)
-
-
-def as_list(out):
-    j = json.loads(out) if out.strip() else []
-    return j if isinstance(j, list) else [j]
+own_state_dir()
 
 
 def daxctl_regions():
@@ -119,7 +99,7 @@ def hmem_region(doc):
 
 
 def soft_reserved():
-    doc = status()
+    doc = direct_status(CTL)
     r = hmem_region(doc)
     check(r is not None, 'soft-reserved: a dax region of provider hmem',
           str(doc['dax_regions']))
@@ -145,7 +125,7 @@ def soft_reserved():
 
 
 def legacy_pmem():
-    doc = status()
+    doc = direct_status(CTL)
     e820 = [g for g in doc['regions'] if g['bus'] == 'e820']
     check(len(e820) == 1, 'legacy pmem: one region on bus e820',
           str(doc['regions']))
@@ -159,7 +139,7 @@ def legacy_pmem():
     name = ns[0]['dev']
     run('ndctl', 'create-namespace', '-f', '-e', name, '-m', 'devdax',
         '-a', '2M')
-    doc = status()
+    doc = direct_status(CTL)
     r = [r for r in doc['dax_regions'] if r['namespace'] == name]
     check(len(r) == 1 and r[0]['provider'] == 'nvdimm' and
           not r[0]['dynamic'],
@@ -246,7 +226,7 @@ def system_ram(region, memmap_on_memory):
         return
     settle()
     after, counter_after = meminfo(), memmap_pages()
-    doc = status()
+    doc = direct_status(CTL)
     d = next(d for d in doc['devices'] if d['dev'] == dev)
     mm = d['memmap']
     gib = d['size'] / GiB
@@ -303,7 +283,7 @@ def destroy_system_ram(region):
     p = run(CTL, '--direct', 'destroy', 'device', dev, '--force', ok=False)
     check(p.returncode == 0, f'destroy device {dev} --force, in system-ram',
           f'rc {p.returncode}: {p.stderr.strip()}')
-    doc = status()
+    doc = direct_status(CTL)
     r = next((r for r in doc['dax_regions'] if r['path'] == region['path']),
              None)
     check(r is not None and not r['devices'] and

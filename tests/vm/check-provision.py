@@ -20,18 +20,11 @@ import subprocess
 import sys
 import time
 
+from checks import check, done
+
 GiB = 1 << 30
 PAGE = 4096
 CTL = sys.argv[1]
-failures = 0
-
-
-def check(ok, what, detail=''):
-    global failures
-    print(('ok   - ' if ok else 'FAIL - ') + what +
-          (f': {detail}' if detail and not ok else ''), flush=True)
-    if not ok:
-        failures += 1
 
 
 def run(*args, env=None):
@@ -263,7 +256,7 @@ def crashes():
         check(rc == -signal.SIGKILL, f'create killed at step {step}',
               f'rc {rc}')
         rc, out, err = ctl('--json', 'status')
-        check(rc == 0 and f'recovered: ' in err and name in err,
+        check(rc == 0 and 'recovered: ' in err and name in err,
               f'after a kill at {step}: the next run reports what it did',
               err)
         status = json.loads(out)
@@ -322,5 +315,4 @@ if __name__ == '__main__':
     destroys()
     crashes()
     reconfigure()
-    print(f'{failures} failed', flush=True)
-    sys.exit(1 if failures else 0)
+    sys.exit(done())

@@ -17,7 +17,6 @@ with one empty labelled NVDIMM region of at least 12 GiB:
 Usage: check-verify.py DAXMAPCTL"""
 import json
 import mmap
-import os
 import subprocess
 import sys
 

@@ -67,9 +67,10 @@ CYCLES = 20
 # (25 pages seen under load); the smallest RAM a cycle could leak, one
 # device's 24 page-table pages, is 240 pages over ten.
 CYCLE_SLACK = 64
-# The series carries head-page reuse for compound devmaps (6.12's does).
+# The series carries head-page reuse for compound devmaps (both do).
 HEAD_REUSE = '--head-reuse' in sys.argv
-# And shares the PTE tables of compound page tails (6.12's patch 6).
+# And shares the PTE tables of compound page tails (6.12's patch 6, 6.1's
+# patch 7).
 PTE_SHARE = '--pte-share' in sys.argv
 failures = 0
 
@@ -428,8 +429,11 @@ KMEMLEAK = '/sys/kernel/debug/kmemleak'
 
 def kmemleak_on():
     """kmemleak is built and was turned on at boot: its file takes
-    commands (a kernel booted without kmemleak=on refuses them)."""
+    commands.  A kernel booted without kmemleak=on refuses them with EPERM,
+    all but "clear" (6.1 and 6.12 alike), which frees what kmemleak kept:
+    "stack=on", the default, asks first."""
     try:
+        write(KMEMLEAK, 'stack=on')
         write(KMEMLEAK, 'clear')
     except OSError:
         return False

@@ -69,9 +69,10 @@ CYCLES = 20
 # (25 pages seen under load); the smallest RAM a cycle could leak, one
 # device's 24 page-table pages, is 240 pages over ten.
 CYCLE_SLACK = 64
-# The series carries head-page reuse for compound devmaps (6.12's does).
+# The series carries head-page reuse for compound devmaps (both do).
 HEAD_REUSE = '--head-reuse' in sys.argv
-# And shares the PTE tables of compound page tails (6.12's patch 6).
+# And shares the PTE tables of compound page tails (6.12's patch 6, 6.1's
+# patch 7).
 PTE_SHARE = '--pte-share' in sys.argv
 def write(path, text):
     with open(path, 'w') as f:

@@ -199,7 +199,9 @@ def main():
             check(False, f'{align}: memory failure', str(e))
 
     # 2M: 512 struct pages, 8 vmemmap pages, 7 of them the head's; 1G:
-    # the last vmemmap page, 8 sections after the head's.
+    # the last vmemmap page, 8 sections after the head's, whose PTE table
+    # is section 1's where the series shares the tables of compound tails
+    # (CONFIG_DAX_VMEMMAP_SHARE_PTE_TABLES, both series).
     for align, indexes in (('2M', (PER_PAGE, 7 * PER_PAGE)),
                            ('1G', (GiB // PAGE - PER_PAGE,))):
         try:

@@ -367,6 +367,31 @@ static const struct fixture fixtures[] = {
 		.patches = DAXMAP_PATCH_MEMMAP_EXACT,
 		.patches_json = "[\"memmap-exact\"]",
 	},
+	{
+		/*
+		 * 6.1's series in full (patch 7 shares the PTE tables):
+		 * detected as on 6.12, by the same Kconfig symbols, though
+		 * 6.1 has no ARCH_WANT_OPTIMIZE_DAX_VMEMMAP.
+		 */
+		.name = "patched-6.1-pte-share",
+		.release = "6.1.192-daxmap",
+		.version_code = KV(6, 1, 192),
+		.machine = "x86_64",
+		.page_size = 4096,
+		.config_path = "/boot/config-6.1.192-daxmap",
+		.sparsemem_vmemmap = DAXMAP_YES,
+		.dedup = DAXMAP_YES,
+		.reason = { "kernel 6.1.192 on x86_64" },
+		.counter = true,
+		.counting = DAXMAP_COUNTER_EXACT,
+		.memmap_pages = 33280,
+		.patches = BOTH_PATCHES | DAXMAP_PATCH_HEAD_REUSE |
+			   DAXMAP_PATCH_PTE_SHARE,
+		.patches_json = "[\"memmap-exact\", \"dax-memmap\", "
+				"\"head-reuse\", \"pte-share\"]",
+		.kept_pages = 1,
+		.shared_ptes = true,
+	},
 };
 
 /* The kernel object's "patches", as daxmapctl kernel --json shows it. */

@@ -451,8 +451,9 @@ def cycles():
             False, what, 'no kmemleak in this kernel' if asked else '')
         return
     leaks = kmemleak_scan()
-    check(not leaks, what, f'{len(leaks)} unreferenced: ' +
-          ' | '.join(' '.join(o.split()[:40]) for o in leaks[:3]))
+    check(not leaks, what, f'{len(leaks)} unreferenced' + (
+          ': ' + ' | '.join(' '.join(o.split()[:40]) for o in leaks[:3])
+          if leaks else ''))
 
 
 def reconfigure():

@@ -34,7 +34,10 @@ check "daxmapd is not running before it is called" \
 # starts; NFD's is left out: a tool that is not installed is no error.
 mkdir -p /var/lib/prometheus/node-exporter
 
-bus() { busctl --json=short call org.daxmap1 /org/daxmap1 org.daxmap1.Manager "$@"; }
+# busctl gives up on a reply after 25 s; a create, or a verify with a
+# pattern, waits for the device as long as it takes (daxmapctl waits 10
+# min), and under TCG on a busy host that was longer.
+bus() { busctl --timeout=600 --json=short call org.daxmap1 /org/daxmap1 org.daxmap1.Manager "$@"; }
 
 out=$(bus GetStatus 'a{sv}' 0 2>&1)
 rc=$?

@@ -39,8 +39,9 @@ struct daxmap_ctx {
 };
 
 /*
- * A step the tests can stop at (DAXMAP_TEST_CRASH_AT) or hold for 10 s
- * (DAXMAP_TEST_PAUSE_AT), in a build with -Dtest-hooks=true (provision.c).
+ * A step the tests can stop at (DAXMAP_TEST_CRASH_AT) or hold, for 10 s or
+ * while a file exists (DAXMAP_TEST_PAUSE_AT, DAXMAP_TEST_PAUSE_WHILE), in a
+ * build with -Dtest-hooks=true (provision.c).
  */
 #ifdef DAXMAP_TEST_HOOKS
 void daxmap_test_point(const char *step);

@@ -168,20 +168,31 @@ int daxmap_configure_personality(struct ndctl_region *region,
  * The recovery tests kill a create at each of its steps: when
  * DAXMAP_TEST_CRASH_AT names @step, the process dies there as a SIGKILL
  * or a power cut would leave it; DAXMAP_TEST_PAUSE_AT holds it there for
- * 10 s. Only in a build with -Dtest-hooks=true: the library users install
- * has no such switch.
+ * 10 s, or, when DAXMAP_TEST_PAUSE_WHILE names a file, for as long as that
+ * file exists (10 min at most): a test that releases the hold itself does
+ * not depend on how fast a loaded machine answers it. Only in a build with
+ * -Dtest-hooks=true: the library users install has no such switch.
  */
 void daxmap_test_point(const char *step)
 {
 	const char *at = secure_getenv("DAXMAP_TEST_CRASH_AT");
+	const char *hold;
+	int i;
 
 	if (at && strcmp(at, step) == 0)
 		raise(SIGKILL);
 	/* The lock tests hold a create there while another process runs;
 	 * the daemon's, a change while its loop answers. */
 	at = secure_getenv("DAXMAP_TEST_PAUSE_AT");
-	if (at && strcmp(at, step) == 0)
+	if (!at || strcmp(at, step) != 0)
+		return;
+	hold = secure_getenv("DAXMAP_TEST_PAUSE_WHILE");
+	if (!hold) {
 		sleep(10);
+		return;
+	}
+	for (i = 0; i < 10 * 60 * 20 && access(hold, F_OK) == 0; i++)
+		usleep(50000);
 }
 #endif
 

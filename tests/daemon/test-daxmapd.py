@@ -931,10 +931,10 @@ def case_signals(c, args):
             if not start(c, env):
                 return
             rc, took = env.daemon.stop(sig)
-            c.check(f"{sig.name}: exit 0", rc == 0,
-                    f"exit {rc}: {env.daemon.stderr()[-500:]}")
-            c.check(f"{sig.name}: within a second", took < 1.0,
-                    f"{took:.2f} s")
+            # A hang, not a speed: stop() kills it after 5 s (exit -1).
+            c.check(f"{sig.name}: exit 0, not killed after 5 s", rc == 0,
+                    f"exit {rc} after {took:.2f} s: "
+                    f"{env.daemon.stderr()[-500:]}")
             c.check(f"{sig.name}: STOPPING=1 sent",
                     "STOPPING=1" in env.daemon.messages,
                     str(env.daemon.messages))
@@ -1289,17 +1289,21 @@ def case_client(c, args):
 
 def case_worker(c, args, wrapper=()):
     """A change runs off the loop: reads and the watchdog go on meanwhile."""
-    env_vars = {"DAXMAP_TEST_PAUSE_AT": "apply", "WATCHDOG_USEC": "1000000"}
+    hold = os.path.join(tempfile.mkdtemp(prefix="daxmap-hold."), "hold")
+    open(hold, "w").close()
+    env_vars = {"DAXMAP_TEST_PAUSE_AT": "apply",
+                "DAXMAP_TEST_PAUSE_WHILE": hold, "WATCHDOG_USEC": "1000000"}
     with Env(args, wrapper=wrapper, env=env_vars,
              ready_timeout=READY_TIMEOUT * (4 if wrapper else 1)) as env:
         if not start(c, env):
             return
-        # A dry-run Apply needs no authorisation; the library holds it for
-        # 10 s at its first step (-Dtest-hooks).
-        started = time.monotonic()
+        # A dry-run Apply needs no authorisation; the library holds it at
+        # its first step (-Dtest-hooks) until the hold file is gone, so
+        # each answer below must come while the Apply is still waiting,
+        # however slow the machine.
         apply = subprocess.Popen(
             [need("busctl", "systemd"), f"--address={env.bus.address}",
-             "--timeout=60", "call", BUS_NAME, "/org/daxmap1",
+             "--timeout=600", "call", BUS_NAME, "/org/daxmap1",
              "org.daxmap1.Manager", "Apply", "a{sv}", "1", "dry_run", "b",
              "true"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True)
@@ -1312,40 +1316,42 @@ def case_worker(c, args, wrapper=()):
                 r = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
                                    "org.daxmap1.Manager", "GetStatus",
                                    "a{sv}", "0")
-                took.append((time.monotonic() - t0, r.returncode))
-            t0 = time.monotonic()
+                took.append((round(time.monotonic() - t0, 2), r.returncode,
+                             apply.poll() is None))
             prop = env.bus.busctl("get-property", BUS_NAME, "/org/daxmap1",
                                   "org.daxmap1.Manager", "Devices")
-            prop_took = time.monotonic() - t0
-            t0 = time.monotonic()
+            prop_held = apply.poll() is None
             plan = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
                                   "org.daxmap1.Manager", "Plan", "ttsa{sv}",
                                   str(1 << 30), str(2 << 20), "mem", "0")
-            plan_took = time.monotonic() - t0
+            plan_held = apply.poll() is None
             env.daemon.read_notify(2)
             pings = env.daemon.messages.count("WATCHDOG=1")
-            out, err = apply.communicate(timeout=60)
+            held = apply.poll() is None
+            os.unlink(hold)
+            out, err = apply.communicate(timeout=120)
         finally:
             if apply.poll() is None:
                 apply.kill()
                 apply.wait()
-        apply_took = time.monotonic() - started
-        if apply_took < 8:
+            if os.path.exists(hold):
+                os.unlink(hold)
+            os.rmdir(os.path.dirname(hold))
+        if not held and apply.returncode == 0:
             raise Skip("daxmapd built without -Dtest-hooks (Apply was not "
-                       f"held: {apply_took:.1f} s)")
-        c.check("GetStatus answers while an Apply runs, each within 2 s",
-                all(rc == 0 and t < 2 for t, rc in took),
-                f"(seconds, exit) {took}")
-        c.check("a property answers while an Apply runs",
+                       "held)")
+        c.check("GetStatus answers while an Apply is held",
+                all(rc == 0 and waiting for _, rc, waiting in took),
+                f"(seconds, exit, Apply still held) {took}")
+        c.check("a property answers while an Apply is held",
                 prop.returncode == 0 and prop.stdout.startswith("u ") and
-                prop_took < 2, f"{prop_took:.1f} s: {prop.stdout}"
-                f"{prop.stderr}")
-        c.check("Plan answers while an Apply runs",
-                plan.returncode == 0 and plan_took < 2,
-                f"{plan_took:.1f} s: {plan.stderr}")
-        c.check("the watchdog is fed while an Apply runs (WatchdogSec=1s)",
-                pings >= 4, f"{pings} WATCHDOG=1 in 4 s")
-        c.check("the held Apply still gets its report as the reply",
+                prop_held, f"held {prop_held}: {prop.stdout}{prop.stderr}")
+        c.check("Plan answers while an Apply is held",
+                plan.returncode == 0 and plan_held,
+                f"held {plan_held}: {plan.stderr}")
+        c.check("the watchdog is fed while an Apply is held (WatchdogSec=1s)",
+                held and pings >= 4, f"{pings} WATCHDOG=1 in 4 s")
+        c.check("the held Apply gets its report as the reply once released",
                 apply.returncode == 0 and out.startswith("s ") and
                 "dry_run" in out, f"exit {apply.returncode}: {out[:200]}"
                 f"{err}")
@@ -1423,8 +1429,9 @@ def case_polkit(c, args):
                                "a{sv}", "1", "size", "t", str(1 << 30),
                                user=user)
             took = time.monotonic() - t0
+            # Its reason says it was refused, not left waiting for polkit.
             c.check("the 17th is refused at once, LimitsExceeded, saying why",
-                    r.returncode != 0 and took < 5 and
+                    r.returncode != 0 and
                     "waiting for authorisation" in r.stderr,
                     f"exit {r.returncode} in {took:.1f} s: {r.stderr}")
             r = env.bus.busctl("call", BUS_NAME, "/org/daxmap1",
@@ -1646,7 +1653,7 @@ def case_cache(c, args):
                       "w") as f:
                 f.write("[namespace db0]\nsize = 1G\n")
             # inotify is asynchronous: the daemon hears of it shortly.
-            names, end = [], time.monotonic() + 2
+            names, end = [], time.monotonic() + 30
             while not names and time.monotonic() < end:
                 after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
                 names = [n["name"] for n in after["config"]["namespaces"]]
@@ -1655,7 +1662,7 @@ def case_cache(c, args):
                     not before["config"]["namespaces"] and names == ["db0"],
                     f"before {before['config']}, after {after['config']}")
             os.unlink(os.path.join(conf, "daxmap.conf.d", "a.conf"))
-            names, end = ["db0"], time.monotonic() + 2
+            names, end = ["db0"], time.monotonic() + 30
             while names and time.monotonic() < end:
                 after = busctl_json(env.bus, "GetStatus", "a{sv}", "0")
                 names = [n["name"] for n in after["config"]["namespaces"]]

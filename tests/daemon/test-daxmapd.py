@@ -1289,8 +1289,14 @@ def case_client(c, args):
 
 def case_worker(c, args, wrapper=()):
     """A change runs off the loop: reads and the watchdog go on meanwhile."""
-    hold = os.path.join(tempfile.mkdtemp(prefix="daxmap-hold."), "hold")
-    open(hold, "w").close()
+    with tempfile.TemporaryDirectory(prefix="daxmap-hold.") as tmp:
+        hold = os.path.join(tmp, "hold")
+        open(hold, "w").close()
+        worker_held(c, args, wrapper, hold)
+
+
+def worker_held(c, args, wrapper, hold):
+    """case_worker with its Apply held while @hold exists."""
     env_vars = {"DAXMAP_TEST_PAUSE_AT": "apply",
                 "DAXMAP_TEST_PAUSE_WHILE": hold, "WATCHDOG_USEC": "1000000"}
     with Env(args, wrapper=wrapper, env=env_vars,
@@ -1336,7 +1342,6 @@ def case_worker(c, args, wrapper=()):
                 apply.wait()
             if os.path.exists(hold):
                 os.unlink(hold)
-            os.rmdir(os.path.dirname(hold))
         if not held and apply.returncode == 0:
             raise Skip("daxmapd built without -Dtest-hooks (Apply was not "
                        "held)")
